@@ -1,0 +1,1 @@
+"""The relational schema of urbandb and the way to reach it (engine, URL, migrations)."""

@@ -1,0 +1,118 @@
+"""SQLAlchemy models: the one `MetaData` that Alembic migrations are checked against.
+
+Table and column names are a contract: reports in `queries/`, the Datasette
+site and outside checks rely on them. Change them only through a migration.
+"""
+from __future__ import annotations
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Named constraints make batch migrations on SQLite reproducible.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class LoaderRun(Base):
+    """One invocation of `urbandb load` (or `reextract`)."""
+
+    __tablename__ = "loader_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[str] = mapped_column(String, nullable=False)
+    finished_at: Mapped[str | None] = mapped_column(String)
+    status: Mapped[str] = mapped_column(String, nullable=False)  # running, ok, failed, interrupted
+    files_seen: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    files_added: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    files_updated: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    files_unchanged: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    files_failed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class LoadError(Base):
+    """A file a run could not load, and why."""
+
+    __tablename__ = "load_errors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("loader_runs.id", ondelete="CASCADE"), nullable=False, index=True)
+    source_path: Mapped[str] = mapped_column(String, nullable=False, index=True)
+    error_type: Mapped[str] = mapped_column(String, nullable=False)
+    message: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class SourceFile(Base):
+    """A file as last loaded: its hash decides whether the next run skips it.
+
+    One file may hold several documents (JSON Lines), so the file, not the
+    document, is the unit of change detection and of the load transaction.
+    """
+
+    __tablename__ = "source_files"
+
+    path: Mapped[str] = mapped_column(String, primary_key=True)
+    content_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
+    document_count: Mapped[int] = mapped_column(Integer, nullable=False)
+    loaded_at: Mapped[str] = mapped_column(String, nullable=False)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("loader_runs.id", ondelete="SET NULL"))
+
+
+class Document(Base):
+    """One article: its metadata and its normalized body text."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("source_path", "source_item"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_path: Mapped[str] = mapped_column(
+        ForeignKey("source_files.path", ondelete="CASCADE"), nullable=False, index=True
+    )
+    # Position of the article inside its file: 0, or the line of a JSON Lines file.
+    source_item: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    content_sha256: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    format: Mapped[str] = mapped_column(String, nullable=False)  # text, markdown, html, json
+    encoding: Mapped[str] = mapped_column(String, nullable=False)
+    title: Mapped[str | None] = mapped_column(Text)
+    subtitle: Mapped[str | None] = mapped_column(Text)
+    authors: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    publication: Mapped[str | None] = mapped_column(String, index=True)
+    published_date: Mapped[str | None] = mapped_column(String, index=True)
+    url: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    char_count: Mapped[int] = mapped_column(Integer, nullable=False)
+    loaded_at: Mapped[str] = mapped_column(String, nullable=False)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("loader_runs.id", ondelete="SET NULL"), index=True)
+
+
+class Paragraph(Base):
+    """A block of a document, classified by what it is on the page."""
+
+    __tablename__ = "paragraphs"
+    __table_args__ = (
+        UniqueConstraint("document_id", "seq"),
+        Index("ix_paragraphs_kind", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), nullable=False)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    # title, subtitle, heading, byline, body, caption, infobox, boilerplate
+    kind: Mapped[str] = mapped_column(String, nullable=False)
+    section: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    char_start: Mapped[int] = mapped_column(Integer, nullable=False)
+    char_end: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+PARAGRAPH_KINDS = ("title", "subtitle", "heading", "byline", "body", "caption", "infobox", "boilerplate")
+DOCUMENT_FORMATS = ("text", "markdown", "html", "json")

@@ -1,0 +1,1 @@
+"""From paragraphs to facts: quantities, metrics, entities, projects. No I/O here."""

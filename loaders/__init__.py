@@ -1,0 +1,1 @@
+"""From files to rows: readers per format, document structure, the load pipeline."""

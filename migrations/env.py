@@ -1,0 +1,53 @@
+"""Alembic environment: one MetaData, batch mode for SQLite."""
+from __future__ import annotations
+
+from alembic import context
+
+from db.engine import database_url, make_engine
+from db.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def include_name(name, type_, parent_names) -> bool:
+    # Full-text indexes (fts_*) are virtual tables SQLAlchemy cannot model.
+    return not (type_ == "table" and name and name.startswith("fts_"))
+
+
+def _url() -> str:
+    return config.get_main_option("sqlalchemy.url") or database_url()
+
+
+def run_migrations_offline() -> None:
+    context.configure(
+        url=_url(),
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        literal_binds=True,
+        include_name=include_name,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    engine = make_engine(_url())
+    try:
+        with engine.connect() as connection:
+            context.configure(
+                connection=connection,
+                target_metadata=target_metadata,
+                render_as_batch=True,
+                include_name=include_name,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+    finally:
+        engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,1 @@
+"""urbandb: the command line, analytics and the published site over the database."""
