@@ -1,3 +1,260 @@
+"""The `urbandb` command: each command parses its arguments, makes one library
+call, and turns domain errors into a message and an exit code."""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import unicodedata
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
 import typer
 
-app = typer.Typer()
+from db.engine import database_url, make_engine, sqlite_path
+from loaders.errors import LoadInProgress
+
+app = typer.Typer(
+    help="urbandb: Chinese news on urban renewal, land supply and industrial parks, as facts you can query.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class ExportFormat(str, Enum):
+    parquet = "parquet"
+    csv = "csv"
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: Optional[str] = typer.Option(
+        None, "--db", envvar="URBANDB_DB", help="Database: a SQLAlchemy URL or a SQLite file path (default: urbandb.sqlite)."
+    ),
+) -> None:
+    ctx.obj = database_url(db)
+
+
+def fail(message: str, code: int = 1) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+def sqlite_file(url: str) -> Path:
+    path = sqlite_path(url)
+    if path is None:
+        fail(f"this command needs a SQLite database file, not {url}")
+    if not path.exists():
+        fail(f"no database at {path}: run `urbandb init` first")
+    return path
+
+
+@app.command()
+def init(ctx: typer.Context) -> None:
+    """Create the database, or upgrade it to the newest migration."""
+    from db.migrate import current_revision, upgrade
+
+    upgrade(ctx.obj)
+    typer.echo(f"database at revision {current_revision(ctx.obj)}: {ctx.obj}")
+
+
+@app.command()
+def load(
+    ctx: typer.Context,
+    paths: List[str] = typer.Argument(..., help="Files, folders (recursive) or glob patterns."),
+    wait: float = typer.Option(0.0, help="Seconds to wait for another running load before giving up."),
+) -> None:
+    """Load articles; unchanged files are skipped. Exit 1 if any file failed."""
+    from loaders.pipeline import load_paths
+
+    engine = make_engine(ctx.obj)
+    _require_schema(ctx.obj)
+    show_progress = sys.stderr.isatty()
+
+    def progress(index: int, total: int, outcome) -> None:
+        if show_progress or outcome.status == "failed":
+            detail = f" ({outcome.error})" if outcome.error else ""
+            typer.echo(f"[{index}/{total}] {outcome.status:9} {outcome.path}{detail}", err=True)
+
+    try:
+        summary = load_paths(engine, paths, progress=progress, wait_seconds=wait)
+    except LoadInProgress as error:
+        fail(str(error), code=2)
+    typer.echo(summary.line())
+    raise typer.Exit(0 if summary.ok else 1)
+
+
+@app.command()
+def reextract(
+    ctx: typer.Context, wait: float = typer.Option(0.0, help="Seconds to wait for a running load.")
+) -> None:
+    """Recompute metrics, entities and projects of every document from its stored paragraphs."""
+    from loaders.pipeline import default_pipeline, reextract as run
+
+    _require_schema(ctx.obj)
+    pipeline = default_pipeline()
+    try:
+        count = run(make_engine(ctx.obj), pipeline, wait_seconds=wait)
+    except LoadInProgress as error:
+        fail(str(error), code=2)
+    typer.echo(f"re-extracted {count} documents with {pipeline.version}")
+
+
+@app.command()
+def runs(ctx: typer.Context, limit: int = typer.Option(10, help="How many runs to show.")) -> None:
+    """The last loader runs with their counts."""
+    from sqlalchemy import select
+
+    from db.models import LoaderRun
+
+    _require_schema(ctx.obj)
+    table = LoaderRun.__table__
+    with make_engine(ctx.obj).connect() as conn:
+        rows = conn.execute(select(table).order_by(table.c.id.desc()).limit(limit)).all()
+    columns = [
+        "id", "started_at", "finished_at", "status", "files_seen", "files_added",
+        "files_updated", "files_unchanged", "files_failed",
+    ]
+    print_rows(columns, [tuple(getattr(r, c) for c in columns) for r in rows], OutputFormat.table)
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    port: int = typer.Option(8001, help="Port on 127.0.0.1."),
+) -> None:
+    """Publish the database with Datasette on 127.0.0.1, read-only."""
+    from urbandb.site import serve as serve_site
+
+    serve_site(sqlite_file(ctx.obj), port=port)
+
+
+@app.command()
+def query(
+    ctx: typer.Context,
+    name: Optional[str] = typer.Argument(None, help="A report in queries/ (without .sql)."),
+    param: List[str] = typer.Option([], "--param", "-p", help="key=value, repeatable."),
+    format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
+    list_: bool = typer.Option(False, "--list", help="List the reports with their description."),
+) -> None:
+    """Run a report from queries/ in DuckDB over the database (attached read-only)."""
+    from urbandb.analytics import ReportError, connect, list_reports, load_report, run_report
+
+    if list_ or name is None:
+        for report in list_reports():
+            params = f" [{', '.join(report.parameters)}]" if report.parameters else ""
+            typer.echo(f"{report.name:28} {report.description}{params}")
+        return
+    try:
+        params = dict(_split_param(p) for p in param)
+        columns, rows = run_report(connect(sqlite_file(ctx.obj)), load_report(name), params)
+    except ReportError as error:
+        fail(str(error))
+    print_rows(columns, rows, format)
+
+
+@app.command()
+def sql(
+    ctx: typer.Context,
+    statement: str = typer.Argument(..., help="SQL for DuckDB; tables of the database by plain name."),
+    format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
+) -> None:
+    """Run ad-hoc SQL in DuckDB over the database (attached read-only)."""
+    import duckdb
+
+    from urbandb.analytics import ReportError, connect, run_sql
+
+    try:
+        columns, rows = run_sql(connect(sqlite_file(ctx.obj)), statement)
+    except (ReportError, duckdb.Error) as error:
+        fail(str(error).strip())
+    print_rows(columns, rows, format)
+
+
+@app.command(name="eval")
+def eval_(
+    ctx: typer.Context,
+    gold_dir: Path = typer.Argument(..., exists=True, file_okay=False, help="Folder of gold JSON files."),
+    min_f1: Optional[float] = typer.Option(None, help="Exit 1 when the metrics F1 is below this."),
+) -> None:
+    """Score the database's extractions against hand-checked gold files."""
+    from urbandb.evaluation import run_eval
+
+    _require_schema(ctx.obj)
+    text, ok = run_eval(ctx.obj, gold_dir, min_f1)
+    typer.echo(text)
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    out_dir: Path = typer.Argument(..., help="Folder to write one file per table into."),
+    format: ExportFormat = typer.Option(ExportFormat.parquet, "--format", "-f"),
+) -> None:
+    """Export every table of the database as Parquet or CSV files."""
+    from urbandb.export import export_database
+
+    written = export_database(sqlite_file(ctx.obj), out_dir, format.value)
+    typer.echo(f"wrote {len(written)} files to {out_dir}")
+
+
+def _require_schema(url: str) -> None:
+    from db.migrate import current_revision
+
+    if current_revision(url) is None:
+        fail(f"the database {url} has no schema: run `urbandb init` first")
+
+
+def _split_param(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise typer.BadParameter(f"--param wants key=value, got {text!r}")
+    return key.strip(), value
+
+
+def print_rows(columns: list[str], rows: list[tuple], fmt: OutputFormat) -> None:
+    if fmt == OutputFormat.json:
+        typer.echo(json.dumps([dict(zip(columns, row)) for row in rows], ensure_ascii=False, default=str, indent=2))
+    elif fmt == OutputFormat.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        typer.echo(format_table(columns, rows))
+
+
+def format_table(columns: list[str], rows: list[tuple], max_width: int = 40) -> str:
+    cells = [[_cell(v, max_width) for v in row] for row in rows]
+    widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    lines = [_line(columns, widths), "  ".join("-" * w for w in widths)]
+    lines += [_line(r, widths) for r in cells]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines)
+
+
+def _cell(value, max_width: int) -> str:
+    text = "" if value is None else str(value).replace("\n", " ")
+    while _width(text) > max_width:
+        text = text[: max(1, len(text) - 2)] + "…"
+        if _width(text) <= max_width:
+            break
+        text = text[:-1]
+    return text
+
+
+def _width(text: str) -> int:
+    # Chinese characters take two columns in a terminal.
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _line(values, widths) -> str:
+    return "  ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths)).rstrip()

@@ -1,0 +1,71 @@
+"""DuckDB reports: every report in queries/ documents itself and returns rows on the seeds."""
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pytest
+
+from urbandb.analytics import ReportError, connect, list_reports, load_report, run_report, run_sql
+
+REPORTS = [r.name for r in list_reports()]
+
+
+def example_params(report) -> dict[str, str]:
+    """The parameters shown on the report's `Example:` header line."""
+    example = next((line for line in report.header.splitlines() if line.startswith("Example:")), "")
+    return dict(re.findall(r"--param (\w+)=(\S+)", example))
+
+
+def test_analytics_ships_the_foundation_reports():
+    assert {"documents_by_publication", "paragraphs_by_kind"} <= set(REPORTS)
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_analytics_report_has_a_header(name):
+    report = load_report(name)
+    assert report.description and not report.description.startswith("Parameters")
+    assert "Columns:" in report.header and "Parameters:" in report.header
+    for parameter in report.parameters:
+        assert f"${parameter}" in report.header, f"{name}: parameter ${parameter} is not documented"
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_analytics_report_returns_rows_on_the_seeds(seeded_db, name):
+    report = load_report(name)
+    columns, rows = run_report(connect(seeded_db), report, example_params(report))
+    assert columns and rows, f"{name} returned no rows"
+    documented = report.header.split("Columns:", 1)[1]
+    for column in columns:
+        assert column in documented, f"{name}: column {column} is not documented"
+
+
+def test_analytics_documents_by_publication_counts_the_seeds(seeded_db):
+    columns, rows = run_report(connect(seeded_db), load_report("documents_by_publication"), {})
+    by_publication = {row[0]: dict(zip(columns, row)) for row in rows}
+    assert sum(r["documents"] for r in by_publication.values()) == 5
+    assert by_publication["中国城市报"]["documents"] == 2
+    _, filtered = run_report(connect(seeded_db), load_report("documents_by_publication"), {"min_documents": "2"})
+    assert [row[0] for row in filtered] == ["中国城市报"]
+
+
+def test_analytics_paragraphs_by_kind_adds_up(seeded_db):
+    columns, rows = run_report(connect(seeded_db), load_report("paragraphs_by_kind"), {})
+    conn = connect(seeded_db)
+    total = conn.execute("select count(*) from paragraphs").fetchone()[0]
+    assert sum(dict(zip(columns, r))["paragraphs"] for r in rows) == total
+    assert {"body", "title", "heading", "boilerplate"} <= {r[0] for r in rows}
+
+
+def test_analytics_attaches_read_only(seeded_db):
+    conn = connect(seeded_db)
+    with pytest.raises(duckdb.Error):
+        conn.execute("delete from documents")
+    assert run_sql(conn, "select count(*) as n from documents") == (["n"], [(5,)])
+
+
+def test_analytics_unknown_report_and_missing_parameter_are_clear(seeded_db):
+    with pytest.raises(ReportError, match="no report named"):
+        load_report("no_such_report")
+    with pytest.raises(ReportError, match="no parameter"):
+        run_report(connect(seeded_db), load_report("paragraphs_by_kind"), {"nope": "1"})

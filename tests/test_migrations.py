@@ -1,0 +1,88 @@
+"""Every migration goes up and down on an empty database, and the models match them."""
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from db.engine import database_url, make_engine
+from db.migrate import alembic_config, current_revision, downgrade, upgrade
+from db.models import Base
+
+
+def revisions() -> list[str]:
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
+def test_migrations_have_a_single_head():
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert len(script.get_heads()) == 1
+
+
+def test_migrations_are_named_by_number_and_purpose():
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    for rev in script.walk_revisions():
+        stem = rev.path.rsplit("/", 1)[-1].removesuffix(".py")
+        number, _, purpose = stem.partition("_")
+        assert number == rev.revision and number.isdigit() and purpose, stem
+
+
+def test_migrations_upgrade_to_head_match_the_models(tmp_path):
+    url = database_url(str(tmp_path / "m.sqlite"))
+    upgrade(url)
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"include_name": lambda name, type_, parents: not (type_ == "table" and name.startswith("fts_"))}
+        )
+        diff = compare_metadata(context, Base.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def schema(url: str) -> dict[str, list[str]]:
+    engine = make_engine(url)
+    inspector = inspect(engine)
+    tables = [t for t in inspector.get_table_names() if t != "alembic_version"]
+    snapshot = {t: sorted(c["name"] for c in inspector.get_columns(t)) for t in tables}
+    engine.dispose()
+    return snapshot
+
+
+@pytest.mark.parametrize("revision", revisions())
+def test_migration_down_restores_the_schema_before_it(tmp_path, revision):
+    url = database_url(str(tmp_path / "m.sqlite"))
+    ordered = revisions()
+    previous = ordered[ordered.index(revision) - 1] if ordered.index(revision) else None
+    if previous:
+        upgrade(url, previous)
+    before = schema(url)
+    upgrade(url, revision)
+    after = schema(url)
+    assert after != before, "the migration changes nothing"
+    downgrade(url, previous or "base")
+    assert current_revision(url) == previous
+    assert schema(url) == before
+    upgrade(url, revision)
+    assert schema(url) == after
+
+
+def test_migration_0001_creates_the_contract_tables(tmp_path):
+    url = database_url(str(tmp_path / "m.sqlite"))
+    upgrade(url, "0001")
+    inspector = inspect(make_engine(url))
+    columns = {t: {c["name"] for c in inspector.get_columns(t)} for t in inspector.get_table_names()}
+    assert {
+        "id", "source_path", "content_sha256", "format", "encoding", "title", "subtitle", "authors",
+        "publication", "published_date", "url", "text", "char_count", "loaded_at", "run_id",
+    } <= columns["documents"]
+    assert {"id", "document_id", "seq", "kind", "section", "text", "char_start", "char_end"} <= columns["paragraphs"]
+    assert {
+        "id", "started_at", "finished_at", "status", "files_seen", "files_added",
+        "files_updated", "files_unchanged", "files_failed",
+    } <= columns["loader_runs"]
+    assert {"id", "run_id", "source_path", "error_type", "message"} <= columns["load_errors"]
+    assert "fts_paragraphs" in columns

@@ -1,0 +1,213 @@
+"""End to end: init, load the seeds, reload (nothing changes), change a file,
+bad files, a killed run, two loads at once."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect
+
+from conftest import REPO, SEEDS, migrated_database
+from db.engine import make_engine
+from loaders.errors import LoadInProgress
+from loaders.pipeline import discover, load_paths, loader_lock
+
+RUN_TABLES = {"loader_runs", "load_errors", "alembic_version"}
+
+
+def snapshot(db_file: Path) -> dict[str, list[tuple]]:
+    """Every row of every fact table, in a stable order."""
+    conn = sqlite3.connect(db_file)
+    tables = [
+        name
+        for (name,) in conn.execute("select name from sqlite_master where type='table' and name not like 'fts_%'")
+        if name not in RUN_TABLES and not name.startswith("sqlite_")
+    ]
+    rows = {t: sorted(conn.execute(f"select * from {t}").fetchall(), key=repr) for t in tables}
+    rows["fts_paragraphs"] = conn.execute("select rowid, text from fts_paragraphs order by rowid").fetchall()
+    conn.close()
+    return rows
+
+
+def copy_seeds(target: Path) -> Path:
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+def test_pipeline_loads_the_seeds_with_their_metadata(seeded_db):
+    conn = sqlite3.connect(seeded_db)
+    conn.row_factory = sqlite3.Row
+    docs = {Path(r["source_path"]).name: r for r in conn.execute("select * from documents")}
+    assert len(docs) == 5
+    assert docs["001_8fef133df46f6ba3.txt"]["title"] == "北京市昌平区以城市更新彰显城市品牌魅力"
+    assert docs["001_8fef133df46f6ba3.txt"]["publication"] == "中国城市报"
+    assert docs["001_8fef133df46f6ba3.txt"]["authors"] == '["巩静"]'
+    assert docs["003_6aa4ea6c6f68e70e.txt"]["published_date"] == "2022-02-15"
+    assert docs["000_7d818fa84bd0e737.txt"]["title"] is None
+    for doc in docs.values():
+        assert doc["char_count"] == len(doc["text"]) > 1000
+        paragraphs = conn.execute("select * from paragraphs where document_id = ? order by seq", [doc["id"]]).fetchall()
+        assert [p["seq"] for p in paragraphs] == list(range(len(paragraphs)))
+        for p in paragraphs:
+            assert doc["text"][p["char_start"]:p["char_end"]] == p["text"]
+    searchable = conn.execute("select count(*) from paragraphs where kind != 'boilerplate'").fetchone()[0]
+    assert conn.execute("select count(*) from fts_paragraphs").fetchone()[0] == searchable
+    run = conn.execute("select * from loader_runs order by id desc").fetchone()
+    assert (run["status"], run["files_seen"], run["files_added"], run["files_failed"]) == ("ok", 5, 5, 0)
+
+
+def test_pipeline_second_load_changes_nothing(tmp_path):
+    seeds = copy_seeds(tmp_path / "seeds")
+    db_file = tmp_path / "u.sqlite"
+    engine = make_engine(migrated_database(db_file))
+    first = load_paths(engine, [str(seeds)])
+    assert first.counts["files_added"] == 5
+    before = snapshot(db_file)
+    second = load_paths(engine, [str(seeds)])
+    assert second.counts == {
+        "files_seen": 5, "files_added": 0, "files_updated": 0, "files_unchanged": 5, "files_failed": 0,
+    }
+    assert snapshot(db_file) == before
+
+
+def test_pipeline_changed_file_replaces_only_its_rows(tmp_path):
+    seeds = copy_seeds(tmp_path / "seeds")
+    db_file = tmp_path / "u.sqlite"
+    engine = make_engine(migrated_database(db_file))
+    load_paths(engine, [str(seeds)])
+    conn = sqlite3.connect(db_file)
+    before = {r[0]: r[1:] for r in conn.execute("select source_path, id, loaded_at, content_sha256 from documents")}
+    changed = seeds / "000_7d818fa84bd0e737.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n　　新增一段：园区总投资约12亿元。\n", encoding="utf-8")
+    summary = load_paths(engine, [str(seeds)])
+    assert (summary.counts["files_updated"], summary.counts["files_unchanged"]) == (1, 4)
+    after = {r[0]: r[1:] for r in conn.execute("select source_path, id, loaded_at, content_sha256 from documents")}
+    assert set(after) == set(before)
+    for path, row in after.items():
+        if path.endswith(changed.name):
+            assert row[2] != before[path][2]
+            text = conn.execute("select text from documents where source_path = ?", [path]).fetchone()[0]
+            assert "园区总投资约12亿元" in text
+        else:
+            assert row == before[path]
+    orphans = conn.execute(
+        "select count(*) from paragraphs where document_id not in (select id from documents)"
+    ).fetchone()[0]
+    assert orphans == 0
+    assert conn.execute("select count(*) from fts_paragraphs where text like '%园区总投资约12亿元%'").fetchone()[0] == 1
+
+
+BAD_FILES = {
+    "binary.txt": bytes(range(256)) * 4,
+    "empty.md": b"   \n\n",
+    "truncated.html": "<html><head><title>新闻</title></head><body><div class=\"article\"><p>昌平区".encode(),
+    "bad_front_matter.md": "---\ntitle: [未闭合\ndate: :\n---\n正文。\n".encode(),
+    "no_body.json": b'{"title": "only a title"}',
+}
+
+
+def test_pipeline_records_bad_files_and_loads_the_rest(tmp_path):
+    seeds = copy_seeds(tmp_path / "seeds")
+    for name, data in BAD_FILES.items():
+        (seeds / name).write_bytes(data)
+    db_file = tmp_path / "u.sqlite"
+    engine = make_engine(migrated_database(db_file))
+    summary = load_paths(engine, [str(seeds)])
+    assert summary.counts["files_added"] == 5
+    assert summary.counts["files_failed"] == len(BAD_FILES)
+    assert not summary.ok
+    conn = sqlite3.connect(db_file)
+    errors = {Path(p).name: (t, m) for p, t, m in conn.execute("select source_path, error_type, message from load_errors")}
+    assert set(errors) == set(BAD_FILES)
+    for error_type, message in errors.values():
+        assert error_type in {"UnreadableFile", "MalformedArticle", "UnsupportedFormat"}, error_type
+        assert len(message) > 10
+    assert conn.execute("select count(*) from documents").fetchone()[0] == 5
+    assert conn.execute("select status from loader_runs").fetchone()[0] == "errors"
+
+
+def test_pipeline_discovers_folders_globs_and_skips_hidden(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "one.txt").write_text("x")
+    (tmp_path / "a" / "b" / "two.md").write_text("x")
+    (tmp_path / "a" / ".hidden.txt").write_text("x")
+    (tmp_path / "a" / "notes.docx").write_text("x")
+    (tmp_path / "c.html").write_text("x")
+    found = discover([str(tmp_path / "a"), str(tmp_path / "*.html"), str(tmp_path / "a" / "one.txt")])
+    assert [Path(p).name for p in found] == ["one.txt", "two.md", "c.html"]
+    assert discover([str(tmp_path / "missing.txt")]) == [str(tmp_path / "missing.txt")]
+
+
+def test_pipeline_second_concurrent_load_exits_with_a_message(tmp_path):
+    engine = make_engine(migrated_database(tmp_path / "u.sqlite"))
+    with loader_lock(engine):
+        with pytest.raises(LoadInProgress, match="another load"):
+            load_paths(engine, [str(SEEDS)])
+
+
+def test_pipeline_second_concurrent_load_can_wait(tmp_path):
+    engine = make_engine(migrated_database(tmp_path / "u.sqlite"))
+    held = loader_lock(engine).__enter__()
+    threading.Timer(0.5, held.__exit__, args=(None, None, None)).start()
+    summary = load_paths(engine, [str(SEEDS)], wait_seconds=10)
+    assert summary.counts["files_added"] == 5
+
+
+KILL_SCRIPT = """
+import sys
+from db.engine import make_engine, database_url
+from loaders.pipeline import load_paths
+load_paths(make_engine(database_url(sys.argv[1])), [sys.argv[2]])
+"""
+
+
+@pytest.mark.slow
+def test_pipeline_killed_mid_run_leaves_only_whole_files(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for copy in range(40):
+        for seed in SEEDS.iterdir():
+            shutil.copy(seed, corpus / f"{copy:03d}_{seed.name}")
+    db_file = tmp_path / "u.sqlite"
+    url = migrated_database(db_file)
+    process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(db_file), str(corpus)], cwd=REPO)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        try:
+            with sqlite3.connect(db_file, timeout=1) as probe:
+                if probe.execute("select count(*) from documents").fetchone()[0] >= 20:
+                    break
+        except sqlite3.OperationalError:
+            continue
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+    conn = sqlite3.connect(db_file)
+    assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
+    loaded = conn.execute("select count(*) from documents").fetchone()[0]
+    assert 20 <= loaded < 200, "the kill should land mid-run"
+    # Every file that is recorded is recorded whole.
+    for path, count in conn.execute("select path, document_count from source_files"):
+        docs = conn.execute("select id, text, char_count from documents where source_path = ?", [path]).fetchall()
+        assert len(docs) == count
+        for doc_id, text, char_count in docs:
+            assert len(text) == char_count
+            joined = "\n\n".join(t for (t,) in conn.execute("select text from paragraphs where document_id = ? order by seq", [doc_id]))
+            assert joined == text
+    assert conn.execute("select status from loader_runs").fetchone()[0] == "running"
+    conn.close()
+
+    summary = load_paths(make_engine(url), [str(corpus)])
+    assert summary.ok and summary.counts["files_unchanged"] == loaded
+    conn = sqlite3.connect(db_file)
+    assert conn.execute("select count(*) from documents").fetchone()[0] == 200
+    assert conn.execute("select status from loader_runs order by id").fetchall() == [("interrupted",), ("ok",)]

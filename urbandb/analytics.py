@@ -1,0 +1,113 @@
+"""DuckDB over the SQLite database: the reports in `queries/` and ad-hoc SQL.
+
+The SQLite file is attached read-only through the sqlite_scanner extension
+that the `duckdb-extension-sqlite-scanner` package ships (nothing is
+downloaded), and made the default schema, so reports use plain table names.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+DEFAULT = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)\s*\(default\s+([^)]*)\)")
+
+
+class ReportError(Exception):
+    """A report that does not exist, or is called with missing parameters."""
+
+
+def sqlite_scanner_path() -> Path:
+    import duckdb_extension_sqlite_scanner as package
+
+    path = Path(package.__file__).parent / "extensions" / f"v{duckdb.__version__}" / "sqlite_scanner.duckdb_extension"
+    if not path.exists():
+        raise ReportError(f"sqlite_scanner extension for DuckDB {duckdb.__version__} not found at {path}")
+    return path
+
+
+def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
+    if not Path(db_path).exists():
+        raise ReportError(f"no database at {db_path}: run `urbandb init` and `urbandb load` first")
+    conn = duckdb.connect()
+    conn.execute(f"LOAD '{sqlite_scanner_path()}'")
+    conn.execute("ATTACH ? AS urbandb (TYPE sqlite, READ_ONLY)", [str(db_path)])
+    conn.execute("USE urbandb")
+    return conn
+
+
+@dataclass
+class Report:
+    name: str
+    path: Path
+    description: str
+    sql: str
+
+    @property
+    def parameters(self) -> list[str]:
+        return sorted(set(PARAMETER.findall(_strip_comments(self.sql))))
+
+    @property
+    def defaults(self) -> dict[str, str]:
+        return dict(DEFAULT.findall(self.header))
+
+    @property
+    def header(self) -> str:
+        lines = []
+        for line in self.sql.splitlines():
+            if not line.startswith("--"):
+                break
+            lines.append(line[2:].strip())
+        return "\n".join(lines)
+
+
+def list_reports(queries_dir: Path = QUERIES_DIR) -> list[Report]:
+    return [load_report(path.stem, queries_dir) for path in sorted(queries_dir.glob("*.sql"))]
+
+
+def load_report(name: str, queries_dir: Path = QUERIES_DIR) -> Report:
+    path = queries_dir / f"{name}.sql"
+    if not path.is_file():
+        known = ", ".join(p.stem for p in sorted(queries_dir.glob("*.sql")))
+        raise ReportError(f"no report named {name!r}; reports: {known}")
+    sql = path.read_text(encoding="utf-8")
+    first = next((line[2:].strip() for line in sql.splitlines() if line.startswith("--")), "")
+    return Report(name=name, path=path, description=first, sql=sql)
+
+
+def run_report(conn: duckdb.DuckDBPyConnection, report: Report, params: dict[str, str]) -> tuple[list[str], list[tuple]]:
+    values = {**report.defaults, **params}
+    unknown = sorted(set(params) - set(report.parameters))
+    if unknown:
+        raise ReportError(f"report {report.name} has no parameter {', '.join(unknown)}; it takes: {', '.join(report.parameters) or 'none'}")
+    missing = [name for name in report.parameters if name not in values]
+    if missing:
+        raise ReportError(f"report {report.name} needs --param {' --param '.join(m + '=…' for m in missing)}")
+    return run_sql(conn, report.sql, {name: _typed(values[name]) for name in report.parameters})
+
+
+def run_sql(conn: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> tuple[list[str], list[tuple]]:
+    cursor = conn.execute(sql, params or None)
+    columns = [d[0] for d in cursor.description] if cursor.description else []
+    return columns, cursor.fetchall() if columns else []
+
+
+def _typed(value: str):
+    """CLI parameters arrive as text; numbers are passed as numbers."""
+    if isinstance(value, str):
+        for cast in (int, float):
+            try:
+                return cast(value)
+            except ValueError:
+                pass
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            return value[1:-1]
+    return value
+
+
+def _strip_comments(sql: str) -> str:
+    return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
