@@ -34,8 +34,8 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
     if not Path(db_path).exists():
         raise ReportError(f"no database at {db_path}: run `urbandb init` and `urbandb load` first")
     conn = duckdb.connect()
-    conn.execute(f"LOAD '{sqlite_scanner_path()}'")
-    conn.execute("ATTACH ? AS urbandb (TYPE sqlite, READ_ONLY)", [str(db_path)])
+    conn.execute(f"LOAD {_literal(sqlite_scanner_path())}")
+    conn.execute(f"ATTACH {_literal(db_path)} AS urbandb (TYPE sqlite, READ_ONLY)")
     conn.execute("USE urbandb")
     return conn
 
@@ -107,6 +107,11 @@ def _typed(value: str):
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
             return value[1:-1]
     return value
+
+
+def _literal(path: Path) -> str:
+    # ATTACH and LOAD take no bound parameters.
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _strip_comments(sql: str) -> str:
