@@ -1,0 +1,125 @@
+"""From a file's bytes to text: find the encoding, refuse binary, normalize newlines.
+
+Chinese news files come as UTF-8 (with or without BOM), GB18030/GBK, or
+UTF-16 with a BOM; HTML pages may declare their charset in a `<meta>` tag.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from loaders.errors import UnreadableFile
+
+# Order matters: the UTF-32 BOMs start with the UTF-16 ones, but nobody
+# sends UTF-32 news, so only UTF-8 and UTF-16 are recognized.
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# GBK and GB2312 are subsets of GB18030; decoding with the superset never loses text
+# that a page mislabeled as GB2312 actually contains.
+CHARSET_ALIASES = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "gb18030": "gb18030",
+    "cp936": "gb18030",
+    "utf8": "utf-8",
+    "utf-8": "utf-8",
+}
+
+SINGLE_BYTE_CODECS = {"latin_1", "iso8859-1", "cp1252", "ascii"}
+
+META_CHARSET = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([a-zA-Z0-9_\-]+)""",
+    re.IGNORECASE,
+)
+
+# Control characters other than tab, newline, form feed and carriage return.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str  # utf-8, utf-8-sig, gb18030, utf-16, or a charset an HTML page declared
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset an HTML page declares in `<meta charset>` or `http-equiv`, if any."""
+    match = META_CHARSET.search(data[:4096])
+    if not match:
+        return None
+    return canonical_charset(match.group(1).decode("ascii", "ignore"))
+
+
+def canonical_charset(name: str) -> str | None:
+    """A codec name Python knows, GBK family folded into gb18030; None if unknown."""
+    name = name.strip().lower()
+    if name in CHARSET_ALIASES:
+        return CHARSET_ALIASES[name]
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode(data: bytes, declared: str | None = None) -> Decoded:
+    """Decode a file's bytes; `declared` is a charset the file itself names (HTML meta).
+
+    Raises UnreadableFile for empty, whitespace-only, binary or undecodable bytes.
+    """
+    if not data.strip():
+        raise UnreadableFile("empty file: no text to read")
+    encoding = _bom_encoding(data)
+    if encoding is None:
+        if b"\x00" in data:
+            raise UnreadableFile("binary file: contains NUL bytes and no UTF-16 byte order mark")
+        encoding = _guess_encoding(data, declared)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(f"cannot decode as {encoding}: {error.reason} at byte {error.start}") from error
+    text = normalize_newlines(text.lstrip("\ufeff"))
+    if _looks_binary(text):
+        raise UnreadableFile(f"binary file: control characters in text decoded as {encoding}")
+    if not text.strip(" \t\n\u3000\xa0\ufeff"):
+        raise UnreadableFile("empty file: only whitespace")
+    return Decoded(text=text, encoding=encoding)
+
+
+def normalize_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _bom_encoding(data: bytes) -> str | None:
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            return encoding
+    return None
+
+
+def _guess_encoding(data: bytes, declared: str | None) -> str:
+    candidates = ["utf-8", "gb18030"]
+    if declared:
+        # A page declaring a Latin charset but holding UTF-8 is common and harmless
+        # to correct; otherwise the declaration wins, as browsers do.
+        if declared in SINGLE_BYTE_CODECS:
+            candidates = ["utf-8", declared]
+        else:
+            candidates = [declared] + [c for c in candidates if c != declared]
+    for encoding in candidates:
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise UnreadableFile("cannot decode: not UTF-8, UTF-16 or GB18030 text")
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:20000]
+    return len(CONTROL_CHARS.findall(sample)) > max(2, len(sample) // 200)

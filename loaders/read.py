@@ -1,0 +1,103 @@
+"""From a file's bytes to articles: pick the reader by extension, then by what the text looks like.
+
+A `.txt` or `.md` file may hold a Jekyll/Hexo post (front matter, then Markdown
+or HTML paragraphs) or a whole HTML page; a `.txt` with `#` headings is Markdown.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+from loaders.article import Article
+from loaders.decode import decode, declared_charset
+from loaders.errors import MalformedArticle, UnsupportedFormat
+from loaders.readers import html, jsonfeed, markdown, text
+from loaders.structure import Block, Metadata, structure
+
+READER_BY_SUFFIX = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+
+MARKDOWN_SIGNS = re.compile(r"^\s{0,3}#{1,6}\s+\S|^\s*\[[^\]]+\]\([^)]+\)\s*$", re.MULTILINE)
+
+
+def read_articles(source_path: str, data: bytes) -> list[Article]:
+    """The articles in one file (a JSON Lines file holds several).
+
+    Raises UnsupportedFormat, UnreadableFile or MalformedArticle (all LoadFailure).
+    """
+    suffix = PurePath(source_path).suffix.lower()
+    reader = READER_BY_SUFFIX.get(suffix)
+    if reader is None:
+        known = ", ".join(sorted(READER_BY_SUFFIX))
+        raise UnsupportedFormat(f"unsupported file type {suffix or '(no extension)'!r}; readable: {known}")
+    if reader in ("json", "jsonl"):
+        return read_json(data, lines=reader == "jsonl" or _looks_like_json_lines(data))
+    declared = declared_charset(data) if reader == "html" or data.lstrip()[:1] == b"<" else None
+    decoded = decode(data, declared)
+    fmt, blocks, metadata = read_document(decoded.text, reader)
+    return [article_from(blocks, metadata, fmt, decoded.encoding)]
+
+
+def read_document(body: str, reader: str) -> tuple[str, list[Block], Metadata]:
+    """(format, blocks, declared metadata) of a text, Markdown or HTML document.
+
+    Front matter is honoured in any of them (Jekyll posts may be `.html` too).
+    """
+    fields, rest = markdown.split_front_matter(body)
+    declared = markdown.front_matter_metadata(fields) if fields is not None else Metadata()
+    if reader == "html" or html.is_whole_page(rest):
+        blocks, page = html.read_html_page(rest)
+        return "html", blocks, merged(declared, page)
+    if fields is not None or reader == "markdown" or MARKDOWN_SIGNS.search(rest):
+        return "markdown", markdown.markdown_blocks(rest), declared
+    return "text", text.text_blocks(rest), declared
+
+
+def merged(primary: Metadata, fallback: Metadata) -> Metadata:
+    """Field by field, what `primary` says, else what `fallback` says."""
+    return Metadata(**{name: getattr(primary, name) or getattr(fallback, name) for name in vars(primary)})
+
+
+def read_json(data: bytes, lines: bool) -> list[Article]:
+    decoded = decode(data)
+    articles = []
+    for position, where, item in jsonfeed.json_items(decoded.text, lines):
+        body = jsonfeed.item_body(item, where)
+        article = article_from(jsonfeed.item_blocks(body), jsonfeed.item_metadata(item), "json", decoded.encoding)
+        article.source_item = position
+        articles.append(article)
+    return articles
+
+
+def article_from(blocks: list[Block], declared: Metadata, fmt: str, encoding: str) -> Article:
+    structured = structure(blocks, declared)
+    if not structured.paragraphs:
+        raise MalformedArticle("no article text: the file holds markup or metadata only")
+    found = structured.metadata
+    return Article(
+        format=fmt,
+        encoding=encoding,
+        paragraphs=structured.paragraphs,
+        title=found.title,
+        subtitle=found.subtitle,
+        authors=found.authors,
+        publication=found.publication,
+        published_date=found.published_date,
+        url=found.url,
+    )
+
+
+def _looks_like_json_lines(data: bytes) -> bool:
+    """A `.json` file with one object per line (crawlers often name JSON Lines so)."""
+    lines = [line for line in data.strip().splitlines() if line.strip()]
+    return len(lines) > 1 and all(line.strip().startswith(b"{") and line.strip().endswith(b"}") for line in lines)
+
