@@ -92,6 +92,8 @@ class Document(Base):
     char_count: Mapped[int] = mapped_column(Integer, nullable=False)
     loaded_at: Mapped[str] = mapped_column(String, nullable=False)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("loader_runs.id", ondelete="SET NULL"), index=True)
+    # Which extractors produced this document's facts (metrics-1.0+…): `reextract` redoes older ones.
+    extractor_version: Mapped[str | None] = mapped_column(String)
 
 
 class Paragraph(Base):
@@ -116,3 +118,48 @@ class Paragraph(Base):
 
 PARAGRAPH_KINDS = ("title", "subtitle", "heading", "byline", "body", "caption", "infobox", "boilerplate")
 DOCUMENT_FORMATS = ("text", "markdown", "html", "json")
+
+
+# --- metrics ---
+
+
+class Metric(Base):
+    """A quantity stated in a paragraph, normalized as `spec/metrics.md` defines.
+
+    `char_start`/`char_end` are offsets into the paragraph's text; `subject` is
+    the text as the article names it (an entity link comes later).
+    """
+
+    __tablename__ = "metrics"
+    __table_args__ = (
+        Index("ix_metrics_document_id", "document_id"),
+        Index("ix_metrics_paragraph_id", "paragraph_id"),
+        Index("ix_metrics_dimension_unit_normalized", "dimension", "unit_normalized"),
+        Index("ix_metrics_unit_normalized", "unit_normalized"),
+        Index("ix_metrics_label", "label"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), nullable=False)
+    paragraph_id: Mapped[int] = mapped_column(ForeignKey("paragraphs.id", ondelete="CASCADE"), nullable=False)
+    char_start: Mapped[int] = mapped_column(Integer, nullable=False)
+    char_end: Mapped[int] = mapped_column(Integer, nullable=False)
+    surface: Mapped[str] = mapped_column(String, nullable=False)  # 约24.57万平方米
+    value: Mapped[float] = mapped_column(Float, nullable=False)  # 24.57: as written; lower bound of a range
+    unit: Mapped[str | None] = mapped_column(String)  # 万平方米: as written, multiplier included
+    value_normalized: Mapped[float] = mapped_column(Float, nullable=False)  # 245700
+    unit_normalized: Mapped[str] = mapped_column(String, nullable=False)  # m2, CNY, USD, m, %, ratio, year, 个 …
+    # area, money, length, count, population, percent, ratio, duration, temperature, mass
+    dimension: Mapped[str] = mapped_column(String, nullable=False)
+    # exact, approx, more_than, at_least, less_than, nearly, range
+    qualifier: Mapped[str] = mapped_column(String, nullable=False, default="exact")
+    value_min: Mapped[float | None] = mapped_column(Float)
+    value_max: Mapped[float | None] = mapped_column(Float)
+    label: Mapped[str | None] = mapped_column(Text)  # what is measured: 规划建筑规模
+    as_of_year: Mapped[int | None] = mapped_column(Integer)
+    subject: Mapped[str | None] = mapped_column(Text)
+    sentence: Mapped[str | None] = mapped_column(Text)
+
+
+METRIC_DIMENSIONS = ("area", "money", "length", "count", "population", "percent", "ratio", "duration", "temperature", "mass")
+METRIC_QUALIFIERS = ("exact", "approx", "more_than", "at_least", "less_than", "nearly", "range")

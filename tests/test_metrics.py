@@ -1,0 +1,340 @@
+"""Metric extraction on sentences: what is a metric, its surface and offsets,
+qualifier, label, year and subject; boilerplate skipped; infobox captions."""
+from __future__ import annotations
+
+import pytest
+
+from extract.metrics import EXTRACTOR_VERSION, extract_metrics, metrics_in_paragraph
+from loaders.article import Article, Paragraph, number_paragraphs
+
+
+def found(text: str, **kwargs):
+    metrics = metrics_in_paragraph(text, 0, **kwargs)
+    for m in metrics:
+        assert text[m.char_start : m.char_end] == m.surface  # offsets point at the surface
+    return metrics
+
+
+def surfaces(text: str) -> list[str]:
+    return [m.surface for m in found(text)]
+
+
+def one(text: str):
+    metrics = found(text)
+    assert len(metrics) == 1, [m.surface for m in metrics]
+    return metrics[0]
+
+
+def test_metrics_extractor_version_is_set():
+    assert EXTRACTOR_VERSION
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # dates and years
+        "按照2023年开工、2024年建成、2025年投用的总体安排",
+        "3月30日，项目正式启动",
+        "预计2024年年底竣工，2021年4月开工",
+        "这个建于上世纪90年代的小区",
+        "二〇二三年",
+        # names and ordinals
+        "地铁5号线、18号线和9号楼",
+        "一期工程、二期扩建和第一批名单",
+        "G6科创走廊与G45产业走廊",
+        "“十四五”规划和“3个100”重点工程",
+        "迈入4.0阶段，从“再转存1.0”到“新质变2.0”",
+        "“20+8”产业集群，“9+2”城市群",
+        "科技服务业成为第三大支柱产业，排名前10名",
+        "位于小汤山镇和北七家镇交界处",
+        "汽车零部件产业园",
+        "北京市先后启动两轮百万亩造林工程" and "百万亩造林工程",
+        "三位一体，二次开发，三元桥",
+        "《关于2023年推进100个项目的通知》",
+        # slogans and fixed phrases
+        "围绕“两城一区多点”布局，不搞“一刀切”，实现“三步走”",
+        "“一主三副、一带一廊”，“两业融合”示范园",
+        # 一 + measure word means a/one
+        "这是一个长在社区里的中心，又来一只",
+        # unsupported dimension: an angle
+        "坡度40度",
+        # a comparison with another quantity is not a metric of its own
+        "低于24城水平",
+        # numbers with no unit
+        "代码100086，电话010-12345678",
+        # URLs and image names
+        "详见https://example.com/a/100%25.html 和 pic_2023_5个.jpg",
+    ],
+)
+def test_metrics_not_a_metric(text):
+    assert surfaces(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("该项目规划占地面积58.9公顷，其中产业用地面积43.1公顷、建筑规模47.3万平方米", ["58.9公顷", "43.1公顷", "47.3万平方米"]),
+        ("教育32项、医疗6项、文体7项", ["32项", "6项", "7项"]),
+        ("近年来，全区供应产业用地超2000亩，产业投资年均增长超20%", ["超2000亩", "超20%"]),
+        ("5天内完成3栋楼1875米管线探测", ["5天内", "3栋", "1875米"]),
+        ("统一5个标准", ["5个"]),
+        ("年营收超900亿元的国际设计产业高地", ["超900亿元"]),
+        ("人才保障房2306套及配套停车位2616个", ["2306套", "2616个"]),
+        ("２０２３年，新增用地５８．９公顷", ["５８．９公顷"]),
+        ("总投资146，759.30万元", ["146，759.30万元"]),
+        ("5家三甲医院", ["5家"]),
+    ],
+)
+def test_metrics_surfaces_in_sentences(text, expected):
+    assert surfaces(text) == expected
+
+
+def test_metrics_fields_of_a_qualified_area():
+    m = one("生命谷国际精准医学产业园区规划建筑规模约24.57万平方米，由昌发展集团打造")
+    assert (m.surface, m.value, m.unit) == ("约24.57万平方米", 24.57, "万平方米")
+    assert (m.value_normalized, m.unit_normalized, m.dimension) == (245_700, "m2", "area")
+    assert (m.qualifier, m.value_min, m.value_max) == ("approx", None, None)
+    assert m.label == "规划建筑规模"
+    assert m.subject == "生命谷国际精准医学产业园区"
+    assert m.sentence.startswith("生命谷国际精准医学产业园区规划建筑规模")
+
+
+@pytest.mark.parametrize(
+    "text, surface, qualifier",
+    [
+        ("可提供集体宿舍、人才公寓等2300余套", "2300余套", "more_than"),
+        ("计划完成2000亩以上产业用地供地任务", "2000亩以上", "more_than"),
+        ("改造面积近100万平方米", "近100万平方米", "nearly"),
+        ("新增重大储备项目不少于100家", "不少于100家", "at_least"),
+        ("将单栋楼停暖时间控制在4小时内", "4小时内", "less_than"),
+        ("推动上市企业5家左右", "5家左右", "approx"),
+        ("驱车近一个小时", "近一个小时", "nearly"),
+        ("规划建筑面积5—10万平方米", "5—10万平方米", "range"),
+        ("超额7000亩完成任务", "7000亩", "exact"),  # 超额 is not 超
+        ("经过14年集中开发建设", "14年", "exact"),  # 经过 is not 过
+        ("节约30%的用地", "30%", "exact"),  # 节约 is not 约
+    ],
+)
+def test_metrics_qualifiers_in_sentences(text, surface, qualifier):
+    m = one(text)
+    assert (m.surface, m.qualifier) == (surface, qualifier)
+
+
+def test_metrics_post_qualifier_inside_only_for_spans():
+    m = one("引进10家内资企业")
+    assert (m.surface, m.qualifier) == ("10家", "exact")
+
+
+@pytest.mark.parametrize("text, surface", [("近5年，累计投资", "5年"), ("近两年，坪山全力推进", "两年")])
+def test_metrics_lookback_jin_is_a_plain_duration(text, surface):
+    m = one(text)
+    assert (m.surface, m.qualifier, m.dimension) == (surface, "exact", "duration")
+
+
+@pytest.mark.parametrize(
+    "text, surface, dimension, normalized, qualifier",
+    [
+        ("截至2020年，常住人口81.4万", "81.4万", "population", 814_000, "exact"),
+        ("统筹超1500亿资金", "超1500亿", "money", 150_000_000_000, "more_than"),
+        ("带来千万级游客流量", "千万级", "population", 10_000_000, "at_least"),
+        ("迈上万亿元台阶", "上万亿元", "money", 10**12, "at_least"),
+        ("打造百亿级产业集群", "百亿级", "money", 10**10, "at_least"),
+        ("上万人参加", "上万人", "population", 10_000, "at_least"),
+        ("地块容积率3.5", "3.5", "ratio", 3.5, "exact"),
+        ("平均容积率仅为0.8", "0.8", "ratio", 0.8, "exact"),
+        ("昌平区拥有全市1/3的全国重点实验室", "1/3", "ratio", 0.3333, "exact"),
+        ("他今年58岁", "58岁", "duration", 58, "exact"),
+        ("冬季22摄氏度的室温", "22摄氏度", "temperature", 22, "exact"),
+        ("以40吨高荷载道路", "40吨", "mass", 40, "exact"),
+        ("一年来接待游客10万人次", "10万人次", "count", 100_000, "exact"),
+        ("四成企业完成改造", "四成", "percent", 40, "exact"),
+        ("占比提高2个百分点", "2个百分点", "percent", 2, "exact"),
+        ("百分之三十的用地", "百分之三十", "percent", 30, "exact"),
+        ("9000余名能源领域科研人才", "9000余名", "population", 9000, "more_than"),
+        ("利用外资金额2.4亿美元以上", "2.4亿美元以上", "money", 240_000_000, "more_than"),
+    ],
+)
+def test_metrics_units_the_table_does_not_spell_out(text, surface, dimension, normalized, qualifier):
+    m = one(text)
+    assert (m.surface, m.dimension, m.qualifier) == (surface, dimension, qualifier)
+    assert m.value_normalized == pytest.approx(normalized, rel=1e-4)
+
+
+def test_metrics_ratio_without_unit_word_has_no_unit():
+    m = one("地块容积率3.5")
+    assert (m.unit, m.unit_normalized) == (None, "ratio")
+
+
+def test_metrics_bare_amount_takes_the_measure_of_the_amount_before_it():
+    metrics = found("全市常住人口达2189.3万人，比上年增加5万")
+    assert [(m.surface, m.dimension) for m in metrics] == [("2189.3万人", "population"), ("5万", "population")]
+
+
+@pytest.mark.parametrize(
+    "text, surface, label",
+    [
+        ("其中产业用地面积43.1公顷", "43.1公顷", "产业用地面积"),
+        ("2023年，昌平区腾退土地418.7公顷，完成量居全市首位", "418.7公顷", "腾退土地"),
+        ("增加学位5660个；医疗方面", "5660个", "增加学位"),
+        ("南口是全市重点发展的8个新市镇之一", "8个", "新市镇"),
+        ("已吸引华夏英泰等13家企业拟签约入驻", "13家", "企业"),
+        ("收回天通中苑约68万平方米的闲置楼宇", "约68万平方米", "闲置楼宇"),
+        ("全面贯通十三陵水库——奥森北园42公里绿道慢行系统", "42公里", "绿道慢行系统"),
+        ("技术团队开展排查，5天内完成管线探测", "5天内", "完成管线探测"),
+        ("目前人均公园绿地面积17.39平方米", "17.39平方米", "人均公园绿地面积"),
+        ("总里程160公里", "160公里", "总里程"),
+        ("规划产业空间超1700万平方米", "超1700万平方米", "规划产业空间"),
+        ("在织补城市功能方面，三年行动计划共安排教育32项", "32项", "教育"),
+        ("可提供集体宿舍、人才公寓等2300余套", "2300余套", "集体宿舍、人才公寓"),
+        ("2021年全年新增市场主体15000家以上", "15000家以上", "新增市场主体"),
+        ("直接服务人口将超过40万人。", "超过40万人", "直接服务人口"),
+        ("工业增加值占GDP比重提升至32.6%", "32.6%", "工业增加值占GDP比重"),
+        ("是原商业用地出让收益的11倍", "11倍", "原商业用地出让收益"),
+        ("实现营业收入1.2万亿元", "1.2万亿元", "实现营业收入"),
+        ("共有企业120家", "120家", "企业"),
+    ],
+)
+def test_metrics_labels_in_sentences(text, surface, label):
+    metrics = {m.surface: m for m in found(text)}
+    assert metrics[surface].label == label
+
+
+def test_metrics_label_in_a_key_value_line():
+    assert one("规划常住人口 约69万人").label == "规划常住人口"
+    assert one("17.39平方米 人均公园绿地面积").label == "人均公园绿地面积"
+
+
+def test_metrics_labels_of_a_respectively_list():
+    metrics = found("森林覆盖率以及林木绿化率，已分别由2012年的42.57%和64.07%，提高到了现在的48.25%和67.18%")
+    assert [(m.surface, m.label) for m in metrics] == [
+        ("42.57%", "森林覆盖率"),
+        ("64.07%", "林木绿化率"),
+        ("48.25%", "森林覆盖率"),
+        ("67.18%", "林木绿化率"),
+    ]
+    assert [m.as_of_year for m in metrics] == [2012, 2012, None, None]
+
+
+def test_metrics_both_ends_of_a_change_share_the_label():
+    metrics = found("项目投产后企业年销售收入将从4.7亿元跃升至14亿元")
+    assert [m.label for m in metrics] == ["项目投产后企业年销售收入"] * 2
+
+
+@pytest.mark.parametrize(
+    "text, year",
+    [
+        ("2023年，昌平区腾退土地418.7公顷", 2023),
+        ("截至2020年，昌平区共完成新增造林17.4万亩", 2020),
+        ("2021年全年新增市场主体15000家以上", 2021),
+        ("2023年以来，昌平区共推出面积约77公顷的工业用地", None),  # 以来 opens a period
+        ("2012年起，北京市先后启动12个工程", None),
+        ("按照“2023年开工”的安排，2024年率先亮相，今后这里将入驻14个实验室", None),  # another clause
+        ("目前人均公园绿地面积17.39平方米", None),
+    ],
+)
+def test_metrics_as_of_year(text, year):
+    assert one(text).as_of_year == year
+
+
+@pytest.mark.parametrize(
+    "text, subject",
+    [
+        ("2023年，昌平区腾退土地418.7公顷", "昌平区"),
+        ("回龙观、天通苑地区总面积约63平方公里", "回龙观、天通苑地区"),
+        ("目前人均公园绿地面积17.39平方米", None),
+    ],
+)
+def test_metrics_subject(text, subject):
+    assert one(text).subject == subject
+
+
+def article(*paragraphs: tuple[str, str]) -> Article:
+    paras = [Paragraph(seq=0, kind=kind, text=text) for kind, text in paragraphs]
+    return Article(format="text", encoding="utf-8", paragraphs=number_paragraphs(paras))
+
+
+def test_metrics_extract_skips_boilerplate_and_keeps_paragraph_offsets():
+    art = article(
+        ("title", "补齐回天短板 提供人才公寓等2300余套"),
+        ("body", "可提供集体宿舍、人才公寓等2300余套，地下停车位2600余个"),
+        ("boilerplate", "本文共3000字，阅读需5分钟，转载请注明来源，已有20万人阅读"),
+    )
+    metrics = extract_metrics(art)
+    assert [(m.paragraph_seq, m.surface) for m in metrics] == [(0, "2300余套"), (1, "2300余套"), (1, "2600余个")]
+    for m in metrics:
+        assert art.paragraphs[m.paragraph_seq].text[m.char_start : m.char_end] == m.surface
+
+
+def test_metrics_infobox_value_takes_the_caption_of_the_neighbouring_line():
+    art = article(
+        ("infobox", "地理位置 小汤山镇和北七家镇交界处"),
+        ("infobox", "170.6平方公里"),
+        ("infobox", "范围"),
+        ("infobox", "规划常住人口 约69万人"),
+        ("infobox", "54.9万人"),
+        ("infobox", "就业人口"),
+    )
+    metrics = extract_metrics(art)
+    assert [(m.surface, m.label) for m in metrics] == [
+        ("170.6平方公里", "范围"),
+        ("约69万人", "规划常住人口"),
+        ("54.9万人", "就业人口"),
+    ]
+
+
+def test_metrics_infobox_caption_year_applies_to_the_lines_under_it():
+    art = article(
+        ("infobox", "生态环境改善(截至2020年)"),
+        ("infobox", "森林覆盖率 48.25%"),
+        ("infobox", "87个 新建各类公园"),
+        ("heading", "下一节"),
+        ("infobox", "小微绿地 40处"),
+    )
+    assert [m.as_of_year for m in extract_metrics(art)] == [2020, 2020, None]
+
+
+def test_metrics_empty_and_skipped_paragraphs_give_nothing():
+    assert metrics_in_paragraph("", 0) == []
+    assert metrics_in_paragraph("占地58.9公顷", 0, kind="boilerplate") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("责任编辑：王五 2023年5月 阅读3000次", []),
+        ("（本文转载自某报，原文3000字）", []),
+        ("来源：人民网 阅读10万次", []),
+        ("编辑部共有5人", ["5人"]),  # a word that starts like chrome is not chrome
+        ("点击量超过100万次", ["超过100万次"]),
+    ],
+)
+def test_metrics_page_chrome_left_in_the_body_gives_nothing(text, expected):
+    assert surfaces(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, surface, low, high",
+    [
+        ("增幅为5%—10%", "5%—10%", 5, 10),  # the unit repeated on the first bound
+        ("楼高20层至30层", "20层至30层", 20, 30),
+        ("投资5000万至1亿元", "5000万至1亿元", 50_000_000, 100_000_000),
+    ],
+)
+def test_metrics_ranges_with_units_on_both_bounds(text, surface, low, high):
+    m = one(text)
+    assert (m.surface, m.qualifier, m.value_min, m.value_max) == (surface, "range", low, high)
+
+
+def test_metrics_negative_temperature_and_speed():
+    assert [(m.surface, m.value_normalized) for m in found("最低气温-5℃，零下3摄氏度")] == [("-5℃", -5), ("零下3摄氏度", -3)]
+    assert surfaces("设计时速60公里，限速80公里/小时") == []  # speeds are not lengths
+
+
+def test_metrics_year_of_an_event_is_not_as_of_year():
+    assert [m.as_of_year for m in found("小区建于1998年，共有住户860户")] == [None]
+
+
+def test_metrics_a_copula_clause_takes_its_label_from_the_clause_before():
+    assert "总面积" in one("其中，河北省开发区总面积排名全国第一，达7.67万公顷").label
+    # but a look-back span does not borrow the clause before it
+    assert one("需要高品质的城市形态，而近两年，坪山全力推进").label is None
