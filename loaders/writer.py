@@ -130,10 +130,11 @@ def write_paragraphs(conn: Connection, document_id: int, article: Article) -> di
         )
         for p in article.paragraphs
     ]
-    result = conn.execute(
-        insert(paragraphs).returning(paragraphs.c.id, paragraphs.c.seq, sort_by_parameter_order=True), rows
+    # A plain executemany, then one select, is several times faster than RETURNING row by row.
+    conn.execute(insert(paragraphs), rows)
+    paragraph_ids = dict(
+        conn.execute(select(paragraphs.c.seq, paragraphs.c.id).where(paragraphs.c.document_id == document_id)).all()
     )
-    paragraph_ids = {seq: pid for pid, seq in result}
     searchable = [
         {"rowid": paragraph_ids[p.seq], "text": p.text} for p in article.paragraphs if p.kind != "boilerplate"
     ]
@@ -185,8 +186,10 @@ def write_metrics(conn: Connection, article: Article, document_id: int, paragrap
         }
         for m in article.metrics
     ]
-    result = conn.execute(insert(metrics).returning(metrics.c.id, sort_by_parameter_order=True), rows)
-    return [row[0] for row in result]
+    conn.execute(insert(metrics), rows)
+    # Row ids grow in insertion order inside the transaction that holds the write lock.
+    ids = conn.execute(select(metrics.c.id).where(metrics.c.document_id == document_id).order_by(metrics.c.id))
+    return [row[0] for row in ids]
 
 
 def delete_facts(conn: Connection, document_id: int) -> None:
