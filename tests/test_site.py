@@ -1,0 +1,492 @@
+"""The Datasette site over the seeded database: pages, metadata, Chinese
+search, read-only, canned queries, article and project pages, export."""
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from urllib.parse import quote
+
+import httpx
+
+import duckdb
+import pytest
+from markupsafe import Markup
+from site_fixtures import document_id, facts_db, get, query, require_tables, site, site_db, tables  # noqa: F401
+
+from urbandb.site import DATABASE_NAME, SETTINGS, load_canned_queries, make_datasette
+from urbandb.site.pages import Span, mark_terms, nest_spans, render_highlighted
+from urbandb.site.search import MIN_TRIGRAM_TERM, paragraph_search_conditions, search_terms
+from urbandb.site.search_check import DEFAULT_QUERIES, check_queries
+
+SEARCH_TERMS = ["昌平", "产业用地", "城市更新", "清华南口"]
+
+
+def search_rows(ds, q: str) -> list[dict]:
+    response = get(ds, f"/urbandb/paragraphs.json?_search={quote(q)}&_shape=array&_size=max")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def containing(db_path, *terms: str) -> set[int]:
+    """The plain substring scan the search must agree with."""
+    return {
+        pid
+        for pid, kind, text in query(db_path, "select id, kind, text from paragraphs")
+        if kind != "boilerplate" and all(t in text for t in terms)
+    }
+
+
+# --- pages and metadata ---
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/urbandb",
+        "/urbandb/documents",
+        "/urbandb/paragraphs",
+        "/urbandb/paragraphs?_search=%E6%98%8C%E5%B9%B3",
+        "/-/search",
+        "/-/search?q=%E6%98%8C%E5%B9%B3",
+        "/-/metadata.json",
+    ],
+)
+def test_site_pages_load(site, path):
+    response = get(site, path)
+    assert response.status_code == 200, response.text[:500]
+
+
+def test_site_every_table_page_loads(site, site_db):
+    for table in sorted(tables(site_db)):
+        response = get(site, f"/urbandb/{table}.json?_size=1")
+        assert response.status_code == 200, (table, response.text[:300])
+
+
+def test_site_database_is_named_urbandb_whatever_the_file(site_db, tmp_path):
+    other = tmp_path / "copy-of-the-data.sqlite"
+    shutil.copy(site_db, other)
+    ds = make_datasette(other)
+    assert DATABASE_NAME in ds.databases
+    assert "copy-of-the-data" not in ds.databases
+    assert get(ds, "/urbandb/documents.json").status_code == 200
+
+
+def test_site_metadata_describes_every_table_and_column(site, site_db):
+    metadata = get(site, "/-/metadata.json").json()
+    assert metadata["title"].startswith("urbandb")
+    assert metadata["license"] and metadata["source"]
+    described = metadata["databases"]["urbandb"]["tables"]
+    conn = sqlite3.connect(f"file:{site_db}?mode=ro", uri=True)
+    missing = []
+    for (table,) in conn.execute(
+        "select name from sqlite_master where type = 'table' and name not like 'fts\\_%' escape '\\'"
+        " and name not like 'sqlite\\_%' escape '\\'"
+    ):
+        if not described.get(table, {}).get("description"):
+            missing.append(table)
+            continue
+        columns = [row[1] for row in conn.execute(f"pragma table_info([{table}])")]
+        missing += [f"{table}.{c}" for c in columns if not described[table].get("columns", {}).get(c)]
+    conn.close()
+    assert missing == [], f"undescribed in urbandb/site/metadata.yml: {missing}"
+
+
+def test_site_documents_have_default_facets_by_publication_and_year(site):
+    facets = get(site, "/urbandb/documents.json").json()["facet_results"]
+    assert {"publication", "published_date"} <= set(facets)
+    assert facets["published_date"]["type"] == "year"
+    years = [r["value"] for r in facets["published_date"]["results"]]
+    assert years and all(len(y) == 4 and y.isdigit() for y in years)
+
+
+def test_site_year_facet_selects_the_year(site, site_db):
+    year = get(site, "/urbandb/documents.json").json()["facet_results"]["published_date"]["results"][0]
+    rows = get(site, f"/urbandb/documents.json?published_date__startswith={year['value']}&_shape=array").json()
+    assert len(rows) == year["count"]
+
+
+def test_site_paragraphs_facet_by_kind_and_label_documents_by_title(site, site_db):
+    data = get(site, "/urbandb/paragraphs.json?_labels=on&_size=1").json()
+    assert "kind" in data["facet_results"]
+    document = data["rows"][0]["document_id"]
+    (title,) = query(site_db, "select title from documents where id = ?", (document["value"],))[0]
+    assert document["label"] == title or title is None
+
+
+def test_site_document_titles_link_to_article_page(site, site_db):
+    doc = document_id(site_db, "001_")
+    html = get(site, "/urbandb/documents").text
+    assert f'href="/-/article/{doc}"' in html
+
+
+def test_site_paragraph_seq_links_to_its_place_in_the_article(site, site_db):
+    pid, doc, seq = query(site_db, "select id, document_id, seq from paragraphs order by id limit 1")[0]
+    html = get(site, f"/urbandb/paragraphs/{pid}").text
+    assert f'href="/-/article/{doc}#p{seq}"' in html
+
+
+def test_site_serve_blocks_and_answers_on_localhost(site_db):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code = f"from pathlib import Path; from urbandb.site import serve; serve(Path({str(site_db)!r}), {port})"
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            assert process.poll() is None, "serve() returned instead of serving"
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/urbandb/paragraphs.json?_search=%E6%98%8C%E5%B9%B3")
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "serve() did not answer within 15 s"
+                time.sleep(0.1)
+        assert response.status_code == 200
+        assert response.json()["filtered_table_rows_count"] == len(containing(site_db, "昌平"))
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_site_settings_limit_sql_time(site):
+    settings = get(site, "/-/settings.json").json()
+    assert settings["sql_time_limit_ms"] == SETTINGS["sql_time_limit_ms"] <= 5000
+
+
+# --- read-only ---
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "delete from documents",
+        "update paragraphs set text = 'x'",
+        "insert into documents(id) values (999)",
+        "drop table paragraphs",
+        "pragma query_only = 0",
+    ],
+)
+def test_site_sql_cannot_write(site, site_db, sql):
+    before = query(site_db, "select count(*), sum(length(text)) from paragraphs")
+    response = get(site, f"/urbandb.json?sql={quote(sql)}")
+    assert response.status_code in (400, 403)
+    assert query(site_db, "select count(*), sum(length(text)) from paragraphs") == before
+
+
+def test_site_connections_refuse_writes_even_from_plugins(site, site_db):
+    db = site.get_database(DATABASE_NAME)
+    with pytest.raises(sqlite3.OperationalError, match="readonly|read-only|query_only|attempt to write"):
+        asyncio.run(db.execute_write("delete from paragraphs"))
+    assert query(site_db, "select count(*) from paragraphs")[0][0] > 0
+
+
+def test_site_post_is_not_a_way_in(site, site_db):
+    before = query(site_db, "select count(*) from documents")
+    # Datasette 0.65 answers a POST to a table with an error (500: only canned queries take POST).
+    response = asyncio.run(site.client.post("/urbandb/documents", data={"id": "999"}))
+    assert response.status_code >= 400
+    assert query(site_db, "select count(*) from documents") == before
+
+
+# --- Chinese full-text search ---
+
+
+@pytest.mark.parametrize("term", SEARCH_TERMS)
+def test_site_search_returns_exactly_the_paragraphs_containing_the_term(site, site_db, term):
+    rows = search_rows(site, term)
+    assert rows, f"no paragraph found for {term}"
+    assert all(term in row["text"] for row in rows)
+    assert {row["id"] for row in rows} == containing(site_db, term)
+
+
+def test_site_search_terms_narrow(site, site_db):
+    both = {row["id"] for row in search_rows(site, "昌平 产业用地")}
+    assert both == containing(site_db, "昌平", "产业用地")
+    assert both
+    assert both < {row["id"] for row in search_rows(site, "昌平")}
+    assert both <= {row["id"] for row in search_rows(site, "产业用地")}
+
+
+def test_site_search_full_width_space_separates_terms(site, site_db):
+    assert {row["id"] for row in search_rows(site, "清华南口\u3000产业")} == containing(site_db, "清华南口", "产业")
+
+
+def test_site_search_term_in_no_paragraph_returns_none(site):
+    assert search_rows(site, "火星基地") == []
+    assert search_rows(site, "昌平 火星") == []
+
+
+def test_site_search_leaves_out_boilerplate(site, site_db):
+    boilerplate = query(site_db, "select id, text from paragraphs where kind = 'boilerplate' and length(text) >= 4")
+    assert boilerplate, "the seeds have boilerplate paragraphs"
+    for pid, text in boilerplate[:5]:
+        for term in (text[:2], text[:4]):
+            if term.strip() and len(term.split()) == 1:
+                ids = {row["id"] for row in search_rows(site, term)}
+                assert pid not in ids
+                assert all(kind != "boilerplate" for (kind,) in query(
+                    site_db, f"select kind from paragraphs where id in ({','.join(map(str, ids)) or 'null'})"
+                ))
+
+
+def test_site_search_box_on_paragraphs_table(site):
+    html = get(site, "/urbandb/paragraphs?_search=%E6%98%8C%E5%B9%B3").text
+    assert 'name="_search" value="昌平"' in html
+    assert "全文搜索" in html
+
+
+def test_site_search_matches_substring_scan_for_every_measured_query(site_db):
+    checks = check_queries(site_db, DEFAULT_QUERIES)
+    wrong = [(c.query, c.precision, c.recall) for c in checks if c.precision < 1 or c.recall < 1]
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    "query_text, terms",
+    [("昌平", ["昌平"]), (" 昌平  产业用地 昌平 ", ["昌平", "产业用地"]), ("", []), ("\u3000", [])],
+)
+def test_search_terms_split_on_any_whitespace_once_each(query_text, terms):
+    assert search_terms(query_text) == terms
+
+
+def test_search_conditions_use_trigram_index_only_for_long_terms():
+    conditions, params = paragraph_search_conditions(["昌平", "产业用地", 'a"b"c'])
+    assert "instr" in conditions[0] and params["urbandb_search_0"] == "昌平"
+    assert "fts_paragraphs match" in conditions[1] and params["urbandb_search_1"] == '"产业用地"'
+    assert params["urbandb_search_2"] == '"a""b""c"'
+    assert conditions[-1] == "paragraphs.kind not in ('boilerplate')"
+    assert MIN_TRIGRAM_TERM == 3
+
+
+# --- highlighting ---
+
+
+def test_pages_render_highlighted_nests_and_escapes():
+    text = "<b>规划占地面积58.9公顷</b>"
+    html = render_highlighted(text, [Span(3, 16, "metric", "a"), Span(9, 16, "metric", 'x"y')])
+    assert isinstance(html, Markup)
+    assert html.startswith("&lt;b&gt;")
+    assert html.count("<mark") == 2
+    assert 'title="x&#34;y"' in html
+
+
+def test_pages_nest_spans_drops_crossing_and_out_of_range():
+    roots = nest_spans([Span(0, 4, "a", ""), Span(2, 6, "b", ""), Span(5, 99, "c", ""), Span(1, 3, "d", "")], 10)
+    assert [(s.css_class, [c.css_class for c in s.children]) for s in roots] == [("a", ["d"])]
+
+
+def test_pages_mark_terms_marks_every_occurrence():
+    assert str(mark_terms("昌平区昌平", ["昌平"])).count('<mark class="hit"') == 2
+
+
+# --- search page ---
+
+
+def test_site_search_page_lists_paragraph_hits_linking_to_rows(site, site_db):
+    html = get(site, "/-/search?q=" + quote("清华南口 产业")).text
+    for pid in containing(site_db, "清华南口", "产业"):
+        assert f'href="/urbandb/paragraphs/{pid}"' in html
+    assert '<mark class="hit"' in html
+
+
+def test_site_search_page_finds_entities_by_alias(site, site_db):
+    require_tables(site_db, "entities", "entity_aliases")
+    rows = query(
+        site_db,
+        "select e.id, a.alias from entity_aliases a join entities e on e.id = a.entity_id"
+        " where a.alias != e.name and instr(e.name, a.alias) = 0 limit 1",
+    )
+    if not rows:
+        pytest.skip("no alias that differs from its entity's name in the seeds")
+    entity, alias = rows[0]
+    html = get(site, "/-/search?q=" + quote(alias)).text
+    assert f"/{entity}\"" in html
+
+
+def test_site_search_page_lists_projects(site, site_db):
+    require_tables(site_db, "entities", "projects")
+    html = get(site, "/-/search?q=" + quote("清华南口")).text
+    (project,) = query(site_db, "select id from entities where name = '清华南口国家重点实验室基地'")[0]
+    assert f'href="/-/project/{project}"' in html
+
+
+# --- canned queries ---
+
+
+CANNED_QUERIES_WITH_ROWS = [
+    "biggest_projects_by_area",
+    "land_released_per_district_and_year",
+    "projects_by_status",
+    "metrics_whose_sources_disagree",
+]
+
+
+def test_site_canned_queries_are_published_and_run(site, site_db):
+    require_tables(site_db, "metrics", "entities", "projects")
+    names = [q.name for q in load_canned_queries()]
+    assert set(CANNED_QUERIES_WITH_ROWS) <= set(names)
+    published = get(site, "/-/metadata.json").json()["databases"]["urbandb"]["queries"]
+    assert set(names) <= set(published)
+    for name in names:
+        response = get(site, f"/urbandb/{name}.json?_shape=array")
+        assert response.status_code == 200, (name, response.text[:300])
+
+
+@pytest.mark.parametrize("name", CANNED_QUERIES_WITH_ROWS)
+def test_site_canned_query_returns_rows_on_the_seeds(site, site_db, name):
+    require_tables(site_db, "metrics", "entities", "projects")
+    response = get(site, f"/urbandb/{name}.json?_shape=array")
+    assert response.status_code == 200, response.text[:300]
+    assert response.json(), f"canned query {name} returns no rows on the seeds"
+
+
+# --- article page ---
+
+
+def test_site_article_page_shows_paragraphs_in_order_with_headings(site, site_db):
+    doc = document_id(site_db, "001_")
+    html = get(site, f"/-/article/{doc}").text
+    rows = query(site_db, "select seq, kind from paragraphs where document_id = ? order by seq", (doc,))
+    positions = [html.index(f'id="p{seq}"') for seq, _ in rows]
+    assert positions == sorted(positions)
+    headings = [seq for seq, kind in rows if kind == "heading"]
+    assert headings and all(f'<h3 id="p{seq}"' in html for seq in headings)
+
+
+def test_site_article_page_highlights_metrics(site, site_db):
+    require_tables(site_db, "metrics")
+    doc = document_id(site_db, "001_")
+    html = get(site, f"/-/article/{doc}").text
+    assert 'class="metric dim-area" title="470,000 m2' in html
+    assert "47万平方米</mark>" in html
+
+
+def test_site_article_page_highlights_entity_mentions(site, site_db):
+    require_tables(site_db, "entity_mentions")
+    doc = document_id(site_db, "001_")
+    html = get(site, f"/-/article/{doc}").text
+    assert '<mark class="mention type-place" title="北京市昌平区（地点）"' in html or 'class="mention type-' in html
+    assert html.count('class="mention') >= 5
+
+
+def test_site_article_page_of_unknown_document_is_404(site):
+    assert get(site, "/-/article/999999").status_code == 404
+
+
+# --- project page ---
+
+
+def test_site_project_page_lists_both_articles(site, site_db):
+    require_tables(site_db, "entities", "projects", "entity_mentions")
+    rows = query(site_db, "select id from entities where name = '清华南口国家重点实验室基地'")
+    assert rows, "清华南口国家重点实验室基地 is an entity"
+    html = get(site, f"/-/project/{rows[0][0]}").text
+    for seed in ("000_", "001_"):
+        assert f'href="/-/article/{document_id(site_db, seed)}"' in html
+    assert "urbandb-timeline" in html or "文中没有给出日期的事件" in html
+
+
+def test_site_project_page_of_unknown_entity_is_404(site, site_db):
+    require_tables(site_db, "entities", "projects")
+    assert get(site, "/-/project/999999").status_code == 404
+
+
+# --- map ---
+
+
+def test_site_entities_table_loads_the_cluster_map_from_local_assets(site, site_db):
+    require_tables(site_db, "entities")
+    html = get(site, "/urbandb/entities").text
+    assert "datasette-cluster-map" in html
+    scripts = [line for line in html.splitlines() if "<script" in line and "src=" in line]
+    assert all('src="/' in line for line in scripts), scripts
+
+
+# --- export ---
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_export_writes_every_table_with_its_rows(site_db, tmp_path, fmt):
+    from urbandb.export import export_database
+
+    written = export_database(site_db, tmp_path / fmt, fmt)
+    names = {p.stem for p in written}
+    assert {"documents", "paragraphs"} <= names
+    assert not any(n.startswith("fts_") for n in names)
+    (count,) = query(site_db, "select count(*) from paragraphs")[0]
+    exported = duckdb.sql(f"select count(*) from '{tmp_path / fmt / ('paragraphs.' + fmt)}'").fetchone()[0]
+    assert exported == count
+
+
+def test_export_rejects_unknown_format(site_db, tmp_path):
+    from urbandb.export import ExportError, export_database
+
+    with pytest.raises(ExportError, match="xlsx"):
+        export_database(site_db, tmp_path, "xlsx")
+
+
+# --- pages on a hand-built database shaped as migration 0003 is specified ---
+# (entities, entity_aliases, entity_mentions, projects, project_milestones,
+# project_operators, metrics.subject_id): the page code is exercised even
+# before the extractors fill those tables from the seeds.
+
+@pytest.fixture(scope="module")
+def facts_site(facts_db):
+    return make_datasette(facts_db)
+
+
+def test_pages_article_highlights_metrics_and_mentions_in_place(facts_site):
+    html = get(facts_site, "/-/article/1").text
+    assert '<mark class="metric dim-area" title="473,000 m2 · 精确（exact） · 指标：建筑规模' in html
+    assert ">47.3万平方米</mark>" in html
+    assert 'title="清华南口国家重点实验室基地（项目）" tabindex="0" data-href="/-/project/4">清华南口国重基地</mark>' in html
+    assert '<h1 id="p0" class="para kind-title">' in html
+
+
+def test_pages_project_page_shows_location_timeline_metrics_operators_mentions(facts_site):
+    html = get(facts_site, "/-/project/4").text
+    assert "南口镇</a> › <a" in html and "北京市昌平区</a> › <a" in html
+    assert html.index("2023") < html.index("2025-12")
+    assert html.count('class="milestone status-') == 2
+    assert "昌发展集团" in html and "research_base" in html
+    assert "47.3万平方米" in html and "47万平方米" in html
+    assert 'href="/-/article/1"' in html and 'href="/-/article/2"' in html
+    assert "别名：清华南口国重基地" in html
+
+
+def test_pages_search_page_finds_project_and_entity_by_alias(facts_site):
+    html = get(facts_site, "/-/search?q=" + quote("国重基地")).text
+    assert 'href="/-/project/4"' in html
+    html = get(facts_site, "/-/search?q=" + quote("昌平区")).text
+    assert 'href="/urbandb/entities/2"' in html
+
+
+def test_pages_canned_queries_run_on_the_specified_schema(facts_site):
+    published = get(facts_site, "/-/metadata.json").json()["databases"]["urbandb"]["queries"]
+    assert set(CANNED_QUERIES_WITH_ROWS) <= set(published)
+    for name in ["biggest_projects_by_area", "projects_by_status", "metrics_whose_sources_disagree"]:
+        rows = get(facts_site, f"/urbandb/{name}.json?_shape=array").json()
+        assert rows, name
+    disagree = get(facts_site, "/urbandb/metrics_whose_sources_disagree.json?_shape=array").json()
+    assert (disagree[0]["surface_a"], disagree[0]["surface_b"]) == ("47.3万平方米", "47万平方米")
+    biggest = get(facts_site, "/urbandb/biggest_projects_by_area.json?_shape=array").json()
+    assert biggest[0]["area_m2"] == 589000
+
+
+def test_pages_entity_names_of_projects_link_to_project_page(facts_site):
+    assert 'href="/-/project/4"' in get(facts_site, "/urbandb/entities").text
+
+
+def test_pages_entities_with_coordinates_get_the_local_cluster_map(facts_site):
+    html = get(facts_site, "/urbandb/entities").text
+    assert "/-/static-plugins/datasette-cluster-map/datasette-cluster-map.js" in html
+    scripts = [line for line in html.splitlines() if "<script" in line and "src=" in line]
+    assert scripts and all('src="/' in line for line in scripts), scripts
+    rows = get(facts_site, "/urbandb/projects_on_the_map.json?_shape=array").json()
+    assert [(r["project"], r["latitude"]) for r in rows] == [("清华南口国家重点实验室基地", 40.25)]

@@ -1,0 +1,41 @@
+// urbandb pages: clicking (or Enter on) a highlight shows its details in a
+// panel; after load, <html data-rendered="…"> records how many highlights and
+// milestones are actually drawn (a check the browser test reads).
+(function () {
+  function show(mark) {
+    var panel = document.getElementById("urbandb-detail");
+    if (!panel) return;
+    panel.querySelector(".urbandb-detail-text").textContent = mark.getAttribute("title") || "";
+    var link = panel.querySelector(".urbandb-detail-link");
+    var href = mark.getAttribute("data-href");
+    if (href) { link.href = href; link.hidden = false; } else { link.hidden = true; }
+    panel.hidden = false;
+    document.querySelectorAll("mark.selected").forEach(function (m) { m.classList.remove("selected"); });
+    mark.classList.add("selected");
+  }
+  document.addEventListener("click", function (event) {
+    var mark = event.target.closest("article mark");
+    if (mark) { show(mark); return; }
+    if (event.target.closest(".urbandb-detail-close")) {
+      document.getElementById("urbandb-detail").hidden = true;
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.matches && event.target.matches("article mark")) show(event.target);
+  });
+  function drawn(selector) {
+    return Array.prototype.filter.call(document.querySelectorAll(selector), function (el) {
+      var style = getComputedStyle(el);
+      return el.getClientRects().length > 0 && style.visibility !== "hidden" &&
+        style.backgroundColor !== "rgba(0, 0, 0, 0)" && style.backgroundColor !== "transparent";
+    }).length;
+  }
+  window.addEventListener("load", function () {
+    document.documentElement.setAttribute("data-rendered", JSON.stringify({
+      metrics: drawn("article mark.metric"),
+      mentions: drawn("article mark.mention"),
+      milestones: drawn(".urbandb-timeline .milestone"),
+      paragraphs: document.querySelectorAll("article .para, .urbandb-mentions blockquote").length
+    }));
+  });
+})();
