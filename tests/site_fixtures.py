@@ -87,20 +87,6 @@ def document_id(db_path: Path, seed_prefix: str) -> int:
     return rows[0][0]
 
 
-SCHEMA_0003 = """
-create table entities (id integer primary key, name text not null, type text not null, parent_id integer,
-    role text, adcode text, longitude real, latitude real);
-create table entity_aliases (id integer primary key, entity_id integer not null, alias text not null);
-create table entity_mentions (id integer primary key, entity_id integer not null, document_id integer not null,
-    paragraph_id integer not null, char_start integer not null, char_end integer not null, surface text not null);
-create table projects (id integer primary key, entity_id integer not null unique, location_id integer,
-    category text, status text);
-create table project_milestones (id integer primary key, project_id integer not null, event text not null,
-    date text, status text, paragraph_id integer);
-create table project_operators (id integer primary key, project_id integer not null, org_id integer not null,
-    role text);
-alter table metrics add column subject_id integer;
-"""
 TITLE = "清华南口国重基地建设加速"
 BODY = "该项目规划占地面积58.9公顷，建筑规模47.3万平方米，位于昌平区南口镇。"
 OTHER = "清华南口国重基地已有2个实验室入驻，盘活47万平方米工业遗存。"
@@ -108,17 +94,16 @@ OTHER = "清华南口国重基地已有2个实验室入驻，盘活47万平方�
 
 @pytest.fixture(scope="session")
 def facts_db(tmp_path_factory) -> Path:
-    """A small database at migration 0002 plus the tables of 0003 as specified
-    (entities, aliases, mentions, projects, milestones, operators,
-    metrics.subject_id), with two articles about 清华南口国家重点实验室基地:
-    the page code is exercised even before the extractors fill those tables."""
+    """A small hand-written database at the newest migration: two articles
+    about 清华南口国家重点实验室基地 with known metrics, entities, mentions,
+    a project, its milestones and operator. The page code is checked against
+    exact facts, whatever the extractors find in the seeds."""
     from db.engine import database_url
     from db.migrate import upgrade
 
     path = tmp_path_factory.mktemp("facts") / "facts.sqlite"
-    upgrade(database_url(str(path)), "0002")
+    upgrade(database_url(str(path)))
     conn = sqlite3.connect(path)
-    conn.executescript(SCHEMA_0003)
     conn.execute("insert into loader_runs values (1, 't', 't', 'ok', 2, 2, 0, 0, 0)")
     for doc, (name, paragraphs) in enumerate([("a.txt", [TITLE, BODY]), ("b.txt", [OTHER])], 1):
         conn.execute("insert into source_files values (?, 'h', 1, 1, 't', 1)", (name,))
@@ -140,10 +125,11 @@ def facts_db(tmp_path_factory) -> Path:
     )
     conn.executemany("insert into entity_aliases (entity_id, alias) values (?, ?)",
                      [(4, "清华南口国重基地"), (2, "昌平区"), (3, "南口镇")])
-    conn.execute("insert into projects values (1, 4, 3, 'research_base', 'under_construction')")
-    conn.execute("insert into project_operators values (1, 1, 5, 'developer')")
+    conn.execute("insert into projects (id, entity_id, location_id, category, status)"
+                 " values (1, 4, 3, 'research_base', 'under construction')")
+    conn.execute("insert into project_operators (project_id, org_id, role) values (1, 5, 'developer')")
     conn.executemany("insert into project_milestones (project_id, event, date, status, paragraph_id) values (1, ?, ?, ?, ?)",
-                     [("开工", "2023", "done", 11), ("建成", "2025-12", "planned", None)])
+                     [("开工", "2023", "done", 11), ("建成", "2025-12", "planned", 20)])
     for pid, doc, text in [(10, 1, TITLE), (11, 1, BODY), (20, 2, OTHER)]:
         for surface, entity in [("清华南口国重基地", 4), ("昌平区", 2), ("南口镇", 3)]:
             start = text.find(surface)
