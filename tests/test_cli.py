@@ -119,3 +119,21 @@ def test_cli_reextract_records_the_extractor_version(run):
     assert conn.execute("select count(*) from metrics").fetchone()[0] == before > 0
     versions = {v for (v,) in conn.execute("select distinct extractor_version from documents")}
     assert len(versions) == 1 and "old" not in versions and versions.pop().startswith("metrics-")
+
+
+@pytest.mark.parametrize("fmt, suffix", [("parquet", ".parquet"), ("csv", ".csv")])
+def test_cli_export_writes_every_table(run, tmp_path, fmt, suffix):
+    import duckdb
+
+    run("init")
+    run("load", str(SEEDS))
+    out = tmp_path / "export"
+    result = run("export", "--format", fmt, str(out))
+    assert result.exit_code == 0, result.output
+    files = {p.stem: p for p in out.iterdir()}
+    assert {"documents", "paragraphs", "metrics"} <= set(files)
+    assert all(p.suffix == suffix for p in files.values())
+    assert not any(name.startswith("fts_") for name in files)
+    reader = "read_parquet" if fmt == "parquet" else "read_csv_auto"
+    count = duckdb.sql(f"select count(*) from {reader}('{files['documents']}')").fetchone()[0]
+    assert count == 5

@@ -132,9 +132,12 @@ def serve(
     port: int = typer.Option(8001, help="Port on 127.0.0.1."),
 ) -> None:
     """Publish the database with Datasette on 127.0.0.1, read-only."""
-    from urbandb.site import serve as serve_site
+    from urbandb.site import SiteError, serve as serve_site
 
-    serve_site(sqlite_file(ctx.obj), port=port)
+    try:
+        serve_site(sqlite_file(ctx.obj), port=port)
+    except SiteError as error:
+        fail(str(error))
 
 
 @app.command()
@@ -201,9 +204,13 @@ def export(
     format: ExportFormat = typer.Option(ExportFormat.parquet, "--format", "-f"),
 ) -> None:
     """Export every table of the database as Parquet or CSV files."""
-    from urbandb.export import export_database
+    from urbandb.analytics import ReportError
+    from urbandb.export import ExportError, export_database
 
-    written = export_database(sqlite_file(ctx.obj), out_dir, format.value)
+    try:
+        written = export_database(sqlite_file(ctx.obj), out_dir, format.value)
+    except (ExportError, ReportError) as error:
+        fail(str(error))
     typer.echo(f"wrote {len(written)} files to {out_dir}")
 
 
