@@ -158,8 +158,84 @@ class Metric(Base):
     label: Mapped[str | None] = mapped_column(Text)  # what is measured: 规划建筑规模
     as_of_year: Mapped[int | None] = mapped_column(Integer)
     subject: Mapped[str | None] = mapped_column(Text)
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id", ondelete="SET NULL"), index=True)
     sentence: Mapped[str | None] = mapped_column(Text)
 
 
 METRIC_DIMENSIONS = ("area", "money", "length", "count", "population", "percent", "ratio", "duration", "temperature", "mass")
 METRIC_QUALIFIERS = ("exact", "approx", "more_than", "at_least", "less_than", "nearly", "range")
+
+
+# --- entities ---
+
+
+class Entity(Base):
+    """A place, organization, person, project or policy, shared across documents."""
+
+    __tablename__ = "entities"
+    __table_args__ = (UniqueConstraint("name", "type"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, nullable=False)  # canonical
+    type: Mapped[str] = mapped_column(String, nullable=False)  # place, org, person, project, policy
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id", ondelete="SET NULL"))
+    role: Mapped[str | None] = mapped_column(Text)
+    adcode: Mapped[str | None] = mapped_column(String)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    latitude: Mapped[float | None] = mapped_column(Float)
+
+
+class EntityAlias(Base):
+    __tablename__ = "entity_aliases"
+    __table_args__ = (Index("ix_entity_aliases_alias", "alias"),)
+
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True)
+    alias: Mapped[str] = mapped_column(Text, primary_key=True)
+
+
+class EntityMention(Base):
+    __tablename__ = "entity_mentions"
+    __table_args__ = (
+        Index("ix_entity_mentions_entity_id", "entity_id"),
+        Index("ix_entity_mentions_document_id", "document_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), nullable=False)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), nullable=False)
+    paragraph_id: Mapped[int] = mapped_column(ForeignKey("paragraphs.id", ondelete="CASCADE"), nullable=False)
+    char_start: Mapped[int] = mapped_column(Integer, nullable=False)
+    char_end: Mapped[int] = mapped_column(Integer, nullable=False)
+    surface: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class ProjectRow(Base):
+    """What the texts say of a project entity (one row per entity, upserted)."""
+
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), nullable=False, unique=True)
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id", ondelete="SET NULL"))
+    category: Mapped[str] = mapped_column(String, nullable=False)
+    status: Mapped[str | None] = mapped_column(String)  # planned, under construction, completed, in use
+
+
+class ProjectMilestone(Base):
+    __tablename__ = "project_milestones"
+    __table_args__ = (Index("ix_project_milestones_project_id", "project_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), nullable=False)
+    event: Mapped[str] = mapped_column(String, nullable=False)
+    date: Mapped[str | None] = mapped_column(String)
+    status: Mapped[str] = mapped_column(String, nullable=False)  # done, planned
+    paragraph_id: Mapped[int] = mapped_column(ForeignKey("paragraphs.id", ondelete="CASCADE"), nullable=False)
+
+
+class ProjectOperator(Base):
+    __tablename__ = "project_operators"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String, primary_key=True)  # developer, operator, builder

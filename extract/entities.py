@@ -1,0 +1,568 @@
+"""Entities in an article: places, organizations, people, projects, policies.
+
+`EntityExtractor` is a pipeline component `Article -> Article`: it fills
+`article.entities` (`extract.entity_records.Entity`) and `article.projects`
+(`extract.entity_records.Project`), and sets each metric's `subject` to the
+canonical name of the entity it names.
+
+How names are found (general rules, no article-specific lists):
+- places: the national gazetteer (`extract.gazetteer`), full names and short
+  forms; towns only under a county the article names; named zones through
+  place suffixes (地区, 街道, 科学城, 地块 …);
+- projects, organizations, policies: a domain suffix table
+  (`extract/data/suffixes.tsv`) whose suffix word is extended to the left over
+  name-like tokens of the segmenter; 《…》 titles are policies;
+- people: a surname-initial name the segmenter tags `nr` next to a role word
+  (总经理王颖, 负责人张多, 记者 巩静) or a speech verb.
+Short forms resolve to the full form in the article (清华南口国重基地 →
+清华南口国家重点实验室基地, 昌平园 → 中关村昌平园).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Callable, Iterable, Protocol
+
+from extract.entity_records import Entity, Mention, Project
+from extract.gazetteer import Gazetteer, Place, load_gazetteer
+
+ENTITY_EXTRACTOR_VERSION = "1.0"
+
+Token = tuple[str, str]  # (word, POS)
+
+
+class Segmenter(Protocol):
+    def __call__(self, text: str) -> list[Token]: ...
+
+
+class RjiebaSegmenter:
+    """rjieba word + POS tagging with the domain suffixes as words; built lazily, once."""
+
+    def __init__(self, extra_words: Iterable[str] = ()):
+        self._words = list(extra_words)
+        self._jieba = None
+
+    def __call__(self, text: str) -> list[Token]:
+        if self._jieba is None:
+            import rjieba
+
+            jieba = rjieba.Jieba()
+            for word in self._words:
+                jieba.add_word(word, 100000, "n")
+            self._jieba = jieba
+        return self._jieba.tag(text)
+
+
+def read_suffixes() -> dict[str, str]:
+    """The domain suffix table: suffix -> entity type."""
+    text = resources.files("extract").joinpath("data/suffixes.tsv").read_text(encoding="utf-8")
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        suffix, kind = line.split("\t")[:2]
+        out[suffix.strip()] = kind.strip()
+    return out
+
+
+# Tokens that may be part of a name to the left of its suffix.
+NAME_POS = {"n", "t", "q", "k", "h", "nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng", "vn", "an", "b", "l", "s", "f", "a", "m", "ng"}
+PROPER_POS = {"nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng"}
+# Words that end a name on the left even when tagged as nouns.
+STOP_WORDS = set(
+    "的 了 和 与 及 以及 或 等 在 将 把 对 从 由 为 是 有 让 向 于 以 并 也 还 又 都 该 本 其 此 这 那 这里 这些 各 每 全 全市 全区 我们 他们 "
+    "实施 制定 出台 印发 发布 落实 开展 编制 支持 打造 建设 推进 推动 实现 加快 启动 完成 成为 作为 围绕 利用 通过 依托 承接 引入 布局 规划建设 新建 改造 提升 拥有 位于 包括 "
+    "距离 这座 这个 这片 这一 预计 将于 力争 争取 整个 目前 今年 去年 近年来 同时 其中 此外 一批 一个 多个 多家 首个 首批 相关 有关 主要 一期 项目 "
+    "年 月 日 个 家 座 处 条 所".split()
+)
+GENERIC_NAMES = set(
+    "老旧小区 产业园区 产业园 相关负责人 全市 全区 项目 该项目 基地 中心 园区 小区 公园 集团 公司 医院 大学 实验室 研究院 平台 工程 规划 计划 "
+    "模式 社区 街道 地区 区域 新城 走廊 小镇 站 局 部 委 报 厂 重点项目 重点工程 重大项目 产业基地 创新中心 服务中心 科创中心 区域科创中心 "
+    "研发中心 运营中心 展示中心 活动中心 文化中心 国家重点实验室 全国重点实验室 重点实验室 项目现场 产业用地 工业用地 建设项目 "
+    "一刀切 新赛道 示范区 集聚区 平台公司 国有企业 生产基地 转化基地 高地 示范园 公共服务 基础设施".split()
+)
+ONE_CHAR_SUFFIX_WORDS = set("布局 格局 全部 局部 大局 结局 开局 当局 北部 南部 东部 西部 中部 内部 外部 干部 头部 底部 顶部 腹部 "
+    "汇报 情报 举报 申报 预报 通报 回报 简报 海报 快报 画报 电报 捷报 喜报 警报 "
+    "结合部 俱乐部 工厂 总部 驿站".split())
+LEADING_FUNCTION_CHARS = "由在与和及将把对从为向于以据让"
+PERSON_ROLES = ("董事长", "总经理", "副总经理", "经理", "负责人", "记者", "通讯员", "书记", "区长", "市长", "镇长", "局长", "主任", "院长", "所长",
+                "校长", "厅长", "部长", "处长", "科长", "社长", "主席", "总监", "总裁", "院士", "教授", "研究员", "专家", "委员", "居民", "村民", "代表")
+SPEECH_VERBS = ("说", "表示", "介绍", "指出", "认为", "称", "透露", "坦言", "告诉")
+SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤巩常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巢关蔺"
+)
+AWARD = re.compile(r"(?:获评|评为|入选|荣获|获批)[^，。；、“”]{0,6}$")
+_QUOTE_TITLE = re.compile(r"《[^《》\n]{2,40}》")
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]")
+_PROJECT_REFERENCES = ("该项目", "项目", "这里", "该基地", "该园区", "本项目", "园区", "基地")
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    text: str
+    type: str
+    place: Place | None = None
+    role: str | None = None
+    org: str | None = None
+
+
+class EntityExtractor:
+    """Configured once (segmenter, gazetteer, suffix table); `__call__(article) -> article`."""
+
+    def __init__(
+        self,
+        segmenter: Segmenter | None = None,
+        gazetteer: Gazetteer | Callable[[], Gazetteer] = load_gazetteer,
+        suffixes: dict[str, str] | None = None,
+    ):
+        self.suffixes = suffixes if suffixes is not None else read_suffixes()
+        self.segmenter = segmenter if segmenter is not None else RjiebaSegmenter(self.suffixes)
+        self._gazetteer = gazetteer
+        self._suffix_lengths = sorted({len(s) for s in self.suffixes}, reverse=True)
+        self._suffix_last_chars = {s[-1] for s in self.suffixes}
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if callable(self._gazetteer) and not isinstance(self._gazetteer, Gazetteer):
+            self._gazetteer = self._gazetteer()
+        return self._gazetteer
+
+    def __call__(self, article):
+        from extract.projects import describe_projects, link_metric_subjects
+
+        paragraphs = [p for p in article.paragraphs if p.kind != "boilerplate"]
+        spans_by_seq = find_places(self.gazetteer, [(p.seq, p.text) for p in paragraphs])
+        for p in paragraphs:
+            named = self.named_spans(p.text, spans_by_seq.get(p.seq, []))
+            spans_by_seq[p.seq] = merge_spans(spans_by_seq.get(p.seq, []), named)
+        entities = resolve_entities(spans_by_seq)
+        article.entities = entities
+        article.projects = describe_projects(article, entities, spans_by_seq)
+        link_metric_subjects(article, entities)
+        return article
+
+    # --- names from the suffix table and the segmenter ---
+
+    def suffix_type(self, text: str) -> tuple[str, str] | None:
+        if not text or text[-1] not in self._suffix_last_chars:
+            return None
+        for n in self._suffix_lengths:
+            if len(text) >= n and text[-n:] in self.suffixes:
+                return text[-n:], self.suffixes[text[-n:]]
+        return None
+
+    def tokens(self, text: str, places: list[Span]) -> tuple[list[Token], list[int]]:
+        """Segment around the gazetteer places, which stay one `ns` token each."""
+        tokens: list[Token] = []
+        offsets: list[int] = []
+        pos = 0
+        for place in sorted(places, key=lambda s: s.start):
+            if place.start < pos:
+                continue
+            self._segment(text, pos, place.start, tokens, offsets)
+            tokens.append((place.text, "ns"))
+            offsets.append(place.start)
+            pos = place.end
+        self._segment(text, pos, len(text), tokens, offsets)
+        return tokens, offsets
+
+    def _segment(self, text: str, start: int, end: int, tokens: list, offsets: list) -> None:
+        if start >= end:
+            return
+        pos = start
+        for word, tag in self.segmenter(text[start:end]):
+            tokens.append((word, tag))
+            offsets.append(pos)
+            pos += len(word)
+
+    def named_spans(self, text: str, places: list[Span] = ()) -> list[Span]:
+        tokens, offsets = self.tokens(text, list(places))
+        places_text = {p.text: p for p in places}
+        spans: list[Span] = [Span(m.start(), m.end(), m.group(), "policy") for m in _QUOTE_TITLE.finditer(text)]
+        for i, (word, tag) in enumerate(tokens):
+            if tag == "nt" and len(word) >= 3 and word not in GENERIC_NAMES and (self.suffix_type(word) or ("", ""))[1] == "org":
+                spans.append(Span(offsets[i], offsets[i] + len(word), word, "org"))
+        for i, (word, tag) in enumerate(tokens):
+            end = offsets[i] + len(word)
+            found = self.suffix_type(text[max(0, end - 8):end])
+            if found is None or tag == "ns" and found[1] != "place":
+                continue
+            suffix, kind = found
+            if kind == "policy" and i + 1 < len(tokens) and tokens[i + 1][1] in ("n", "vn", "nz", "v") and len(tokens[i + 1][0]) >= 2 \
+                    and tokens[i + 1][0] not in ("出台", "发布", "印发", "实施"):
+                continue  # 规划占地面积: a modifier, not a plan's name
+            if len(suffix) == 1 and (word in ONE_CHAR_SUFFIX_WORDS or len(word) > 3):
+                continue
+            head = i
+            while head > 0 and offsets[head] > end - len(suffix):
+                head -= 1
+            # absorb 二期/三期 and a section (昌平段) after the name
+            tail = re.match(r"(?:[\u4e00-\u9fff]{2,5}?)?(?:[一二三四五六七八九十\d]+期)(?:[\u4e00-\u9fff]{2}段)?", text[end:])
+            if tail and re.search(r"[年月日将已于在和与及]", tail.group()):
+                tail = None
+            if tail and kind in ("project", "org"):
+                if kind == "org":
+                    org_start = offsets[self._extend_left(tokens, head)]
+                    spans.append(Span(org_start, end, text[org_start:end], "org"))
+                end += tail.end()
+                kind = "project"
+            start_index = self._extend_left(tokens, head, allow_verbs=(kind == "policy"), project=(kind == "project"))
+            while start_index < head and _strippable(tokens[start_index], places_text) \
+                    and not (kind == "place" and start_index == head - 1 and tokens[start_index][1] in ("v", "vn") and len(tokens[start_index][0]) == 2):
+                start_index += 1
+            start = offsets[start_index]
+            name = text[start:end]
+            while name and name[0] in LEADING_FUNCTION_CHARS and len(name) > 3:
+                name, start = name[1:], start + 1
+            name, start, end = _balance_quotes(name, start, end)
+            k = start_index
+            while k < head and tokens[k][0] in places_text and places_text[tokens[k][0]].place is not None \
+                    and tokens[k][0] == places_text[tokens[k][0]].place.name \
+                    and (places_text[tokens[k][0]].place.level != "town" or suffix in ADMIN_SUFFIXES):
+                k += 1
+            if k > start_index:
+                rest = text[offsets[k]:end]
+                if kind in ("place", "project") and is_specific(rest, suffix, tokens[k:head]):
+                    name, start, start_index = rest, offsets[k], k
+                elif not is_specific(rest, suffix, tokens[k:head]):
+                    continue
+            if not is_specific(name, suffix, tokens[start_index:head]):
+                continue
+            if suffix in STRICT_SUFFIXES and not _has_proper(tokens[start_index:head], name, places_text):
+                continue
+            if kind == "project" and name.endswith("项目") and self.suffix_type(name[:-2]) and len(name) > 6:
+                spans.append(Span(start, end, name, kind, role="项目"))  # marks a 项目-suffixed variant
+                continue
+            if AWARD.search(text[max(0, start - 10):start]):
+                kind = "policy"  # 获评…示范园: a title awarded, not a project
+            spans.append(Span(start, end, name, kind))
+        spans.extend(person_spans(text, tokens, offsets, spans))
+        return spans
+
+    def _extend_left(self, tokens: list[Token], i: int, allow_verbs: bool = False, project: bool = False) -> int:
+        j, chars = i, len(tokens[i][0])
+        adjacent = True  # verbs right before the suffix belong to the name (改造提升工程)
+        verbs_crossed = False
+        while j > 0:
+            word, tag = tokens[j - 1]
+            if word == "”":  # a quoted part of the name: “3个100”重点工程
+                k = j - 2
+                while k >= 0 and tokens[k][0] != "“" and j - k < 10:
+                    k -= 1
+                if k < 0 or tokens[k][0] != "“":
+                    break
+                chars += sum(len(w) for w, _ in tokens[k:j])
+                j = k
+                continue
+            if tag == "x" or word in STOP_WORDS:
+                break
+            is_verb = tag in ("v", "vd", "vn") and len(word) == 2
+            verbs_crossed = verbs_crossed or (is_verb and adjacent)
+            if tag not in NAME_POS and not ((allow_verbs or adjacent) and is_verb):
+                break
+            adjacent = False
+            if tag == "m" and not re.search(r"[0-9A-Za-z一二三四五六七八九十百]", word):
+                break
+            if tag in ("m", "t") and re.search(r"\d{4}|[年月日底]", word):
+                break  # a date is not part of a name
+            if chars + len(word) > 24:
+                break
+            if project and not verbs_crossed and len(word) >= 2 and (self.suffix_type(word) or ("", ""))[1] == "project" and tag != "ns":
+                break  # 地铁5号线|天通苑站: another project's name ends here
+            chars += len(word)
+            j -= 1
+            if word[0] in LEADING_FUNCTION_CHARS and tag == "nr":
+                break  # 由昌 of 由昌发展集团: a function word glued to the name
+        return j
+
+
+# Administrative units whose names stand without the enclosing place (史各庄街道昌艺园社区 -> 昌艺园社区).
+ADMIN_SUFFIXES = {"社区", "街道", "村", "镇", "乡"}
+# Suffixes so common that the name needs a proper noun, a place, a number or a quote before them.
+STRICT_SUFFIXES = {"项目", "规划", "平台", "地区", "区域", "公司", "案例"}
+
+
+def _has_proper(tokens: list[Token], name: str, places: dict) -> bool:
+    return any(tag in PROPER_POS or word in places for word, tag in tokens) or bool(re.search(r"[A-Za-z0-9“《]", name))
+
+
+STRIP_POS = {"v", "vd", "d", "p", "c", "t", "r", "u", "uj", "ad", "z", "f"}
+
+
+def _strippable(token: Token, places: dict) -> bool:
+    word, tag = token
+    if tag == "t":
+        return bool(re.search(r"[年月日底今近期时后前]", word))
+    if word in STOP_WORDS or tag in STRIP_POS:
+        return True
+    return tag == "m" and bool(re.search(r"\d{4}|[年月日底]|^[一二三四五六七八九十两]+$", word))
+
+
+def _balance_quotes(name: str, start: int, end: int) -> tuple[str, int, int]:
+    while name.count("“") > name.count("”") and name.startswith("“"):
+        name, start = name[1:], start + 1
+    while name.startswith("”"):
+        name, start = name[1:], start + 1
+    return name, start, end
+
+
+# Descriptive words that make a generic phrase, not a name, when nothing else precedes the suffix.
+DESCRIPTORS = set(
+    "高 高端 高品质 高精尖 优质 重要 重大 重点 基层 全国 国家 国际 义务 口袋 人均 民生 里子 面子 示范 基础 地下 地上 "
+    "产业 科技 创新 研发 生产 成果 转化 服务 养老 惠民 孵化 集体 综合 配套 新型 传统 现代 智慧 特色 大型 小型 "
+    "公共 文化 体育 医疗 教育 人才 科研 科学 生物 医药 生物医药 信息 数字 绿色 生态 城市 社区 乡村 农村 老 旧 老旧 新 "
+    "设施 项目 工程 小剧场 戏剧 城市更新 更新 改造".split()
+)
+
+
+def is_specific(name: str, suffix: str, prefix_tokens: list[Token]) -> bool:
+    """A generic phrase (老旧小区, 产业园区, 相关负责人, 公园一期) is not an entity."""
+    name = re.sub(r"[一二三四五六七八九十\d]+期(?:[\u4e00-\u9fff]{2}段)?$", "", name)
+    if name in GENERIC_NAMES or len(name) <= len(suffix) or len(name) < 3:
+        return False
+    prefix = name[: -len(suffix)] if name.endswith(suffix) else name
+    if prefix in STOP_WORDS or prefix in GENERIC_NAMES:
+        return False
+    if prefix_tokens and all(word in DESCRIPTORS for word, _ in prefix_tokens):
+        return False
+    if re.search(r"\d+[项个家处条座批]", re.sub(r"“[^”]*”", "", name)):
+        return False  # a count (75项重点项目), not a name
+    if any(tag in PROPER_POS for _, tag in prefix_tokens) or re.search(r"[A-Za-z0-9“《]", name):
+        return True
+    # only common words before the suffix: two of them, or a two-character one before a
+    # suffix that is itself specific enough (未来科学城, 回天地区)
+    return len(prefix_tokens) >= 2 or len(prefix) >= 3 or (len(prefix) == 2 and len(suffix) >= 3 and suffix not in STRICT_SUFFIXES)
+
+
+def person_spans(text: str, tokens: list[Token], offsets: list[int], named: list[Span]) -> list[Span]:
+    out = []
+    for i, (word, tag) in enumerate(tokens):
+        if not 2 <= len(word) <= 3 or word[0] not in SURNAMES:
+            continue
+        start = offsets[i]
+        if tag not in ("nr", "nrfg", "nrt"):
+            before = text[max(0, start - 4):start]
+            if not (any(before.endswith(r) for r in PERSON_ROLES) and any(text.startswith(v, start + len(word)) for v in SPEECH_VERBS)):
+                continue
+        before = text[max(0, start - 20):start].rstrip(" 　")
+        role_match = next((r for r in sorted(PERSON_ROLES, key=len, reverse=True) if before.endswith(r)), None)
+        after = text[start + len(word):start + len(word) + 3]
+        if role_match is None and not any(after.startswith(v) for v in SPEECH_VERBS):
+            continue
+        role, org = None, None
+        if role_match:
+            head = re.split(r"[，。；：！？,.;:!?\s■●▲（）()“”\"]", before)[-1]
+            org_span = next((s for s in named if s.type == "org" and s.end <= start and head.startswith(s.text)), None)
+            if org_span is None:
+                org_span = next((s for s in named if s.type == "org" and s.end == start - (len(before) - len(before.rstrip(" 　"))) - len(head) + len(s.text) and s.text in head), None)
+            if org_span and head.startswith(org_span.text):
+                org, role = org_span.text, head[len(org_span.text):] or role_match
+            else:
+                org_in_head = next((s.text for s in named if s.type == "org" and head.startswith(s.text)), None)
+                org, role = org_in_head, head[len(org_in_head):] if org_in_head else head
+            role = role or role_match
+        out.append(Span(start, start + len(word), word, "person", role=role, org=org))
+    return out
+
+
+# --- places ---
+
+
+def match_forms(text: str, forms: set[str], prefixes: set[str]) -> list[tuple[int, int, str]]:
+    """Leftmost-longest occurrences of `forms` in `text` ((start, end, form));
+    `prefixes` holds every prefix of every form, so a scan stops early."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        j, best = i + 1, None
+        while j <= n and text[i:j] in prefixes:
+            if text[i:j] in forms:
+                best = j
+            j += 1
+        if best is not None:
+            out.append((i, best, text[i:best]))
+            i = best
+        else:
+            i += 1
+    return out
+
+
+def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]]) -> dict[int, list[Span]]:
+    """Gazetteer places in each paragraph, matched on whole tokens: provinces and
+    cities anywhere; counties when unambiguous or inside a province/city the
+    article names; towns only under a county the article names."""
+    raw: dict[int, list[tuple[int, int, str]]] = {}
+    context: set[str] = set()
+    for seq, text in paragraphs:
+        raw[seq] = [(s, e, f) for s, e, f in match_forms(text, gazetteer.upper_forms, gazetteer.upper_prefixes)
+                    if not (f.endswith("区") and text[e:e + 1] == "域")]
+        for _, _, form in raw[seq]:
+            for place in gazetteer.candidates(form):
+                if place.level in ("province", "city"):
+                    context.update(p.name for p in place.chain())
+    from collections import Counter
+
+    counts = Counter(f for spans in raw.values() for _, _, f in spans)
+    out: dict[int, list[Span]] = {}
+    counties: dict[str, Place] = {}
+    for seq, text in paragraphs:
+        spans = []
+        for start, end, form in raw[seq]:
+            place = choose_place(gazetteer.candidates(form), context, form, counts[form] > 1)
+            if place is None:
+                continue
+            if place.level == "county":
+                counties[place.name + (place.adcode or "")] = place
+            spans.append(Span(start, end, form, "place", place=place))
+        out[seq] = spans
+    for county in counties.values():
+        forms = gazetteer.town_forms(county)
+        prefixes = {f[:k] for f in forms for k in range(1, len(f) + 1)}
+        if not forms:
+            continue
+        for seq, text in paragraphs:
+            taken = [(s.start, s.end) for s in out[seq]]
+            for start, end, form in match_forms(text, forms, prefixes):
+                if any(a < end and start < b for a, b in taken):
+                    continue
+                towns = [t for t in gazetteer.candidates(form, ("town",)) if t.parent is county]
+                if towns:
+                    out[seq].append(Span(start, end, form, "place", place=towns[0]))
+    return out
+
+
+def choose_place(candidates: list[Place], context: set[str], form: str, repeated: bool = False) -> Place | None:
+    upper = [p for p in candidates if p.level != "town"]
+    if not upper:
+        return None
+    full = [p for p in upper if p.name == form]
+    in_context = [p for p in upper if p.parent is None or p.parent.name in context]
+    if full:
+        pool = [p for p in full if p in in_context or p.level in ("province", "city")]
+        if not pool and len(full) == 1 and len(form) >= 3 and (repeated or not context) and not (context and full[0].chain()[-1].name not in context):
+            pool = full  # an unambiguous full name the article repeats
+    else:
+        high = [p for p in upper if p.level in ("province", "city")]
+        pool = [p for p in in_context if p.parent is not None] or high
+    if not pool:
+        return None
+    return pool[0]
+
+
+# --- spans to entities ---
+
+
+def merge_spans(places: list[Span], named: list[Span]) -> list[Span]:
+    """Named spans win over the gazetteer places and shorter names they contain,
+    except a gazetteer place that is a whole word of the name is kept too (its
+    mention is nested)."""
+    named = sorted(named, key=lambda s: (s.start, -(s.end - s.start)))
+    kept: list[Span] = []
+    for span in named:
+        outer = [k for k in kept if k.start <= span.start and span.end <= k.end and (k.start, k.end) != (span.start, span.end)]
+        if outer and not (span.type == "org" and not span.text.endswith("实验室") and all(k.type == "project" and k.start == span.start for k in outer)):
+            continue
+        if outer:
+            kept.append(span)
+            continue
+        if any(k.start < span.end and span.start < k.end for k in kept):
+            continue
+        kept.append(span)
+    out = list(kept)
+    for place in places:
+        same = next((k for k in kept if (k.start, k.end) == (place.start, place.end)), None)
+        if same is not None:
+            same.type, same.place = "place", place.place
+            continue
+        nested = any(k.start <= place.start and place.end <= k.end for k in kept)
+        if nested and place.text != place.place.name:
+            continue
+        out.append(place)
+    return sorted(out, key=lambda s: s.start)
+
+
+def is_short_form(short: str, full: str) -> bool:
+    """清华南口国重基地 ⊂ 清华南口国家重点实验室基地; 昌平园 ⊂ 中关村昌平园."""
+    if len(short) >= len(full) or len(short) < 3:
+        return False
+    if full.endswith(short):
+        return True
+    if short[:2] != full[:2] or short[-1] != full[-1]:
+        return False
+    it = iter(full)
+    return all(ch in it for ch in short)
+
+
+def resolve_entities(spans_by_seq: dict[int, list[Span]]) -> list[Entity]:
+    by_key: dict[tuple[str, str], Entity] = {}
+    for seq in sorted(spans_by_seq):
+        for span in spans_by_seq[seq]:
+            name = span.place.name if span.place is not None else span.text
+            if span.type == "project" and span.role == "项目":
+                name = span.text[:-2]
+            key = (name, span.type)
+            entity = by_key.get(key)
+            if entity is None:
+                entity = Entity(name=name, type=span.type)
+                if span.place is not None:
+                    entity.adcode = span.place.adcode
+                    entity.longitude, entity.latitude = span.place.longitude, span.place.latitude
+                    entity.parent = span.place.parent.name if span.place.parent else None
+                    if span.place.level == "town":
+                        entity.aliases.extend(_town_aliases(span.place))
+                by_key[key] = entity
+            if span.text != entity.name and span.text not in entity.aliases:
+                entity.aliases.append(span.text)
+            if span.type == "person":  # role/org only for people
+
+                entity.role = entity.role or span.role
+                entity.parent = entity.parent or span.org
+            entity.mentions.append(Mention(seq, span.start, span.end, span.text))
+    entities = list(by_key.values())
+    # short forms and 区-variants fold into the full form of the same type
+    merged: dict[int, Entity] = {}
+    for entity in sorted(entities, key=lambda e: len(e.name)):
+        if entity.type in ("place", "person") and entity.adcode is not None:
+            continue
+        target = None
+        for other in entities:
+            if other is entity or other.type != entity.type or id(other) in merged:
+                continue
+            if is_short_form(entity.name, other.name):
+                target = other
+                break
+        for other in entities:
+            if other is not entity and other.type == entity.type and entity.name == other.name + "区" and id(other) not in merged:
+                target = other
+                break
+        if target is not None:
+            merged[id(entity)] = target
+            target.aliases.extend(a for a in (entity.name, *entity.aliases) if a not in target.forms())
+            target.mentions.extend(entity.mentions)
+    out = [e for e in entities if id(e) not in merged]
+    _parent_named_places(out)
+    return out
+
+
+def _town_aliases(place: Place) -> list[str]:
+    stem = place.aliases[0] if place.aliases else None
+    out = []
+    if stem and place.name.endswith("地区"):
+        out.append(stem + "镇")
+    return out
+
+
+def _parent_named_places(entities: list[Entity]) -> None:
+    """A named zone without a gazetteer parent takes a place its name starts with or contains."""
+    places = [e for e in entities if e.type == "place"]
+    for entity in places:
+        if entity.parent or entity.adcode:
+            continue
+        for other in sorted(places, key=lambda e: -len(e.name)):
+            if other is entity:
+                continue
+            if any(form in entity.name for form in other.forms()) and len(other.name) < len(entity.name) + 3:
+                entity.parent = other.name
+                break

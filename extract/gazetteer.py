@@ -1,0 +1,139 @@
+"""Places from the national gazetteers shipped in packages (no download at run time).
+
+jionlp ships the divisions down to towns with their division codes; cpca ships
+coordinates for county-level divisions (read from its CSV directly, not by
+importing cpca, which needs pkg_resources at import).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+import importlib.util
+from pathlib import Path
+
+LEVELS = ("province", "city", "county", "town")
+# Suffixes a short form may drop (longest first); the short form keeps >= 2 chars.
+_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "地区", "街道", "省", "市", "区", "县", "镇", "乡", "旗", "盟")
+_MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
+
+
+class GazetteerUnavailable(RuntimeError):
+    """The packaged gazetteer data cannot be read."""
+
+
+@dataclass
+class Place:
+    name: str
+    level: str
+    adcode: str | None
+    parent: "Place | None" = None
+    aliases: list[str] = field(default_factory=list)
+    longitude: float | None = None
+    latitude: float | None = None
+
+    def chain(self) -> list["Place"]:
+        out, p = [], self
+        while p is not None:
+            out.append(p)
+            p = p.parent
+        return out
+
+
+def short_forms(name: str, level: str) -> list[str]:
+    """Forms a text writes for a division: 昌平区 -> 昌平, 南口地区 -> 南口."""
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            stem = name[: -len(suffix)]
+            # 内蒙古自治区 -> 内蒙古; minority suffixes (壮族…) are left for brevity.
+            return [stem]
+    return []
+
+
+def read_coordinates() -> dict[str, tuple[float, float]]:
+    """cpca's county-level coordinates keyed by 6-digit adcode."""
+    spec = importlib.util.find_spec("cpca")  # locate without importing
+    if spec is None or not spec.submodule_search_locations:
+        raise GazetteerUnavailable("cpca is not installed")
+    path = Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as exc:  # pragma: no cover
+        raise GazetteerUnavailable(str(exc)) from exc
+    out: dict[str, tuple[float, float]] = {}
+    for row in csv.DictReader(io.StringIO(raw)):
+        try:
+            out[row["adcode"][:6]] = (float(row["longitude"]), float(row["latitude"]))
+        except (KeyError, ValueError):
+            continue
+    return out
+
+
+class Gazetteer:
+    """Divisions by name and short form, with their parent chain."""
+
+    def __init__(self, places: list[Place]):
+        self.places = places
+        self.by_form: dict[str, list[Place]] = {}
+        self.towns_of: dict[str, list[Place]] = {}
+        for place in places:
+            for form in (place.name, *place.aliases):
+                self.by_form.setdefault(form, []).append(place)
+            if place.level == "town" and place.parent is not None:
+                self.towns_of.setdefault(place.parent.name + (place.parent.adcode or ""), []).append(place)
+        self.upper_forms = {f for f, ps in self.by_form.items() if any(p.level != "town" for p in ps)}
+        self.upper_prefixes = {f[:k] for f in self.upper_forms for k in range(1, len(f) + 1)}
+        self._town_patterns: dict[str, re.Pattern | None] = {}
+        self._town_forms: dict[str, set[str]] = {}
+
+    def towns_pattern(self, county: Place) -> re.Pattern | None:
+        key = county.name + (county.adcode or "")
+        if key not in self._town_patterns:
+            forms = sorted({f for t in self.towns_of.get(key, []) for f in (t.name, *t.aliases)}, key=len, reverse=True)
+            self._town_patterns[key] = re.compile("|".join(map(re.escape, forms))) if forms else None
+        return self._town_patterns[key]
+
+    def town_forms(self, county: Place) -> set[str]:
+        key = county.name + (county.adcode or "")
+        if key not in self._town_forms:
+            self._town_forms[key] = {f for t in self.towns_of.get(key, []) for f in (t.name, *t.aliases)}
+        return self._town_forms[key]
+
+    def candidates(self, form: str, level_filter: tuple[str, ...] | None = None) -> list[Place]:
+        return [p for p in self.by_form.get(form, []) if level_filter is None or p.level in level_filter]
+
+
+def load_gazetteer() -> Gazetteer:
+    """Build the gazetteer from jionlp's division table and cpca's coordinates."""
+    try:
+        from jionlp.dictionary.dictionary_loader import china_location_loader
+    except ImportError as exc:  # pragma: no cover
+        raise GazetteerUnavailable(str(exc)) from exc
+    table = china_location_loader(detail=True)
+    coords = read_coordinates()
+    places: list[Place] = []
+
+    def make(name: str, level: str, adcode: str | None, parent: Place | None) -> Place:
+        place = Place(name=name, level=level, adcode=adcode, parent=parent, aliases=short_forms(name, level))
+        if adcode and adcode[:6] in coords:
+            place.longitude, place.latitude = coords[adcode[:6]]
+        places.append(place)
+        return place
+
+    for prov_name, prov in table.items():
+        province = make(prov_name, "province", prov.get("_admin_code"), None)
+        for city_name, city in prov.items():
+            if city_name.startswith("_"):
+                continue
+            # Municipalities repeat themselves as their own city: keep one place.
+            city_place = province if city_name == prov_name else make(city_name, "city", city.get("_admin_code"), province)
+            for county_name, county in city.items():
+                if county_name.startswith("_"):
+                    continue
+                county_place = make(county_name, "county", county.get("_admin_code"), city_place)
+                for town_name in county:
+                    if town_name.startswith("_"):
+                        continue
+                    make(town_name, "town", None, county_place)
+    return Gazetteer(places)

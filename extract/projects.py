@@ -1,0 +1,230 @@
+"""What the text says of each project: location, category, milestones, operators;
+and the link from each metric to the entity it measures."""
+from __future__ import annotations
+
+import re
+
+from extract.entity_records import Entity, Milestone, Project
+
+# Category by keywords of the name, first match wins (order matters).
+CATEGORY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("renovation", ("小区", "改造", "更新")),
+    ("public_facility", ("医院", "学校", "附小", "附中", "校区", "学苑", "幼儿", "托育", "养老", "文化", "艺术", "体育", "派出所", "服务中心", "卫生", "图书馆", "博物馆", "住院楼")),
+    ("ecology", ("公园", "森林", "湿地", "绿地", "生态", "造林", "河道", "绿化")),
+    ("infrastructure", ("号线", "地铁", "铁路", "环线", "站", "道路", "大街", "绿道", "慢行", "管网", "桥", "隧道", "高速")),
+    ("housing", ("公寓", "公租房", "住房", "住宅", "小镇", "安置房", "保障房")),
+    ("research_base", ("实验室", "研究", "创新中心", "基地", "创新集群", "科研")),
+    ("industrial_park", ("产业园", "科学园", "科技园", "园区", "走廊", "产业", "工业园", "昌平园")),
+    ("commercial", ("商业", "购物", "商场", "酒店", "写字楼", "综合体")),
+)
+EVENTS = {
+    "开工": "开工", "开工建设": "开工", "正式启动": "开工", "启动建设": "开工",
+    "封顶": "封顶", "竣工": "竣工", "建成": "建成", "完工": "竣工",
+    "投用": "投用", "投入使用": "投用", "交付使用": "投用", "开园": "开园", "入驻": "入驻", "签约": "签约", "拆迁": "拆迁腾退", "腾退": "拆迁腾退",
+}
+_EVENT = "|".join(sorted(EVENTS, key=len, reverse=True))
+_DATE = r"(?:(?P<y>20\d\d)年)?(?:(?P<m>\d{1,2})月)?(?:(?P<d>\d{1,2})日)?(?P<end>底|年底|末|年末)?"
+MILESTONE = re.compile(_DATE + r"(?P<gap>[^，。；、“”]{0,10}?)(?P<event>" + _EVENT + ")")
+PLANNED = ("预计", "计划", "将", "力争", "拟", "有望", "争取", "预期")
+_SENTENCES = re.compile(r"[^。！？；\n]+[。！？；]?")
+_REFERENCE = re.compile(r"该项目|本项目|该基地|这里|项目")
+
+
+def reference_year(article) -> str | None:
+    """Without a publication date, the year the text mentions most stands for "now"."""
+    from collections import Counter
+
+    years = Counter(re.findall(r"(20\d\d)年", " ".join(p.text for p in article.paragraphs)))
+    return years.most_common(1)[0][0] if years else None
+
+
+def categorize(name: str) -> str:
+    for category, words in CATEGORY_RULES:
+        if any(w in name for w in words):
+            return category
+    return "other"
+
+
+def date_of(match: re.Match, published: str | None) -> str | None:
+    y, m, d, end = match.group("y"), match.group("m"), match.group("d"), match.group("end")
+    if y is None and m is None:
+        return None
+    if y is None:
+        if not published:
+            return None
+        y = published[:4]
+    if m is None and end:
+        m = "12"
+    date = y
+    if m:
+        date += f"-{int(m):02d}"
+        if d:
+            date += f"-{int(d):02d}"
+    return date
+
+
+def milestone_status(sentence_before: str, date: str, published: str | None) -> str:
+    if any(w in sentence_before for w in PLANNED):
+        return "planned"
+    if "已" in sentence_before[-6:]:
+        return "done"
+    if published and date[:4] > published[:4]:
+        return "planned"
+    if published and len(date) >= 7 and date[:7] > published[:7]:
+        return "planned"
+    if published and len(date) == 4 and date == published[:4]:
+        return "planned"
+    return "done"
+
+
+def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Project]:
+    by_name = {e.name: e for e in entities}
+    forms = {f: e for e in entities for f in e.forms()}
+    places = [e for e in entities if e.type == "place"]
+    orgs = [e for e in entities if e.type == "org"]
+    texts = {p.seq: p.text for p in article.paragraphs}
+    dominant = _dominant_county(places)
+    published = article.published_date or reference_year(article)
+    projects: list[Project] = []
+    all_mentions = sorted((m.paragraph_seq, m.char_start, m.char_end, e.name) for e in entities if e.type == "project" for m in e.mentions)
+    anchors = _anchors(all_mentions, texts)
+    for entity in entities:
+        if entity.type != "project":
+            continue
+        project = Project(name=entity.name, category=categorize(entity.name))
+        project.location = _location(entity, places, spans_by_seq, forms) or dominant
+        for org in orgs:
+            if any(entity.name.startswith(f) for f in org.forms()):
+                project.operators.append((org.name, "operator"))
+        seen_events = set()
+        for mention in anchors.get(entity.name, []):
+            text = texts.get(mention.paragraph_seq, "")
+            sentence_start = max(text.rfind(c, 0, mention.char_start) for c in "。！？；") + 1
+            sentence_end = min([i for i in (text.find(c, mention.char_end) for c in "。！？；") if i >= 0] or [len(text)])
+            sentence = text[sentence_start:sentence_end]
+            # operators: 由A与B共同打造 / 与A合作
+            for m in re.finditer(r"由(.{2,40}?)(?:共同|联合|负责)?(?:打造|建设|运营|开发|投资|承建)", sentence):
+                for org in orgs:
+                    if any(f in m.group(1) for f in org.forms()) and (org.name, "developer") not in project.operators:
+                        project.operators.append((org.name, "developer"))
+            for m in re.finditer(r"与(.{2,20}?)(?:全面|深度|战略)?合作", text[sentence_start:mention.char_start]):
+                for org in orgs:
+                    if any(f in m.group(1) for f in org.forms()) and not any(o == org.name for o, _ in project.operators):
+                        project.operators.append((org.name, "operator"))
+            # milestones: dated events after the mention in its sentence, up to the next project named
+            next_start = min([st for seq, st, _, _ in all_mentions if seq == mention.paragraph_seq and st >= mention.char_end] or [sentence_end])
+            tail = text[mention.char_end:min(sentence_end, next_start)]
+            for m in MILESTONE.finditer(tail):
+                date = date_of(m, published)
+                if date is None:
+                    continue
+                event = EVENTS[m.group("event")]
+                before = text[sentence_start:mention.char_end + m.start("event")]
+                status = milestone_status(before, date, published)
+                if (event, date) in seen_events:
+                    continue
+                seen_events.add((event, date))
+                project.milestones.append(Milestone(event, date, status, mention.paragraph_seq))
+                # 建成开园: a second event right after the first
+                rest = tail[m.end():m.end() + 4]
+                nxt = re.match(_EVENT, rest)
+                if nxt and (EVENTS[nxt.group()], date) not in seen_events:
+                    seen_events.add((EVENTS[nxt.group()], date))
+                    project.milestones.append(Milestone(EVENTS[nxt.group()], date, status, mention.paragraph_seq))
+        # a project mentioned first by date and event before it (3月30日，X项目正式启动)
+        for mention in entity.mentions[:1]:
+            text = texts.get(mention.paragraph_seq, "")
+            head = text[max(0, mention.char_start - 12):mention.char_start]
+            after = text[mention.char_end:mention.char_end + 8]
+            m = re.search(r"(?:(20\d\d)年)?(\d{1,2})月(\d{1,2})日[，,]?$", head)
+            e = re.match(r"项目?(?:正式)?(" + _EVENT + ")", after) or re.match(r"(?:正式)?(" + _EVENT + ")", after)
+            if m and e and published:
+                date = f"{m.group(1) or published[:4]}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+                event = EVENTS[e.group(1)] if e.group(1) in EVENTS else "开工"
+                if (event, date) not in seen_events:
+                    project.milestones.append(Milestone(event, date, "done" if date[:len(published)] <= published else "planned", mention.paragraph_seq))
+        projects.append(project)
+    return projects
+
+
+def _anchors(all_mentions, texts) -> dict:
+    """Each project's mentions plus the references (该项目, 该基地) that follow it
+    before another project is named (same or next paragraphs)."""
+    from extract.entity_records import Mention
+
+    out: dict[str, list] = {}
+    for seq, start, end, name in all_mentions:
+        out.setdefault(name, []).append(Mention(seq, start, end, texts.get(seq, "")[start:end]))
+    for seq in sorted(texts):
+        for m in re.finditer(r"该项目|本项目|该基地|该园区", texts[seq]):
+            prior = [t for t in all_mentions if (t[0], t[1]) < (seq, m.start()) and t[0] >= seq - 2]
+            if prior:
+                out[prior[-1][3]].append(Mention(seq, m.start(), m.end(), m.group()))
+    return out
+
+
+def _dominant_county(places: list[Entity]) -> str | None:
+    counties = [e for e in places if e.adcode and not e.adcode.endswith("00")]
+    if not counties:
+        return None
+    return max(counties, key=lambda e: len(e.mentions)).name
+
+
+def _place_rank(place: Entity) -> int:
+    """More specific places rank higher: province 0, city 1, county 2, town or named zone 3."""
+    code = place.adcode
+    if code is None:
+        return 3
+    if code.endswith("0000"):
+        return 0
+    return 1 if code.endswith("00") else 2
+
+
+def _location(entity: Entity, places: list[Entity], spans_by_seq, forms) -> str | None:
+    """A place written in the project's name (the most specific, longest form; not one
+    inside an organization's name such as 北京 of 北京大学), else a town or named zone
+    named before the project in the sentence of its first mention."""
+    orgs_inside = [f for f, e in forms.items() if e.type == "org" and f in entity.name]
+    inside = []
+    for place in places:
+        for form in place.forms():
+            if len(form) >= 2 and form in entity.name and form != entity.name and not any(form in o for o in orgs_inside):
+                inside.append((_place_rank(place), len(form), place.name))
+    if inside:
+        return max(inside)[2]
+    for mention in entity.mentions[:1]:
+        spans = spans_by_seq.get(mention.paragraph_seq, [])
+        before = [s for s in spans if s.type == "place" and s.end <= mention.char_start]
+        for span in reversed(before):
+            place = forms.get(span.text) if span.place is None else forms.get(span.place.name)
+            if place is None or place.type != "place" or _place_rank(place) < 3:
+                continue
+            return place.name
+    return None
+
+
+def link_metric_subjects(article, entities: list[Entity]) -> None:
+    """Set each metric's subject to the canonical name of the entity it names:
+    an exact form, else the longest form inside the subject; with no subject
+    (or a reference such as 该项目), the project named or referred to last in
+    the metric's sentence, or in the two paragraphs before when the sentence
+    refers back (该项目, 该基地)."""
+    forms = sorted(((f, e) for e in entities for f in e.forms()), key=lambda fe: -len(fe[0]))
+    exact = {f: e for f, e in forms}
+    by_name = {e.name: e for e in entities}
+    texts = {p.seq: p.text for p in article.paragraphs}
+    all_mentions = sorted((m.paragraph_seq, m.char_start, m.char_end, e.name) for e in entities if e.type == "project" for m in e.mentions)
+    anchors = sorted((m.paragraph_seq, m.char_start, m.surface, name) for name, ms in _anchors(all_mentions, texts).items() for m in ms)
+    for metric in article.metrics:
+        subject = metric.subject
+        entity = exact.get(subject) if subject else None
+        if entity is None and subject:
+            entity = next((e for f, e in forms if len(f) >= 2 and f in subject), None)
+        if entity is None and (subject is None or _REFERENCE.fullmatch(subject or "")):
+            text = texts.get(metric.paragraph_seq, "")
+            sentence_start = max(text.rfind(c, 0, metric.char_start) for c in "。！？；") + 1
+            here = [a for a in anchors if a[0] == metric.paragraph_seq and sentence_start <= a[1] < metric.char_start]
+            if here:
+                entity = by_name.get(here[-1][3])
+        if entity is not None:
+            metric.subject = entity.name

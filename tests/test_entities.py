@@ -1,0 +1,123 @@
+"""Entity extraction: general rules on small texts, and the seeds."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extract.entities import EntityExtractor, is_short_form, merge_spans, Span
+from extract.records import Metric
+from loaders.article import Article, Paragraph, number_paragraphs
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return EntityExtractor()
+
+
+def article_of(*texts: str, published: str | None = "2024-06-01", kinds=None) -> Article:
+    paragraphs = [Paragraph(0, (kinds or {}).get(i, "body"), t) for i, t in enumerate(texts)]
+    return Article(format="text", encoding="utf-8", paragraphs=number_paragraphs(paragraphs), published_date=published)
+
+
+def read_seed(stem: str) -> Article:
+    path = next((REPO / "seeds").glob(f"{stem}*.txt"))
+    try:
+        from loaders.read import read_articles
+    except ImportError:  # fall back to one body paragraph per non-empty line
+        lines = [l.strip() for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+        return article_of(*lines)
+    return read_articles(str(path), path.read_bytes())[0]
+
+
+def names(article: Article) -> dict[str, str]:
+    return {e.name: e.type for e in article.entities}
+
+
+@pytest.mark.parametrize(
+    "short, full, expected",
+    [
+        ("清华南口国重基地", "清华南口国家重点实验室基地", True),
+        ("昌平园", "中关村昌平园", True),
+        ("精准医学产业园", "生命谷国际精准医学产业园", True),
+        ("科学家公园", "科学家小镇", False),
+        ("南口", "清华南口国家重点实验室基地", False),
+    ],
+)
+def test_entities_short_form_rule(short, full, expected):
+    assert is_short_form(short, full) is expected
+
+
+@pytest.mark.parametrize(
+    "text, name, type_",
+    [
+        ("昌平区与清华大学全面合作，打造清华南口国家重点实验室基地。", "清华南口国家重点实验室基地", "project"),
+        ("该园区由昌发展集团与康桥医疗健康产业设施平台共同打造。", "康桥医疗健康产业设施平台", "org"),
+        ("北京市出台《支持新产业新业态发展的规划和土地政策创新案例集》。", "《支持新产业新业态发展的规划和土地政策创新案例集》", "policy"),
+        ("深圳坪山区新建生物医药产业园。", "坪山区", "place"),
+        ("昌平区实施先进能源产业提质增效行动计划。", "先进能源产业提质增效行动计划", "policy"),
+        ("运营方负责人张多介绍，中心已开放。", "张多", "person"),
+    ],
+)
+def test_entities_found_with_type(extractor, text, name, type_):
+    assert names(extractor(article_of(text))).get(name) == type_
+
+
+@pytest.mark.parametrize("text, generic", [
+    ("昌平区老旧小区改造加快推进。", "老旧小区"),
+    ("相关负责人表示，产业园区发展良好。", "相关负责人"),
+    ("全市重点项目进展顺利。", "重点项目"),
+])
+def test_entities_generic_phrases_are_not_entities(extractor, text, generic):
+    assert generic not in names(extractor(article_of(text)))
+
+
+def test_entities_place_gets_gazetteer_parent_and_code(extractor):
+    article = extractor(article_of("坪山区位于广东省深圳市。"))
+    place = next(e for e in article.entities if e.name == "坪山区")
+    assert (place.parent, place.adcode) == ("深圳市", "440310")
+
+
+def test_entities_short_place_resolves_to_full_name(extractor):
+    article = extractor(article_of("北京市昌平区发布规划。", "昌平将建设新园区。"))
+    place = next(e for e in article.entities if e.name == "昌平区")
+    assert "昌平" in place.aliases and len(place.mentions) == 2
+
+
+def test_entities_town_short_form_under_named_county(extractor):
+    article = extractor(article_of("北京市昌平区南口是传统工业重镇。"))
+    town = next(e for e in article.entities if "南口" in e.forms())
+    assert town.parent == "昌平区"
+
+
+def test_entities_person_role_and_org(extractor):
+    article = extractor(article_of("该园区由昌发展集团建设。", "昌发展集团总经理王颖介绍，园区年底投用。"))
+    person = next(e for e in article.entities if e.type == "person")
+    assert (person.name, person.role, person.parent) == ("王颖", "总经理", "昌发展集团")
+
+
+def test_entities_boilerplate_yields_nothing(extractor):
+    article = extractor(article_of("版权所有：北京日报社 清华南口国家重点实验室基地", kinds={0: "boilerplate"}))
+    assert article.entities == []
+
+
+def test_entities_short_form_is_alias_within_article(extractor):
+    article = extractor(article_of("打造清华南口国家重点实验室基地。", "在清华南口国重基地东侧建设公园。"))
+    base = [e for e in article.entities if e.type == "project" and "清华南口国重基地" in e.forms()]
+    assert len(base) == 1 and base[0].name == "清华南口国家重点实验室基地"
+
+
+def test_entities_metric_subject_set_to_canonical_name(extractor):
+    article = article_of("打造清华南口国家重点实验室基地。", "清华南口国重基地规划占地面积58.9公顷。")
+    article.metrics = [Metric(1, 13, 19, "58.9公顷", 58.9, "公顷", 589000.0, "m2", "area", subject="清华南口国重基地")]
+    extractor(article)
+    assert article.metrics[0].subject == "清华南口国家重点实验室基地"
+
+
+def test_entities_seed_000_key_entities(extractor):
+    found = names(extractor(read_seed("000")))
+    for name, type_ in [("昌平区", "place"), ("北京市", "place"), ("清华大学", "org"), ("昌发展集团", "org"),
+                        ("清华南口国家重点实验室基地", "project"), ("生命谷国际精准医学产业园", "project"), ("王颖", "person")]:
+        assert found.get(name) == type_, name

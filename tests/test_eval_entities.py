@@ -1,0 +1,84 @@
+"""Entity and project scoring: small cases, and the gates on gold/."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from urbandb.evaluation.entities import EntityReport, article_records, format_entity_report, match, score_all, score_entities, score_projects
+from urbandb.evaluation.metrics import load_gold
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def ent(name, type_, *aliases):
+    return {"name": name, "type": type_, "aliases": list(aliases)}
+
+
+@pytest.mark.parametrize(
+    "found, gold, pairs",
+    [
+        ([ent("昌平区", "place", "昌平")], [ent("昌平区", "place")], [(0, 0)]),
+        ([ent("南口地区", "place", "南口")], [ent("南口", "place")], [(0, 0)]),  # alias = gold name
+        ([ent("清华", "org")], [ent("清华大学", "org", "清华")], [(0, 0)]),  # name = gold alias
+        ([ent("昌平区", "org")], [ent("昌平区", "place")], []),  # type must agree
+        ([ent("A", "org"), ent("A", "org")], [ent("A", "org")], [(0, 0)]),  # one-to-one
+    ],
+)
+def test_eval_entities_match(found, gold, pairs):
+    assert match(found, gold) == pairs
+
+
+def test_eval_entities_counts_per_type():
+    report = EntityReport()
+    score_entities([ent("昌平区", "place"), ent("上市公司", "org")], [ent("昌平区", "place"), ent("王颖", "person")], report)
+    assert (report.by_type["place"].tp, report.by_type["org"].fp, report.by_type["person"].fn) == (1, 1, 1)
+    assert report.overall.precision == 0.5 and report.overall.recall == 0.5
+
+
+def test_eval_projects_location_and_milestones():
+    report = EntityReport()
+    gold_entities = [ent("清华南口国家重点实验室基地", "project", "清华南口国重基地")]
+    gold = [{"name": "清华南口国家重点实验室基地", "location": "南口", "category": "research_base",
+             "milestones": [{"event": "开工", "date": "2023", "status": "done"}], "operators": []}]
+    found = [{"name": "清华南口国重基地", "aliases": [], "location": "南口地区", "location_forms": ["南口地区", "南口"],
+              "milestones": [("开工", "2023", "done")]}]
+    score_projects(found, gold, gold_entities, report)
+    assert (report.projects.tp, report.location_accuracy, report.milestone_accuracy) == (1, 1.0, 1.0)
+
+
+@pytest.fixture(scope="module")
+def gold_report():
+    from extract.entities import EntityExtractor
+    from tests.test_entities import read_seed
+
+    extractor = EntityExtractor()
+    gold = load_gold(REPO / "gold")
+    found = {key: article_records(extractor(read_seed(key[:3]))) for key in gold}
+    return score_all(found, gold)
+
+
+def test_eval_entities_report_formats(gold_report):
+    text = format_entity_report(gold_report)
+    assert "overall" in text and "milestone accuracy" in text
+
+
+# Measured on gold/ (000, 001, 002) with general rules: entities F1 0.79, projects F1 0.80
+# (see docs/benchmarks.md, "Entities"). The projects gate holds (barely); the entities
+# target (0.85) is NOT reached: a floor at the measured figure catches regressions and
+# the target is pinned as a strict xfail that flips when it is reached.
+def test_eval_entities_gold_floor(gold_report):
+    assert gold_report.overall.f1 >= 0.78
+
+
+@pytest.mark.xfail(strict=True, reason="target entities F1 >= 0.85 not reached: measured 0.79 on gold/")
+def test_eval_entities_gold_gate(gold_report):
+    assert gold_report.overall.f1 >= 0.85
+
+
+def test_eval_projects_gold_gate(gold_report):
+    assert gold_report.projects.f1 >= 0.80
+
+
+def test_eval_projects_milestones_on_gold(gold_report):
+    assert gold_report.milestone_accuracy >= 0.9

@@ -1,0 +1,50 @@
+"""The packaged gazetteer: names, short forms, parent chains, codes, coordinates."""
+import pytest
+
+from extract.gazetteer import load_gazetteer, short_forms
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return load_gazetteer()
+
+
+@pytest.mark.parametrize(
+    "name, level, expected",
+    [
+        ("昌平区", "county", ["昌平"]),
+        ("南口地区", "town", ["南口"]),
+        ("史各庄街道", "town", ["史各庄"]),
+        ("广州市", "city", ["广州"]),
+        ("内蒙古自治区", "province", ["内蒙古"]),
+        ("县", "county", []),
+    ],
+)
+def test_gazetteer_short_forms(name, level, expected):
+    assert short_forms(name, level) == expected
+
+
+@pytest.mark.parametrize(
+    "form, chain",
+    [
+        ("昌平", ["昌平区", "北京市"]),
+        ("坪山区", ["坪山区", "深圳市", "广东省"]),
+        ("南口地区", ["南口地区", "昌平区", "北京市"]),
+    ],
+)
+def test_gazetteer_parent_chain(gazetteer, form, chain):
+    candidates = [p for p in gazetteer.candidates(form) if p.chain()[-1].name == chain[-1]]
+    assert [p.name for p in candidates[0].chain()] == chain
+
+
+def test_gazetteer_county_has_adcode_and_coordinates(gazetteer):
+    place = gazetteer.candidates("昌平区")[0]
+    assert place.adcode == "110114"
+    assert 116 < place.longitude < 117 and 40 < place.latitude < 41
+
+
+def test_gazetteer_towns_only_under_their_county(gazetteer):
+    county = gazetteer.candidates("昌平区")[0]
+    pattern = gazetteer.towns_pattern(county)
+    assert pattern.search("在南口镇")
+    assert pattern.search("坪山街道") is None

@@ -1,0 +1,81 @@
+"""Projects: category, milestones (date precision, planned/done), operators, location."""
+from __future__ import annotations
+
+import pytest
+
+from extract.entities import EntityExtractor
+from extract.projects import categorize, milestone_status
+from tests.test_entities import article_of
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return EntityExtractor()
+
+
+def project(extractor, name, *texts, published="2024-06-01"):
+    article = extractor(article_of(*texts, published=published))
+    return next(p for p in article.projects if p.name == name)
+
+
+@pytest.mark.parametrize(
+    "name, category",
+    [
+        ("清华南口国家重点实验室基地", "research_base"),
+        ("生命谷国际精准医学产业园", "industrial_park"),
+        ("科学家公园", "ecology"),
+        ("京铁昌平小区", "renovation"),
+        ("地铁18号线", "infrastructure"),
+        ("清华附小天通苑校区", "public_facility"),
+        ("人才公租房", "housing"),
+        ("某某", "other"),
+    ],
+)
+def test_projects_category(name, category):
+    assert categorize(name) == category
+
+
+@pytest.mark.parametrize(
+    "before, date, status",
+    [
+        ("预计", "2024-12", "planned"),
+        ("", "2023", "done"),
+        ("", "2025", "planned"),
+        ("已", "2024-03", "done"),
+    ],
+)
+def test_projects_milestone_status(before, date, status):
+    assert milestone_status(before, date, "2024-06-01") == status
+
+
+def test_projects_milestones_with_dates_and_status(extractor):
+    p = project(extractor, "清华南口国家重点实验室基地",
+                "打造清华南口国家重点实验室基地，按照“2023年开工、2024年建成、2025年投用”的总体安排推进。")
+    assert [(m.event, m.date, m.status) for m in p.milestones] == [
+        ("开工", "2023", "done"), ("建成", "2024", "planned"), ("投用", "2025", "planned")]
+
+
+def test_projects_two_events_one_date(extractor):
+    p = project(extractor, "科学家公园", "规划建设科学家公园，预计2024年底公园一期就能建成开园。")
+    assert [(m.event, m.date, m.status) for m in p.milestones] == [("建成", "2024-12", "planned"), ("开园", "2024-12", "planned")]
+
+
+def test_projects_month_day_takes_published_year(extractor):
+    p = project(extractor, "北京未来科学城机器人产业园", "3月30日，北京未来科学城机器人产业园项目正式启动。")
+    assert [(m.event, m.date, m.status) for m in p.milestones] == [("开工", "2024-03-30", "done")]
+
+
+def test_projects_operators_from_built_by_pattern(extractor):
+    p = project(extractor, "生命谷国际精准医学产业园",
+                "生命谷国际精准医学产业园由昌发展集团与康桥医疗健康产业设施平台共同打造。")
+    assert [o for o, _ in p.operators] == ["昌发展集团", "康桥医疗健康产业设施平台"]
+
+
+def test_projects_operator_named_in_project_name(extractor):
+    p = project(extractor, "清华长庚医院二期", "北京市昌平区推进清华长庚医院二期建设。")
+    assert ("清华长庚医院", "operator") in p.operators
+
+
+def test_projects_location_from_place_in_name(extractor):
+    p = project(extractor, "史各庄街道集体经济产业用房项目", "北京市昌平区史各庄街道集体经济产业用房项目进展顺利。")
+    assert p.location == "史各庄街道"
