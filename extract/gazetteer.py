@@ -6,6 +6,7 @@ importing cpca, which needs pkg_resources at import).
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -107,7 +108,9 @@ class Gazetteer:
 def load_gazetteer() -> Gazetteer:
     """Build the gazetteer from jionlp's division table and cpca's coordinates."""
     try:
-        from jionlp.dictionary.dictionary_loader import china_location_loader
+        # jionlp prints a banner on import; it must not reach our command's output.
+        with contextlib.redirect_stdout(io.StringIO()):
+            from jionlp.dictionary.dictionary_loader import china_location_loader
     except ImportError as exc:  # pragma: no cover
         raise GazetteerUnavailable(str(exc)) from exc
     table = china_location_loader(detail=True)

@@ -8,7 +8,7 @@ find. On the matched pairs (true finds) the report gives qualifier accuracy
 and label agreement (one label contains the other).
 
 Scoring is pure (`score_document`, `score_documents`); `evaluate_database`
-reads the `metrics` table and `run_eval` is the one call behind `urbandb eval`.
+reads the `metrics` table.
 """
 from __future__ import annotations
 
@@ -274,13 +274,3 @@ def format_report(report: MetricsReport, show_lists: bool = True) -> str:
 
 def _describe(m: dict) -> str:
     return f"{m['surface']}  ({m['value_normalized']} {m['unit_normalized']}, {m['qualifier']}, label {m['label']!r})"
-
-
-def run_eval(db_url: str, gold_dir: str | Path, min_f1: float | None = None) -> tuple[str, bool]:
-    """The text of `urbandb eval` and whether it passes `--min-f1` (always True without it)."""
-    report = evaluate_database(db_url, gold_dir)
-    text = format_report(report)
-    ok = min_f1 is None or report.f1 >= min_f1
-    if not ok:
-        text += f"\n\nF1 {report.f1:.3f} is below --min-f1 {min_f1}"
-    return text, ok
