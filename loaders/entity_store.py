@@ -10,18 +10,24 @@ from sqlalchemy.engine import Connection
 
 from extract.entity_records import Entity
 
+# Statements built once: `text()` per call costs more than the SQLite work.
+FIND_ENTITY = text(
+    "select e.id from entities e where e.type = :t and e.name = :f "
+    "union select a.entity_id from entity_aliases a join entities e on e.id = a.entity_id "
+    "where e.type = :t and a.alias = :f limit 1"
+)
+INSERT_ALIAS = text("insert or ignore into entity_aliases (entity_id, alias) values (:i, :a)")
+INSERT_MENTION = text(
+    "insert into entity_mentions (entity_id, document_id, paragraph_id, char_start, char_end, surface) "
+    "values (:e, :d, :p, :s, :t, :u)"
+)
+SET_METRIC_SUBJECT = text("update metrics set subject_id = :s where id = :m")
+
 
 def find_entity(conn: Connection, forms: set[str], type_: str) -> int | None:
     """The id of an existing entity of `type_` whose name or an alias is one of `forms`."""
     for form in sorted(forms, key=len, reverse=True):
-        row = conn.execute(
-            text(
-                "select e.id from entities e where e.type = :t and e.name = :f "
-                "union select a.entity_id from entity_aliases a join entities e on e.id = a.entity_id "
-                "where e.type = :t and a.alias = :f limit 1"
-            ),
-            {"t": type_, "f": form},
-        ).first()
+        row = conn.execute(FIND_ENTITY, {"t": type_, "f": form}).first()
         if row:
             return row[0]
     return None
@@ -45,12 +51,13 @@ def upsert_entity(conn: Connection, entity: Entity) -> int:
             clash = conn.execute(text("select 1 from entities where name = :n and type = :t"), {"n": entity.name, "t": entity.type}).first()
             if clash is None:
                 conn.execute(text("update entities set name = :n where id = :i"), {"n": entity.name, "i": entity_id})
-                conn.execute(text("insert or ignore into entity_aliases (entity_id, alias) values (:i, :a)"), {"i": entity_id, "a": current})
+                conn.execute(INSERT_ALIAS, {"i": entity_id, "a": current})
         if entity.role:
             conn.execute(text("update entities set role = coalesce(role, :r) where id = :i"), {"r": entity.role, "i": entity_id})
     name = conn.execute(text("select name from entities where id = :i"), {"i": entity_id}).scalar_one()
-    for alias in entity.forms() - {name}:
-        conn.execute(text("insert or ignore into entity_aliases (entity_id, alias) values (:i, :a)"), {"i": entity_id, "a": alias})
+    aliases = [{"i": entity_id, "a": alias} for alias in sorted(entity.forms() - {name})]
+    if aliases:
+        conn.execute(INSERT_ALIAS, aliases)
     return entity_id
 
 
@@ -59,6 +66,7 @@ def write_entities(conn: Connection, article, document_id: int, paragraph_ids: d
     operators, set parents, and set `metrics.subject_id`."""
     ids: dict[tuple[str, str], int] = {}
     by_form: dict[str, int] = {}
+    mentions: list[dict] = []
     for entity in article.entities:
         entity_id = upsert_entity(conn, entity)
         ids[(entity.name, entity.type)] = entity_id
@@ -67,11 +75,12 @@ def write_entities(conn: Connection, article, document_id: int, paragraph_ids: d
         for m in entity.mentions:
             if m.paragraph_seq not in paragraph_ids:
                 continue
-            conn.execute(
-                text("insert into entity_mentions (entity_id, document_id, paragraph_id, char_start, char_end, surface) "
-                     "values (:e, :d, :p, :s, :t, :u)"),
-                {"e": entity_id, "d": document_id, "p": paragraph_ids[m.paragraph_seq], "s": m.char_start, "t": m.char_end, "u": m.surface},
+            mentions.append(
+                {"e": entity_id, "d": document_id, "p": paragraph_ids[m.paragraph_seq],
+                 "s": m.char_start, "t": m.char_end, "u": m.surface}
             )
+    if mentions:
+        conn.execute(INSERT_MENTION, mentions)
     for entity in article.entities:
         if entity.parent:
             parent_type = "org" if entity.type == "person" else "place"
@@ -105,10 +114,13 @@ def write_entities(conn: Connection, article, document_id: int, paragraph_ids: d
             if org_id is not None:
                 conn.execute(text("insert or ignore into project_operators (project_id, org_id, role) values (:p, :o, :r)"),
                              {"p": project_id, "o": org_id, "r": role})
-    for metric, metric_id in zip(article.metrics, metric_ids):
-        subject_id = by_form.get(metric.subject) if metric.subject else None
-        if subject_id is not None:
-            conn.execute(text("update metrics set subject_id = :s where id = :m"), {"s": subject_id, "m": metric_id})
+    subjects = [
+        {"s": by_form[metric.subject], "m": metric_id}
+        for metric, metric_id in zip(article.metrics, metric_ids)
+        if metric.subject and metric.subject in by_form
+    ]
+    if subjects:
+        conn.execute(SET_METRIC_SUBJECT, subjects)
 
 
 def delete_entity_facts(conn: Connection, document_id: int) -> None:
