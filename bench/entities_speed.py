@@ -22,33 +22,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from extract.entities import ENTITY_EXTRACTOR_VERSION, EntityExtractor  # noqa: E402
-from loaders.read import read_articles  # noqa: E402
+from bench.corpus import best_rate, corpus  # noqa: E402
 
-SEEDS = REPO / "seeds"
 RESULTS = REPO / "bench" / "results" / "entities_speed.json"
-
-
-def seed_articles():
-    articles = []
-    for path in sorted(SEEDS.iterdir()):
-        articles += read_articles(str(path), path.read_bytes())
-    return articles
-
-
-def corpus(megabytes: float):
-    articles = seed_articles()
-    size = sum(len(p.text.encode("utf-8")) for a in articles for p in a.paragraphs)
-    copies = max(1, round(megabytes * 1_000_000 / size))
-    return [copy.deepcopy(a) for _ in range(copies) for a in articles]
-
-
-def best_rate(run, chars: int, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - started)
-    return chars / best
 
 
 def main() -> None:
@@ -57,7 +33,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    articles = corpus(args.mb)
+    articles = corpus(args.mb, fresh_copies=True)
     texts = [p.text for a in articles for p in a.paragraphs]
     chars = sum(len(t) for t in texts)
     extractor = EntityExtractor()

@@ -21,34 +21,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from extract.metrics import EXTRACTOR_VERSION, extract_metrics  # noqa: E402
-from loaders.read import read_articles  # noqa: E402
+from bench.corpus import best_rate, corpus, seed_articles  # noqa: E402
 
-SEEDS = REPO / "seeds"
 RESULTS = REPO / "bench" / "results" / "metrics_speed.json"
-
-
-def seed_articles():
-    articles = []
-    for path in sorted(SEEDS.iterdir()):
-        articles += read_articles(str(path), path.read_bytes())
-    return articles
-
-
-def corpus(megabytes: float):
-    """The seed articles repeated until their paragraph text reaches `megabytes` (UTF-8)."""
-    articles = seed_articles()
-    size = sum(len(p.text.encode("utf-8")) for a in articles for p in a.paragraphs)
-    copies = max(1, round(megabytes * 1_000_000 / size))
-    return articles * copies
-
-
-def best_rate(run, chars: int, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - started)
-    return chars / best
 
 
 def main() -> None:
