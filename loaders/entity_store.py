@@ -5,59 +5,65 @@ Called by the writer inside its per-file transaction.
 """
 from __future__ import annotations
 
-from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from extract.entity_records import Entity
 
-# Statements built once: `text()` per call costs more than the SQLite work.
-FIND_ENTITY = text(
-    "select e.id from entities e where e.type = :t and e.name = :f "
-    "union select a.entity_id from entity_aliases a join entities e on e.id = a.entity_id "
-    "where e.type = :t and a.alias = :f limit 1"
+# Plain SQL sent straight to the driver (`exec_driver_sql`): these statements
+# run many times per article, and SQLAlchemy's handling of each one cost more
+# than SQLite's work.
+FIND_ENTITY = (
+    "select e.id, e.name from entities e where e.type = :t and e.name in ({forms}) "
+    "union all select a.entity_id, a.alias from entity_aliases a join entities e on e.id = a.entity_id "
+    "where e.type = :t and a.alias in ({forms})"
 )
-INSERT_ALIAS = text("insert or ignore into entity_aliases (entity_id, alias) values (:i, :a)")
-INSERT_MENTION = text(
+INSERT_ALIAS = "insert or ignore into entity_aliases (entity_id, alias) values (:i, :a)"
+INSERT_MENTION = (
     "insert into entity_mentions (entity_id, document_id, paragraph_id, char_start, char_end, surface) "
     "values (:e, :d, :p, :s, :t, :u)"
 )
-SET_METRIC_SUBJECT = text("update metrics set subject_id = :s where id = :m")
+SET_METRIC_SUBJECT = "update metrics set subject_id = :s where id = :m"
 
 
 def find_entity(conn: Connection, forms: set[str], type_: str) -> int | None:
     """The id of an existing entity of `type_` whose name or an alias is one of `forms`."""
+    if not forms:
+        return None
+    # One query for every form; the longest form that matches decides.
+    names = {f"f{i}": form for i, form in enumerate(sorted(forms))}
+    statement = FIND_ENTITY.format(forms=", ".join(f":{key}" for key in names))
+    found: dict[str, int] = {}
+    for entity_id, form in conn.exec_driver_sql(statement, {"t": type_, **names}):
+        found.setdefault(form, entity_id)
     for form in sorted(forms, key=len, reverse=True):
-        row = conn.execute(FIND_ENTITY, {"t": type_, "f": form}).first()
-        if row:
-            return row[0]
+        if form in found:
+            return found[form]
     return None
 
 
 def upsert_entity(conn: Connection, entity: Entity) -> int:
     entity_id = find_entity(conn, entity.forms(), entity.type)
     if entity_id is None:
-        entity_id = conn.execute(
-            text(
-                "insert into entities (name, type, role, adcode, longitude, latitude) "
-                "values (:name, :type, :role, :adcode, :lon, :lat) returning id"
-            ),
+        entity_id = conn.exec_driver_sql(
+            "insert into entities (name, type, role, adcode, longitude, latitude) "
+            "values (:name, :type, :role, :adcode, :lon, :lat) returning id",
             {"name": entity.name, "type": entity.type, "role": entity.role, "adcode": entity.adcode,
              "lon": entity.longitude, "lat": entity.latitude},
         ).scalar_one()
     else:
         # the longer full form becomes canonical; the old name stays an alias
-        current = conn.execute(text("select name from entities where id = :i"), {"i": entity_id}).scalar_one()
+        current = conn.exec_driver_sql("select name from entities where id = :i", {"i": entity_id}).scalar_one()
         if len(entity.name) > len(current) and entity.adcode is None and entity.type in ("project", "org", "policy"):
-            clash = conn.execute(text("select 1 from entities where name = :n and type = :t"), {"n": entity.name, "t": entity.type}).first()
+            clash = conn.exec_driver_sql("select 1 from entities where name = :n and type = :t", {"n": entity.name, "t": entity.type}).first()
             if clash is None:
-                conn.execute(text("update entities set name = :n where id = :i"), {"n": entity.name, "i": entity_id})
-                conn.execute(INSERT_ALIAS, {"i": entity_id, "a": current})
+                conn.exec_driver_sql("update entities set name = :n where id = :i", {"n": entity.name, "i": entity_id})
+                conn.exec_driver_sql(INSERT_ALIAS, {"i": entity_id, "a": current})
         if entity.role:
-            conn.execute(text("update entities set role = coalesce(role, :r) where id = :i"), {"r": entity.role, "i": entity_id})
-    name = conn.execute(text("select name from entities where id = :i"), {"i": entity_id}).scalar_one()
+            conn.exec_driver_sql("update entities set role = coalesce(role, :r) where id = :i", {"r": entity.role, "i": entity_id})
+    name = conn.exec_driver_sql("select name from entities where id = :i", {"i": entity_id}).scalar_one()
     aliases = [{"i": entity_id, "a": alias} for alias in sorted(entity.forms() - {name})]
     if aliases:
-        conn.execute(INSERT_ALIAS, aliases)
+        conn.exec_driver_sql(INSERT_ALIAS, aliases)
     return entity_id
 
 
@@ -80,13 +86,13 @@ def write_entities(conn: Connection, article, document_id: int, paragraph_ids: d
                  "s": m.char_start, "t": m.char_end, "u": m.surface}
             )
     if mentions:
-        conn.execute(INSERT_MENTION, mentions)
+        conn.exec_driver_sql(INSERT_MENTION, mentions)
     for entity in article.entities:
         if entity.parent:
             parent_type = "org" if entity.type == "person" else "place"
             parent_id = ids.get((entity.parent, parent_type)) or find_entity(conn, {entity.parent}, parent_type)
             if parent_id is not None and parent_id != ids[(entity.name, entity.type)]:
-                conn.execute(text("update entities set parent_id = coalesce(parent_id, :p) where id = :i"),
+                conn.exec_driver_sql("update entities set parent_id = coalesce(parent_id, :p) where id = :i",
                              {"p": parent_id, "i": ids[(entity.name, entity.type)]})
     for project in article.projects:
         entity_id = ids.get((project.name, "project"))
@@ -95,24 +101,24 @@ def write_entities(conn: Connection, article, document_id: int, paragraph_ids: d
         location_id = ids.get((project.location, "place")) if project.location else None
         if location_id is None and project.location:
             location_id = by_form.get(project.location)
-        row = conn.execute(text("select id, location_id from projects where entity_id = :e"), {"e": entity_id}).first()
+        row = conn.exec_driver_sql("select id, location_id from projects where entity_id = :e", {"e": entity_id}).first()
         if row is None:
-            project_id = conn.execute(
-                text("insert into projects (entity_id, location_id, category, status) values (:e, :l, :c, :s) returning id"),
+            project_id = conn.exec_driver_sql(
+                "insert into projects (entity_id, location_id, category, status) values (:e, :l, :c, :s) returning id",
                 {"e": entity_id, "l": location_id, "c": project.category, "s": project.status},
             ).scalar_one()
         else:
             project_id = row[0]
-            conn.execute(text("update projects set location_id = coalesce(location_id, :l), status = coalesce(:s, status) where id = :i"),
+            conn.exec_driver_sql("update projects set location_id = coalesce(location_id, :l), status = coalesce(:s, status) where id = :i",
                          {"l": location_id, "s": project.status, "i": project_id})
         for ms in project.milestones:
             if ms.paragraph_seq in paragraph_ids:
-                conn.execute(text("insert into project_milestones (project_id, event, date, status, paragraph_id) values (:p, :e, :d, :s, :g)"),
+                conn.exec_driver_sql("insert into project_milestones (project_id, event, date, status, paragraph_id) values (:p, :e, :d, :s, :g)",
                              {"p": project_id, "e": ms.event, "d": ms.date, "s": ms.status, "g": paragraph_ids[ms.paragraph_seq]})
         for org_name, role in project.operators:
             org_id = ids.get((org_name, "org"))
             if org_id is not None:
-                conn.execute(text("insert or ignore into project_operators (project_id, org_id, role) values (:p, :o, :r)"),
+                conn.exec_driver_sql("insert or ignore into project_operators (project_id, org_id, role) values (:p, :o, :r)",
                              {"p": project_id, "o": org_id, "r": role})
     subjects = [
         {"s": by_form[metric.subject], "m": metric_id}
@@ -120,14 +126,14 @@ def write_entities(conn: Connection, article, document_id: int, paragraph_ids: d
         if metric.subject and metric.subject in by_form
     ]
     if subjects:
-        conn.execute(SET_METRIC_SUBJECT, subjects)
+        conn.exec_driver_sql(SET_METRIC_SUBJECT, subjects)
 
 
 def delete_entity_facts(conn: Connection, document_id: int) -> None:
     """Remove a document's mentions and milestones (for re-extraction); shared entities stay."""
-    conn.execute(text("update metrics set subject_id = null where document_id = :d"), {"d": document_id})
-    conn.execute(text("delete from entity_mentions where document_id = :d"), {"d": document_id})
-    conn.execute(
-        text("delete from project_milestones where paragraph_id in (select id from paragraphs where document_id = :d)"),
+    conn.exec_driver_sql("update metrics set subject_id = null where document_id = :d", {"d": document_id})
+    conn.exec_driver_sql("delete from entity_mentions where document_id = :d", {"d": document_id})
+    conn.exec_driver_sql(
+        "delete from project_milestones where paragraph_id in (select id from paragraphs where document_id = :d)",
         {"d": document_id},
     )
