@@ -45,18 +45,13 @@ class Pipeline:
 
 def default_pipeline() -> Pipeline:
     """Metrics, then entities and projects (which resolve metric subjects)."""
+    from extract.entities import ENTITY_EXTRACTOR_VERSION, EntityExtractor
     from extract.metrics import EXTRACTOR_VERSION
 
-    stages: list[Stage] = [add_metrics]
-    versions = [f"metrics-{EXTRACTOR_VERSION}"]
-    try:
-        from extract.entities import ENTITY_EXTRACTOR_VERSION, EntityExtractor
-    except ImportError:
-        pass
-    else:
-        stages.append(EntityExtractor())
-        versions.append(f"entities-{ENTITY_EXTRACTOR_VERSION}")
-    return Pipeline(stages=stages, version="+".join(versions))
+    return Pipeline(
+        stages=[add_metrics, EntityExtractor()],
+        version=f"metrics-{EXTRACTOR_VERSION}+entities-{ENTITY_EXTRACTOR_VERSION}",
+    )
 
 
 def add_metrics(article: Article) -> Article:
@@ -302,7 +297,7 @@ def reextract(engine: Engine, pipeline: Pipeline | None = None, wait_seconds: fl
                 )
                 writer.delete_facts(conn, document_id)
                 writer.write_facts(conn, article, document_id, ids)
-                if pipeline.version and "extractor_version" in documents.c:
+                if pipeline.version:
                     conn.execute(
                         documents.update()
                         .where(documents.c.id == document_id)

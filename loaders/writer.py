@@ -11,14 +11,16 @@ from typing import Sequence
 
 from sqlalchemy import Connection, delete, insert, select, text
 
-from db.models import Document, LoadError, LoaderRun, Paragraph, SourceFile
+from db.models import Document, LoadError, LoaderRun, Metric, Paragraph, SourceFile
 from loaders.article import Article
+from loaders.entity_store import delete_entity_facts, write_entities
 
 documents = Document.__table__
 paragraphs = Paragraph.__table__
 source_files = SourceFile.__table__
 loader_runs = LoaderRun.__table__
 load_errors = LoadError.__table__
+metrics = Metric.__table__
 
 
 def now() -> str:
@@ -105,9 +107,8 @@ def write_article(
         char_count=len(body),
         loaded_at=loaded_at,
         run_id=run_id,
+        extractor_version=extractor_version,
     )
-    if extractor_version is not None and "extractor_version" in documents.c:
-        row["extractor_version"] = extractor_version
     document_id = conn.execute(insert(documents).values(**row)).inserted_primary_key[0]
     paragraph_ids = write_paragraphs(conn, document_id, article)
     write_facts(conn, article, document_id, paragraph_ids)
@@ -146,10 +147,6 @@ def write_paragraphs(conn: Connection, document_id: int, article: Article) -> di
 def write_facts(conn: Connection, article: Article, document_id: int, paragraph_ids: dict[int, int]) -> None:
     """Metrics, then entities and projects (which link metrics to their subjects)."""
     metric_ids = write_metrics(conn, article, document_id, paragraph_ids)
-    try:
-        from loaders.entity_store import write_entities
-    except ImportError:  # entities not part of this schema yet
-        return
     write_entities(conn, article, document_id, paragraph_ids, metric_ids)
 
 
@@ -175,9 +172,6 @@ METRIC_FIELDS = (
 def write_metrics(conn: Connection, article: Article, document_id: int, paragraph_ids: dict[int, int]) -> list[int]:
     if not article.metrics:
         return []
-    from db.models import Metric as MetricRow
-
-    metrics = MetricRow.__table__
     rows = [
         {
             "document_id": document_id,
@@ -194,17 +188,8 @@ def write_metrics(conn: Connection, article: Article, document_id: int, paragrap
 
 def delete_facts(conn: Connection, document_id: int) -> None:
     """Remove what extraction found in a document, keeping the document itself."""
-    try:
-        from loaders.entity_store import delete_entity_facts
-    except ImportError:
-        delete_entity_facts = None
-    if delete_entity_facts is not None:
-        delete_entity_facts(conn, document_id)
-    try:
-        from db.models import Metric as MetricRow
-    except ImportError:
-        return
-    conn.execute(delete(MetricRow.__table__).where(MetricRow.__table__.c.document_id == document_id))
+    delete_entity_facts(conn, document_id)
+    conn.execute(delete(metrics).where(metrics.c.document_id == document_id))
 
 
 def sha256_text(value: str) -> str:
