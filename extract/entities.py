@@ -67,8 +67,9 @@ def read_suffixes() -> dict[str, str]:
 
 
 # Tokens that may be part of a name to the left of its suffix.
-NAME_POS = {"n", "t", "q", "k", "h", "nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng", "vn", "an", "b", "l", "s", "f", "a", "m", "ng"}
+NAME_POS = {"n", "t", "q", "k", "h", "zg", "nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng", "vn", "an", "b", "l", "s", "f", "a", "m", "ng"}
 PROPER_POS = {"nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng"}
+NAME_TAGS = PROPER_POS - {"j"}  # abbreviations (研发, 央企) are as often common words
 # Words that end a name on the left even when tagged as nouns.
 STOP_WORDS = set(
     "的 了 和 与 及 以及 或 等 在 将 把 对 从 由 为 是 有 让 向 于 以 并 也 还 又 都 该 本 其 此 这 那 这里 这些 各 每 全 全市 全区 我们 他们 "
@@ -80,12 +81,15 @@ GENERIC_NAMES = set(
     "老旧小区 产业园区 产业园 相关负责人 全市 全区 项目 该项目 基地 中心 园区 小区 公园 集团 公司 医院 大学 实验室 研究院 平台 工程 规划 计划 "
     "模式 社区 街道 地区 区域 新城 走廊 小镇 站 局 部 委 报 厂 重点项目 重点工程 重大项目 产业基地 创新中心 服务中心 科创中心 区域科创中心 "
     "研发中心 运营中心 展示中心 活动中心 文化中心 国家重点实验室 全国重点实验室 重点实验室 项目现场 产业用地 工业用地 建设项目 "
-    "一刀切 新赛道 示范区 集聚区 平台公司 国有企业 生产基地 转化基地 高地 示范园 公共服务 基础设施".split()
+    "一刀切 新赛道 示范区 集聚区 平台公司 国有企业 生产基地 转化基地 高地 示范园 公共服务 基础设施 "
+    "上市公司 跨国公司 领军企业 国家实验室 科研机构 开发企业 龙头企业 民营企业 央企 国企".split()
 )
 ONE_CHAR_SUFFIX_WORDS = set("布局 格局 全部 局部 大局 结局 开局 当局 北部 南部 东部 西部 中部 内部 外部 干部 头部 底部 顶部 腹部 "
     "汇报 情报 举报 申报 预报 通报 回报 简报 海报 快报 画报 电报 捷报 喜报 警报 "
-    "结合部 俱乐部 工厂 总部 驿站".split())
+    "结合部 俱乐部 工厂 总部 驿站 校园 家园 花园 乐园 田园 庄园 菜园 果园 名园 园园".split())
 LEADING_FUNCTION_CHARS = "由在与和及将把对从为向于以据让"
+# Verbs of this domain that jieba's dictionary tags as nouns; read as verbs they end a name on the left.
+DOMAIN_VERBS = set("落地 会同 投用 开工 完工 签约 入驻 封顶 开园 竣工 继续加强".split())
 PERSON_ROLES = ("董事长", "总经理", "副总经理", "经理", "负责人", "记者", "通讯员", "书记", "区长", "市长", "镇长", "局长", "主任", "院长", "所长",
                 "校长", "厅长", "部长", "处长", "科长", "社长", "主席", "总监", "总裁", "院士", "教授", "研究员", "专家", "委员", "居民", "村民", "代表")
 SPEECH_VERBS = ("说", "表示", "介绍", "指出", "认为", "称", "透露", "坦言", "告诉")
@@ -174,6 +178,10 @@ class EntityExtractor:
             return
         pos = start
         for word, tag in self.segmenter(text[start:end]):
+            if word in DOMAIN_VERBS:
+                tag = "v"
+            elif tag == "x" and "\u4e00" <= word[0] <= "\u9fff":
+                tag = "nz"  # a word the dictionary does not know (星煜空天) is a name, not a mark
             tokens.append((word, tag))
             offsets.append(pos)
             pos += len(word)
@@ -196,6 +204,8 @@ class EntityExtractor:
                 continue  # 规划占地面积: a modifier, not a plan's name
             if len(suffix) == 1 and (word in ONE_CHAR_SUFFIX_WORDS or len(word) > 3):
                 continue
+            if len(suffix) == 1 and i + 1 < len(tokens) and tokens[i + 1][0] in self.suffixes:
+                continue  # 昌艺园社区: the name goes on
             head = i
             while head > 0 and offsets[head] > end - len(suffix):
                 head -= 1
@@ -203,13 +213,21 @@ class EntityExtractor:
             tail = re.match(r"(?:[\u4e00-\u9fff]{2,5}?)?(?:[一二三四五六七八九十\d]+期)(?:[\u4e00-\u9fff]{2}段)?", text[end:])
             if tail and re.search(r"[年月日将已于在和与及]", tail.group()):
                 tail = None
+            if kind == "place":
+                tail = re.match(r"[一二三四五六七八九十\d]{1,2}区(?![\u4e00-\u9fff])", text[end:])  # 天通中苑二区
+                end += tail.end() if tail else 0
+                tail = None
             if tail and kind in ("project", "org"):
                 if kind == "org":
                     org_start = offsets[self._extend_left(tokens, head)]
                     spans.append(Span(org_start, end, text[org_start:end], "org"))
                 end += tail.end()
                 kind = "project"
-            start_index = self._extend_left(tokens, head, allow_verbs=(kind == "policy"), project=(kind == "project"))
+            start_index = self._extend_left(tokens, head, allow_verbs=(kind == "policy"), project=(kind == "project"),
+                                            adjacent=text[offsets[head]:end] == suffix)
+            owner = next((s for s in spans if s.type == "org" and s.start < offsets[start_index] <= s.end), None)
+            if kind == "project" and owner is not None and owner.start in offsets:
+                start_index = offsets.index(owner.start)  # 中西医结合医院住院楼: a building of the hospital
             while start_index < head and _strippable(tokens[start_index], places_text) \
                     and not (kind == "place" and start_index == head - 1 and tokens[start_index][1] in ("v", "vn") and len(tokens[start_index][0]) == 2):
                 start_index += 1
@@ -229,22 +247,33 @@ class EntityExtractor:
                     name, start, start_index = rest, offsets[k], k
                 elif not is_specific(rest, suffix, tokens[k:head]):
                     continue
-            if not is_specific(name, suffix, tokens[start_index:head]):
+            verb_named_zone = kind == "place" and head - start_index == 1 and tokens[start_index][1] == "v" \
+                and name == tokens[start_index][0] + suffix  # 回天地区: a name the dictionary reads as a verb
+            quoted = text[start - 1:start] == "“" and text[end:end + 1] == "”" and _quoted_name(name, suffix)
+            if not (verb_named_zone or quoted) and not is_specific(name, suffix, tokens[start_index:head]):
                 continue
-            if suffix in STRICT_SUFFIXES and not _has_proper(tokens[start_index:head], name, places_text):
+            if kind == "place" and head > start_index and tokens[head - 1][0] in AREA_PARTS:
+                continue  # 三期核心区域, 新城东区中心区域: a part of a place named before
+            if suffix in STRICT_SUFFIXES and not verb_named_zone and not _has_proper(tokens[start_index:head], name, places_text):
                 continue
             if kind == "project" and name.endswith("项目") and self.suffix_type(name[:-2]) and len(name) > 6:
                 spans.append(Span(start, end, name, kind, role="项目"))  # marks a 项目-suffixed variant
                 continue
-            if AWARD.search(text[max(0, start - 10):start]):
-                kind = "policy"  # 获评…示范园: a title awarded, not a project
+            if AWARD.search(text[max(0, start - 10):start]) and kind != "policy":
+                continue  # 获评…“两业融合”示范园: a title awarded, not a project
+            if not _quote_closes_before_suffix(name, suffix):
+                continue  # “产教科融汇”发展新模式: a description around a quoted slogan
+            if text[start - 1:start] == "的" and not _has_proper(tokens[start_index:head], name, places_text, NAME_TAGS):
+                continue  # 全国领先的生命科学研发生产基地: a description, not a name
             spans.append(Span(start, end, name, kind))
+        spans = listed_spans(text, tokens, offsets, spans, self.suffix_type)
         spans.extend(person_spans(text, tokens, offsets, spans))
         return spans
 
-    def _extend_left(self, tokens: list[Token], i: int, allow_verbs: bool = False, project: bool = False) -> int:
+    def _extend_left(self, tokens: list[Token], i: int, allow_verbs: bool = False, project: bool = False, adjacent: bool = True) -> int:
+        """Index of the first token of the name whose suffix ends token `i`. `adjacent`: verbs
+        right before the suffix may belong to the name (改造提升工程)."""
         j, chars = i, len(tokens[i][0])
-        adjacent = True  # verbs right before the suffix belong to the name (改造提升工程)
         verbs_crossed = False
         while j > 0:
             word, tag = tokens[j - 1]
@@ -257,13 +286,13 @@ class EntityExtractor:
                 chars += sum(len(w) for w, _ in tokens[k:j])
                 j = k
                 continue
-            if tag == "x" or word in STOP_WORDS:
+            if tag == "x" or word in STOP_WORDS and not (adjacent and tag == "v" and _verbs_follow_name(tokens, j - 1)):
                 break
             is_verb = tag in ("v", "vd", "vn") and len(word) == 2
             verbs_crossed = verbs_crossed or (is_verb and adjacent)
             if tag not in NAME_POS and not ((allow_verbs or adjacent) and is_verb):
                 break
-            adjacent = False
+            adjacent = adjacent and is_verb and tag == "v"
             if tag == "m" and not re.search(r"[0-9A-Za-z一二三四五六七八九十百]", word):
                 break
             if tag in ("m", "t") and re.search(r"\d{4}|[年月日底]", word):
@@ -279,14 +308,122 @@ class EntityExtractor:
         return j
 
 
+def _quoted_name(name: str, suffix: str) -> bool:
+    """A quoted term with a suffix is a coined name (“北四村”, “能源谷”), unless it counts
+    (“三大厂”, “两谷一园”) or only describes (“里子工程”)."""
+    prefix = name[: -len(suffix)]
+    return bool(prefix) and name not in GENERIC_NAMES and prefix not in DESCRIPTORS and name[0] not in "一二两三四五六七八九十百千0123456789"
+
+
+def _verbs_follow_name(tokens: list[Token], k: int) -> bool:
+    """The run of verbs ending at token `k` follows a name-like noun (昌平文化馆|改造提升)."""
+    while k >= 0 and tokens[k][1] == "v":
+        k -= 1
+    return k >= 0 and tokens[k][1] in PROPER_POS | {"n"} and tokens[k][0] not in STOP_WORDS
+
+
+# A list closed by 等 and a head noun says what its items are: 华夏英泰、可瑞生物等13家企业 (org),
+# 中关村生命科学园三期、国际生物工程创新中心等3个重大项目 (project).
+LIST_HEADS = {
+    "企业": "org", "公司": "org", "单位": "org", "机构": "org", "部门": "org", "高校": "org", "院所": "org",
+    "医院": "org", "学校": "org", "项目": "project", "工程": "project", "计划": "policy", "方案": "policy", "政策": "policy",
+}
+_LIST_ITEM_STOP_TAGS = {"v", "vn", "vd", "p", "c", "d", "ad", "u", "uj", "ul", "x", "r", "f", "m", "q"}
+_LIST_ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”]{3,20}")
+
+
+def _list_head(tokens: list[Token], i: int) -> str | None:
+    """What the words after 等 at token `i` say the items are: a type for a head noun
+    (等13家企业, 等3个重大项目), "" for a bare count (等13项), None when no list closes here."""
+    rest = tokens[i + 1:i + 6]
+    k = 0
+    if k < len(rest) and rest[k][1] == "m":
+        k += 1
+        if k < len(rest) and (rest[k][1] == "q" or rest[k][0] in ("项", "家", "个", "所", "座", "条")):
+            k += 1
+    counted = k > 0
+    for word, tag in rest[k:k + 3]:
+        head = next((h for h in LIST_HEADS if word.endswith(h)), None)
+        if head is not None:
+            return LIST_HEADS[head]
+        if tag in ("x", "m", "uj", "c", "p") or word in STOP_WORDS:
+            break
+    return "" if counted else None
+
+
+def _first_list_item(text: str, tokens: list[Token], offsets: list[int], end_index: int, spans: list[Span]) -> int | None:
+    """Start offset of a list's first item, which ends before token `end_index`: a name found
+    already that ends there, else the name-like tokens back to a verb, function word or mark."""
+    end = offsets[end_index]
+    found = [s for s in spans if s.end == end]
+    if found:
+        return min(s.start for s in found)
+    j = end_index
+    while j > 0 and tokens[j - 1][1] not in _LIST_ITEM_STOP_TAGS and tokens[j - 1][0] not in STOP_WORDS:
+        j -= 1
+    return offsets[j] if j < end_index else None
+
+
+def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list[Span], suffix_type) -> list[Span]:
+    """Typed items of lists closed by 等 and a head noun; they replace the spans they cut across."""
+    for i, (word, _) in enumerate(tokens):
+        if word != "等" or i == 0:
+            continue
+        head_type = _list_head(tokens, i)
+        if head_type is None:
+            continue
+        separators = []
+        j = i - 1
+        while j >= 0 and (tokens[j][0] == "、" or tokens[j][1] != "x") and offsets[i] - offsets[j] <= 120:
+            if tokens[j][0] in ("、", "和", "及", "与", "以及") and (tokens[j][0] == "、" or separators or j > 0 and tokens[j - 1][1] != "x"):
+                separators.append(j)
+            j -= 1
+        bounds = []
+        end = offsets[i]
+        for sep in separators:
+            bounds.append((offsets[sep] + len(tokens[sep][0]), end))
+            end = offsets[sep]
+        first_end_index = separators[-1] if separators else i
+        first_start = _first_list_item(text, tokens, offsets, first_end_index, spans)
+        if first_start is not None:
+            bounds.append((first_start, end))
+        for start, end in bounds:
+            item = text[start:end]
+            if not _LIST_ITEM.fullmatch(item) or item in GENERIC_NAMES or item.startswith(GENERIC_PREFIXES):
+                continue
+            if any(s.start == start and s.end == end for s in spans) or any(s.place is not None and s.start <= start and end <= s.end for s in spans):
+                continue
+            found = suffix_type(re.sub(r"[一二三四五六七八九十\d]+期$", "", item))
+            # A project's name carries its kind (园, 中心, 基地 …); a bare name in a list of
+            # projects (落地星煜空天等11个成果转化项目) is the company that brings one.
+            kind = found[1] if found else ("org" if head_type == "project" else head_type)
+            if not kind or item == (found or ("",))[0]:
+                continue
+            spans = [s for s in spans if not (s.start < end and start < s.end and (s.start < start or s.end > end))]
+            spans.append(Span(start, end, item, kind))
+    return spans
+
+
+# Words that open a generic phrase, not a name: 年度供地计划, 相关部门.
+GENERIC_PREFIXES = ("年度", "相关", "有关", "各类", "各项", "其他", "其它")
 # Administrative units whose names stand without the enclosing place (史各庄街道昌艺园社区 -> 昌艺园社区).
 ADMIN_SUFFIXES = {"社区", "街道", "村", "镇", "乡"}
+# Words before 区域/地区 that make a part of a place, not a place of its own.
+AREA_PARTS = {"核心", "中心", "周边", "重点", "部分"}
 # Suffixes so common that the name needs a proper noun, a place, a number or a quote before them.
 STRICT_SUFFIXES = {"项目", "规划", "平台", "地区", "区域", "公司", "案例"}
 
 
-def _has_proper(tokens: list[Token], name: str, places: dict) -> bool:
-    return any(tag in PROPER_POS or word in places for word, tag in tokens) or bool(re.search(r"[A-Za-z0-9“《]", name))
+def _has_proper(tokens: list[Token], name: str, places: dict, tags: set[str] = PROPER_POS) -> bool:
+    return any(tag in tags or word in places for word, tag in tokens) or bool(re.search(r"[A-Za-z0-9“《]", name))
+
+
+def _quote_closes_before_suffix(name: str, suffix: str) -> bool:
+    """A quote inside a name closes right before its suffix (“3个100”重点工程) or encloses it."""
+    if "”" not in name:
+        return True
+    after = re.sub(r"[一二三四五六七八九十\d]+期$", "", name[name.rindex("”") + 1:])
+    return after == "" or after == suffix
 
 
 STRIP_POS = {"v", "vd", "d", "p", "c", "t", "r", "u", "uj", "ad", "z", "f"}
@@ -312,7 +449,7 @@ def _balance_quotes(name: str, start: int, end: int) -> tuple[str, int, int]:
 # Descriptive words that make a generic phrase, not a name, when nothing else precedes the suffix.
 DESCRIPTORS = set(
     "高 高端 高品质 高精尖 优质 重要 重大 重点 基层 全国 国家 国际 义务 口袋 人均 民生 里子 面子 示范 基础 地下 地上 "
-    "产业 科技 创新 研发 生产 成果 转化 服务 养老 惠民 孵化 集体 综合 配套 新型 传统 现代 智慧 特色 大型 小型 "
+    "产业 工业 科技 创新 研发 生产 成果 转化 服务 养老 惠民 孵化 集体 综合 配套 新型 传统 现代 智慧 特色 大型 小型 "
     "公共 文化 体育 医疗 教育 人才 科研 科学 生物 医药 生物医药 信息 数字 绿色 生态 城市 社区 乡村 农村 老 旧 老旧 新 "
     "设施 项目 工程 小剧场 戏剧 城市更新 更新 改造".split()
 )
@@ -330,6 +467,8 @@ def is_specific(name: str, suffix: str, prefix_tokens: list[Token]) -> bool:
         return False
     if re.search(r"\d+[项个家处条座批]", re.sub(r"“[^”]*”", "", name)):
         return False  # a count (75项重点项目), not a name
+    if re.fullmatch(r"(?:[一二三四五六七八九十两\d]+[\u4e00-\u9fff]{1,2}){2,}", name):
+        return False  # 一镇六街道: counts of units
     if any(tag in PROPER_POS for _, tag in prefix_tokens) or re.search(r"[A-Za-z0-9“《]", name):
         return True
     # only common words before the suffix: two of them, or a two-character one before a
@@ -371,24 +510,6 @@ def person_spans(text: str, tokens: list[Token], offsets: list[int], named: list
 # --- places ---
 
 
-def match_forms(text: str, forms: set[str], prefixes: set[str]) -> list[tuple[int, int, str]]:
-    """Leftmost-longest occurrences of `forms` in `text` ((start, end, form));
-    `prefixes` holds every prefix of every form, so a scan stops early."""
-    out, i, n = [], 0, len(text)
-    while i < n:
-        j, best = i + 1, None
-        while j <= n and text[i:j] in prefixes:
-            if text[i:j] in forms:
-                best = j
-            j += 1
-        if best is not None:
-            out.append((i, best, text[i:best]))
-            i = best
-        else:
-            i += 1
-    return out
-
-
 def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]]) -> dict[int, list[Span]]:
     """Gazetteer places in each paragraph, matched on whole tokens: provinces and
     cities anywhere; counties when unambiguous or inside a province/city the
@@ -396,7 +517,7 @@ def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]]) -> dict
     raw: dict[int, list[tuple[int, int, str]]] = {}
     context: set[str] = set()
     for seq, text in paragraphs:
-        raw[seq] = [(s, e, f) for s, e, f in match_forms(text, gazetteer.upper_forms, gazetteer.upper_prefixes)
+        raw[seq] = [(s, e, f) for s, e, f in gazetteer.upper_forms.find(text)
                     if not (f.endswith("区") and text[e:e + 1] == "域")]
         for _, _, form in raw[seq]:
             for place in gazetteer.candidates(form):
@@ -419,12 +540,11 @@ def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]]) -> dict
         out[seq] = spans
     for county in counties.values():
         forms = gazetteer.town_forms(county)
-        prefixes = {f[:k] for f in forms for k in range(1, len(f) + 1)}
         if not forms:
             continue
         for seq, text in paragraphs:
             taken = [(s.start, s.end) for s in out[seq]]
-            for start, end, form in match_forms(text, forms, prefixes):
+            for start, end, form in forms.find(text):
                 if any(a < end and start < b for a, b in taken):
                     continue
                 towns = [t for t in gazetteer.candidates(form, ("town",)) if t.parent is county]
@@ -512,6 +632,8 @@ def resolve_entities(spans_by_seq: dict[int, list[Span]]) -> list[Entity]:
                     entity.parent = span.place.parent.name if span.place.parent else None
                     if span.place.level == "town":
                         entity.aliases.extend(_town_aliases(span.place))
+                elif span.type == "place" and name.endswith("地区") and len(name) >= 4:
+                    entity.aliases.append(name[:-2])  # 回天地区 -> 回天, as the gazetteer's 南口地区 -> 南口
                 by_key[key] = entity
             if span.text != entity.name and span.text not in entity.aliases:
                 entity.aliases.append(span.text)

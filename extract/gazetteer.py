@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 import importlib.util
 from pathlib import Path
@@ -83,26 +82,44 @@ class Gazetteer:
                 self.by_form.setdefault(form, []).append(place)
             if place.level == "town" and place.parent is not None:
                 self.towns_of.setdefault(place.parent.name + (place.parent.adcode or ""), []).append(place)
-        self.upper_forms = {f for f, ps in self.by_form.items() if any(p.level != "town" for p in ps)}
-        self.upper_prefixes = {f[:k] for f in self.upper_forms for k in range(1, len(f) + 1)}
-        self._town_patterns: dict[str, re.Pattern | None] = {}
-        self._town_forms: dict[str, set[str]] = {}
+        self.upper_forms = FormMatcher(f for f, ps in self.by_form.items() if any(p.level != "town" for p in ps))
+        self._town_forms: dict[str, FormMatcher] = {}
 
-    def towns_pattern(self, county: Place) -> re.Pattern | None:
-        key = county.name + (county.adcode or "")
-        if key not in self._town_patterns:
-            forms = sorted({f for t in self.towns_of.get(key, []) for f in (t.name, *t.aliases)}, key=len, reverse=True)
-            self._town_patterns[key] = re.compile("|".join(map(re.escape, forms))) if forms else None
-        return self._town_patterns[key]
-
-    def town_forms(self, county: Place) -> set[str]:
+    def town_forms(self, county: Place) -> "FormMatcher":
+        """The names and short forms of the towns under `county`, built on first use."""
         key = county.name + (county.adcode or "")
         if key not in self._town_forms:
-            self._town_forms[key] = {f for t in self.towns_of.get(key, []) for f in (t.name, *t.aliases)}
+            self._town_forms[key] = FormMatcher(f for t in self.towns_of.get(key, []) for f in (t.name, *t.aliases))
         return self._town_forms[key]
 
     def candidates(self, form: str, level_filter: tuple[str, ...] | None = None) -> list[Place]:
         return [p for p in self.by_form.get(form, []) if level_filter is None or p.level in level_filter]
+
+
+class FormMatcher:
+    """Leftmost-longest occurrences of a fixed set of names in a text, by an Aho-Corasick
+    automaton: one pass over the text whatever the number of names (thousands here)."""
+
+    def __init__(self, forms):
+        import ahocorasick
+
+        self.forms = set(forms)
+        self._automaton = ahocorasick.Automaton()
+        for form in self.forms:
+            self._automaton.add_word(form, len(form))
+        if self.forms:
+            self._automaton.make_automaton()
+
+    def __contains__(self, form: str) -> bool:
+        return form in self.forms
+
+    def __bool__(self) -> bool:
+        return bool(self.forms)
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        if not self.forms:
+            return []
+        return [(end + 1 - n, end + 1, text[end + 1 - n:end + 1]) for end, n in self._automaton.iter_long(text)]
 
 
 def load_gazetteer() -> Gazetteer:

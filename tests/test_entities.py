@@ -121,3 +121,66 @@ def test_entities_seed_000_key_entities(extractor):
     for name, type_ in [("昌平区", "place"), ("北京市", "place"), ("清华大学", "org"), ("昌发展集团", "org"),
                         ("清华南口国家重点实验室基地", "project"), ("生命谷国际精准医学产业园", "project"), ("王颖", "person")]:
         assert found.get(name) == type_, name
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a list closed by 等 and a head noun types its items
+        ("目前已吸引华夏英泰、可瑞生物、丹序生物等13家企业入驻。", {"华夏英泰": "org", "可瑞生物": "org", "丹序生物": "org"}),
+        ("并会同区经信局、区投促中心等部门推进。", {"区经信局": "org", "区投促中心": "org"}),
+        ("规划建设中关村生命科学园三期、国际生物工程创新中心等3个重大项目。", {"国际生物工程创新中心": "project"}),
+        # a bare name in a list of projects is the company that brings one
+        ("年内落地星煜空天等11个成果转化项目。", {"星煜空天": "org"}),
+        # items split at 和 as well as 、
+        ("曾聚集了鹿牌保温瓶厂、北京平板玻璃厂和汽车钢圈厂等一批知名工业企业。", {"北京平板玻璃厂": "org", "汽车钢圈厂": "org"}),
+    ],
+)
+def test_entities_list_items_typed_by_head_noun(extractor, text, expected):
+    found = names(extractor(article_of(text)))
+    for name, type_ in expected.items():
+        assert found.get(name) == type_, (name, found)
+
+
+def test_entities_list_without_head_noun_types_nothing(extractor):
+    found = names(extractor(article_of("可提供总部办公、研发中心、中试和生产基地等自由转换的复合空间。")))
+    assert "中试和生产基地" not in found and "总部办公" not in found
+
+
+@pytest.mark.parametrize(
+    "text, name, type_",
+    [
+        ("上述两个项目所在地都是闻名的“北四村”。", "北四村", "place"),  # a quoted coined name
+        ("西区建设具有全球领先水平的“生命谷”。", "生命谷", "place"),
+        ("同时，回天地区又位于两城之间。", "回天地区", "place"),  # the dictionary reads 回天 as a verb
+        ("高效推进昌平文化馆改造提升工程。", "昌平文化馆改造提升工程", "project"),  # verbs before the suffix
+        ("建成中西医结合医院住院楼，增加病床200张。", "中西医结合医院住院楼", "project"),  # a building of the hospital
+        ("该文化艺术中心位于天通中苑二区。", "天通中苑二区", "place"),
+        ("作为三个分园之一，中关村昌平园（以下简称昌平园）是起步区。", "中关村昌平园", "project"),
+    ],
+)
+def test_entities_named_by_general_rules(extractor, text, name, type_):
+    assert names(extractor(article_of(text))).get(name) == type_
+
+
+@pytest.mark.parametrize(
+    "text, not_a_name",
+    [
+        ("据介绍，该项目获评了全市首批“两业融合”示范园。", "“两业融合”示范园"),  # a title awarded
+        ("创新建立“产教科融汇”发展新模式。", "“产教科融汇”发展新模式"),  # words between quote and suffix
+        ("共同打造全国领先的生命科学研发生产基地。", "生命科学研发生产基地"),  # a description after 的
+        ("让南口这座老工业基地焕发出新的生机。", "老工业基地"),
+        ("该项目位于中关村生命科学园三期核心区域。", "中关村生命科学园三期核心区域"),  # a part of a place
+        ("包括一镇六街道、133个社区和村。", "一镇六街道"),  # counts of units
+        ("以“面子”“里子”提升为抓手，推进“里子工程”。", "里子工程"),
+        ("在南口“三大厂”利用城市更新政策。", "三大厂"),
+    ],
+)
+def test_entities_descriptions_are_not_names(extractor, text, not_a_name):
+    assert not_a_name not in names(extractor(article_of(text)))
+
+
+def test_entities_named_zone_in_diqu_has_its_stem_as_alias(extractor):
+    article = extractor(article_of("同时，回天地区又位于两城之间。"))
+    zone = next(e for e in article.entities if e.name == "回天地区")
+    assert "回天" in zone.aliases

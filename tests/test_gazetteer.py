@@ -45,6 +45,11 @@ def test_gazetteer_county_has_adcode_and_coordinates(gazetteer):
 
 def test_gazetteer_towns_only_under_their_county(gazetteer):
     county = gazetteer.candidates("昌平区")[0]
-    pattern = gazetteer.towns_pattern(county)
-    assert pattern.search("在南口镇")
-    assert pattern.search("坪山街道") is None
+    towns = gazetteer.town_forms(county)
+    assert [form for _, _, form in towns.find("在南口镇")] == ["南口"]
+    assert towns.find("坪山街道") == []
+
+
+def test_gazetteer_forms_match_leftmost_longest(gazetteer):
+    found = gazetteer.upper_forms.find("广东省深圳市坪山区和昌平")
+    assert [(start, form) for start, _, form in found] == [(0, "广东省"), (3, "深圳市"), (6, "坪山区"), (10, "昌平")]
