@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from importlib import resources
+from itertools import accumulate
 from typing import Callable, Iterable, Protocol
 
 from extract.entity_records import Entity, Mention, Project
@@ -96,7 +97,18 @@ SPEECH_VERBS = ("说", "表示", "介绍", "指出", "认为", "称", "透露", 
 SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤巩常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巢关蔺"
 )
+_ROLE_BEFORE = re.compile("(?:" + "|".join(sorted(PERSON_ROLES, key=len, reverse=True)) + ")$")
+_SPEECH_AFTER = re.compile("|".join(SPEECH_VERBS))
 AWARD = re.compile(r"(?:获评|评为|入选|荣获|获批)[^，。；、“”]{0,6}$")
+_PHASE_END = re.compile(r"[一二三四五六七八九十\d]+期$")
+_PHASE_SECTION_END = re.compile(r"[一二三四五六七八九十\d]+期(?:[\u4e00-\u9fff]{2}段)?$")
+_PHASE_AFTER = re.compile(r"(?:[\u4e00-\u9fff]{2,5}?)?(?:[一二三四五六七八九十\d]+期)(?:[\u4e00-\u9fff]{2}段)?")  # 二期, 二期昌平段
+_NOT_IN_PHASE = re.compile(r"[年月日将已于在和与及]")
+_SUB_AREA_AFTER = re.compile(r"[一二三四五六七八九十\d]{1,2}区(?![\u4e00-\u9fff])")  # 天通中苑二区
+_COUNT = re.compile(r"\d+[项个家处条座批]")
+_QUOTED = re.compile(r"“[^”]*”")
+_UNIT_COUNTS = re.compile(r"(?:[一二三四五六七八九十两\d]+[\u4e00-\u9fff]{1,2}){2,}")
+_NAME_MARK = re.compile(r"[A-Za-z0-9“《]")
 _QUOTE_TITLE = re.compile(r"《[^《》\n]{2,40}》")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 _PROJECT_REFERENCES = ("该项目", "项目", "这里", "该基地", "该园区", "本项目", "园区", "基地")
@@ -176,24 +188,25 @@ class EntityExtractor:
     def _segment(self, text: str, start: int, end: int, tokens: list, offsets: list) -> None:
         if start >= end:
             return
-        pos = start
-        for word, tag in self.segmenter(text[start:end]):
-            if word in DOMAIN_VERBS:
-                tag = "v"
-            elif tag == "x" and "\u4e00" <= word[0] <= "\u9fff":
-                tag = "nz"  # a word the dictionary does not know (星煜空天) is a name, not a mark
-            tokens.append((word, tag))
-            offsets.append(pos)
-            pos += len(word)
+        tagged = self.segmenter(text[start:end])
+        # DOMAIN_VERBS read as verbs; a word the dictionary does not know (星煜空天) is a name, not a mark
+        tokens.extend([
+            (word, "v") if word in DOMAIN_VERBS else (word, "nz") if tag == "x" and "\u4e00" <= word[0] <= "\u9fff" else (word, tag)
+            for word, tag in tagged
+        ])
+        offsets.extend(accumulate([len(word) for word, _ in tagged[:-1]], initial=start))
 
     def named_spans(self, text: str, places: list[Span] = ()) -> list[Span]:
         tokens, offsets = self.tokens(text, list(places))
         places_text = {p.text: p for p in places}
         spans: list[Span] = [Span(m.start(), m.end(), m.group(), "policy") for m in _QUOTE_TITLE.finditer(text)]
-        for i, (word, tag) in enumerate(tokens):
-            if tag == "nt" and len(word) >= 3 and word not in GENERIC_NAMES and (self.suffix_type(word) or ("", ""))[1] == "org":
+        for i in [i for i, (_, tag) in enumerate(tokens) if tag == "nt"]:
+            word = tokens[i][0]
+            if len(word) >= 3 and word not in GENERIC_NAMES and (self.suffix_type(word) or ("", ""))[1] == "org":
                 spans.append(Span(offsets[i], offsets[i] + len(word), word, "org"))
-        for i, (word, tag) in enumerate(tokens):
+        last_chars = self._suffix_last_chars
+        for i in [i for i, (word, _) in enumerate(tokens) if word[-1] in last_chars]:  # most tokens end no suffix
+            word, tag = tokens[i]
             end = offsets[i] + len(word)
             found = self.suffix_type(text[max(0, end - 8):end])
             if found is None or tag == "ns" and found[1] != "place":
@@ -210,18 +223,18 @@ class EntityExtractor:
             while head > 0 and offsets[head] > end - len(suffix):
                 head -= 1
             # absorb 二期/三期 and a section (昌平段) after the name
-            tail = re.match(r"(?:[\u4e00-\u9fff]{2,5}?)?(?:[一二三四五六七八九十\d]+期)(?:[\u4e00-\u9fff]{2}段)?", text[end:])
-            if tail and re.search(r"[年月日将已于在和与及]", tail.group()):
+            tail = _PHASE_AFTER.match(text, end)
+            if tail and _NOT_IN_PHASE.search(tail.group()):
                 tail = None
             if kind == "place":
-                tail = re.match(r"[一二三四五六七八九十\d]{1,2}区(?![\u4e00-\u9fff])", text[end:])  # 天通中苑二区
-                end += tail.end() if tail else 0
+                tail = _SUB_AREA_AFTER.match(text, end)  # 天通中苑二区
+                end = tail.end() if tail else end
                 tail = None
             if tail and kind in ("project", "org"):
                 if kind == "org":
                     org_start = offsets[self._extend_left(tokens, head)]
                     spans.append(Span(org_start, end, text[org_start:end], "org"))
-                end += tail.end()
+                end = tail.end()
                 kind = "project"
             start_index = self._extend_left(tokens, head, allow_verbs=(kind == "policy"), project=(kind == "project"),
                                             adjacent=text[offsets[head]:end] == suffix)
@@ -393,7 +406,7 @@ def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list
                 continue
             if any(s.start == start and s.end == end for s in spans) or any(s.place is not None and s.start <= start and end <= s.end for s in spans):
                 continue
-            found = suffix_type(re.sub(r"[一二三四五六七八九十\d]+期$", "", item))
+            found = suffix_type(_PHASE_END.sub("", item))
             # A project's name carries its kind (园, 中心, 基地 …); a bare name in a list of
             # projects (落地星煜空天等11个成果转化项目) is the company that brings one.
             kind = found[1] if found else ("org" if head_type == "project" else head_type)
@@ -415,14 +428,14 @@ STRICT_SUFFIXES = {"项目", "规划", "平台", "地区", "区域", "公司", "
 
 
 def _has_proper(tokens: list[Token], name: str, places: dict, tags: set[str] = PROPER_POS) -> bool:
-    return any(tag in tags or word in places for word, tag in tokens) or bool(re.search(r"[A-Za-z0-9“《]", name))
+    return any(tag in tags or word in places for word, tag in tokens) or bool(_NAME_MARK.search(name))
 
 
 def _quote_closes_before_suffix(name: str, suffix: str) -> bool:
     """A quote inside a name closes right before its suffix (“3个100”重点工程) or encloses it."""
     if "”" not in name:
         return True
-    after = re.sub(r"[一二三四五六七八九十\d]+期$", "", name[name.rindex("”") + 1:])
+    after = _PHASE_END.sub("", name[name.rindex("”") + 1:])
     return after == "" or after == suffix
 
 
@@ -457,7 +470,7 @@ DESCRIPTORS = set(
 
 def is_specific(name: str, suffix: str, prefix_tokens: list[Token]) -> bool:
     """A generic phrase (老旧小区, 产业园区, 相关负责人, 公园一期) is not an entity."""
-    name = re.sub(r"[一二三四五六七八九十\d]+期(?:[\u4e00-\u9fff]{2}段)?$", "", name)
+    name = _PHASE_SECTION_END.sub("", name)
     if name in GENERIC_NAMES or len(name) <= len(suffix) or len(name) < 3:
         return False
     prefix = name[: -len(suffix)] if name.endswith(suffix) else name
@@ -465,11 +478,11 @@ def is_specific(name: str, suffix: str, prefix_tokens: list[Token]) -> bool:
         return False
     if prefix_tokens and all(word in DESCRIPTORS for word, _ in prefix_tokens):
         return False
-    if re.search(r"\d+[项个家处条座批]", re.sub(r"“[^”]*”", "", name)):
+    if _COUNT.search(_QUOTED.sub("", name)):
         return False  # a count (75项重点项目), not a name
-    if re.fullmatch(r"(?:[一二三四五六七八九十两\d]+[\u4e00-\u9fff]{1,2}){2,}", name):
+    if _UNIT_COUNTS.fullmatch(name):
         return False  # 一镇六街道: counts of units
-    if any(tag in PROPER_POS for _, tag in prefix_tokens) or re.search(r"[A-Za-z0-9“《]", name):
+    if any(tag in PROPER_POS for _, tag in prefix_tokens) or _NAME_MARK.search(name):
         return True
     # only common words before the suffix: two of them, or a two-character one before a
     # suffix that is itself specific enough (未来科学城, 回天地区)
@@ -478,18 +491,16 @@ def is_specific(name: str, suffix: str, prefix_tokens: list[Token]) -> bool:
 
 def person_spans(text: str, tokens: list[Token], offsets: list[int], named: list[Span]) -> list[Span]:
     out = []
-    for i, (word, tag) in enumerate(tokens):
-        if not 2 <= len(word) <= 3 or word[0] not in SURNAMES:
-            continue
+    for i in [i for i, (word, _) in enumerate(tokens) if word[0] in SURNAMES and 2 <= len(word) <= 3]:
+        word, tag = tokens[i]
         start = offsets[i]
-        if tag not in ("nr", "nrfg", "nrt"):
-            before = text[max(0, start - 4):start]
-            if not (any(before.endswith(r) for r in PERSON_ROLES) and any(text.startswith(v, start + len(word)) for v in SPEECH_VERBS)):
-                continue
+        speaks = _SPEECH_AFTER.match(text, start + len(word)) is not None
+        if tag not in ("nr", "nrfg", "nrt") and not (speaks and _ROLE_BEFORE.search(text, max(0, start - 4), start)):
+            continue
         before = text[max(0, start - 20):start].rstrip(" 　")
-        role_match = next((r for r in sorted(PERSON_ROLES, key=len, reverse=True) if before.endswith(r)), None)
-        after = text[start + len(word):start + len(word) + 3]
-        if role_match is None and not any(after.startswith(v) for v in SPEECH_VERBS):
+        found_role = _ROLE_BEFORE.search(before)
+        role_match = found_role.group() if found_role else None
+        if role_match is None and not speaks:
             continue
         role, org = None, None
         if role_match:
@@ -645,20 +656,17 @@ def resolve_entities(spans_by_seq: dict[int, list[Span]]) -> list[Entity]:
     entities = list(by_key.values())
     # short forms and 区-variants fold into the full form of the same type
     merged: dict[int, Entity] = {}
+    same_ending: dict[tuple[str, str], list[Entity]] = {}  # a short form ends as its full form does
+    for entity in entities:
+        same_ending.setdefault((entity.type, entity.name[-1]), []).append(entity)
     for entity in sorted(entities, key=lambda e: len(e.name)):
         if entity.type in ("place", "person") and entity.adcode is not None:
             continue
-        target = None
-        for other in entities:
-            if other is entity or other.type != entity.type or id(other) in merged:
-                continue
-            if is_short_form(entity.name, other.name):
-                target = other
-                break
-        for other in entities:
-            if other is not entity and other.type == entity.type and entity.name == other.name + "区" and id(other) not in merged:
-                target = other
-                break
+        target = next((other for other in same_ending[(entity.type, entity.name[-1])]
+                       if other is not entity and id(other) not in merged and is_short_form(entity.name, other.name)), None)
+        without_qu = by_key.get((entity.name[:-1], entity.type)) if entity.name.endswith("区") else None
+        if without_qu is not None and id(without_qu) not in merged:
+            target = without_qu
         if target is not None:
             merged[id(entity)] = target
             target.aliases.extend(a for a in (entity.name, *entity.aliases) if a not in target.forms())
