@@ -92,7 +92,7 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
         if entity.type != "project":
             continue
         project = Project(name=entity.name, category=categorize(entity.name))
-        project.location = _location(entity, places, spans_by_seq, forms) or dominant
+        project.location = _location(entity, places, spans_by_seq, forms, texts, anchors)
         for org in orgs:
             if any(entity.name.startswith(f) for f in org.forms()):
                 project.operators.append((org.name, "operator"))
@@ -144,22 +144,40 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
                 if (event, date) not in seen_events:
                     project.milestones.append(Milestone(event, date, "done" if date[:len(published)] <= published else "planned", mention.paragraph_seq))
         projects.append(project)
+    located = {p.name: p.location for p in projects}
+    for project in projects:
+        if project.location is None:
+            project.location = _beside_project(by_name[project.name], texts, spans_by_seq, forms, located) or dominant
     return projects
 
 
+_REFERENCE = re.compile(r"该项目|本项目|该基地|该园区")
+_DEMONSTRATIVE = re.compile(r"该|本|这座|这个")
+
+
 def _anchors(all_mentions, texts) -> dict:
-    """Each project's mentions plus the references (该项目, 该基地) that follow it
-    before another project is named (same or next paragraphs)."""
+    """Each project's mentions plus the references that follow it before another project is
+    named (same or the two next paragraphs): 该项目, 该基地, and 该 + the end of its name
+    (该文化艺术中心 for 天通苑文化艺术中心)."""
     from extract.entity_records import Mention
 
     out: dict[str, list] = {}
     for seq, start, end, name in all_mentions:
         out.setdefault(name, []).append(Mention(seq, start, end, texts.get(seq, "")[start:end]))
     for seq in sorted(texts):
-        for m in re.finditer(r"该项目|本项目|该基地|该园区", texts[seq]):
+        text = texts[seq]
+        for m in _REFERENCE.finditer(text):
             prior = [t for t in all_mentions if (t[0], t[1]) < (seq, m.start()) and t[0] >= seq - 2]
             if prior:
                 out[prior[-1][3]].append(Mention(seq, m.start(), m.end(), m.group()))
+        for m in _DEMONSTRATIVE.finditer(text):
+            prior = [t for t in all_mentions if (t[0], t[1]) < (seq, m.start()) and t[0] >= seq - 2]
+            for size in range(6, 2, -1):  # the longest end of a name named before
+                word = text[m.end():m.end() + size]
+                named = [t for t in prior if t[3].endswith(word) and t[3] != word]
+                if len(word) == size and named:
+                    out[named[-1][3]].append(Mention(seq, m.start(), m.end() + size, m.group() + word))
+                    break
     return out
 
 
@@ -180,10 +198,24 @@ def _place_rank(place: Entity) -> int:
     return 1 if code.endswith("00") else 2
 
 
-def _location(entity: Entity, places: list[Entity], spans_by_seq, forms) -> str | None:
-    """A place written in the project's name (the most specific, longest form; not one
-    inside an organization's name such as 北京 of 北京大学), else a town or named zone
-    named before the project in the sentence of its first mention."""
+_SITED_AT = re.compile(r"(?:位于|坐落于|地处|落户|选址于?)$")
+_BESIDE = re.compile(r"^(?:的)?(?:东侧|西侧|南侧|北侧|东边|西边|南边|北边|旁边?|附近|周边|内)")
+
+
+def _location(entity: Entity, places: list[Entity], spans_by_seq, forms, texts, anchors) -> str | None:
+    """Where a project is, by the first rule that answers:
+    - the place right after 位于 (坐落于, 地处) following a mention of it or a reference;
+    - a place written in its name (the most specific, longest form; not one inside an
+      organization's name such as 北京 of 北京大学);
+    - a town or named zone named before it in the same sentence, not inside another name."""
+    mentions = anchors.get(entity.name, entity.mentions)
+    for mention in mentions:
+        after = texts.get(mention.paragraph_seq, "")[mention.char_end:mention.char_end + 4]
+        for span in spans_by_seq.get(mention.paragraph_seq, []):
+            place = _place_of(span, forms)
+            if place is not None and mention.char_end <= span.start <= mention.char_end + 4 \
+                    and _SITED_AT.search(after[:span.start - mention.char_end]):
+                return place.name
     orgs_inside = [f for f, e in forms.items() if e.type == "org" and f in entity.name]
     inside = []
     for place in places:
@@ -192,14 +224,35 @@ def _location(entity: Entity, places: list[Entity], spans_by_seq, forms) -> str 
                 inside.append((_place_rank(place), len(form), place.name))
     if inside:
         return max(inside)[2]
-    for mention in entity.mentions[:1]:
+    for mention in entity.mentions:
+        text = texts.get(mention.paragraph_seq, "")
+        sentence_start = max(text.rfind(c, 0, mention.char_start) for c in "。！？；") + 1
         spans = spans_by_seq.get(mention.paragraph_seq, [])
-        before = [s for s in spans if s.type == "place" and s.end <= mention.char_start]
-        for span in reversed(before):
-            place = forms.get(span.text) if span.place is None else forms.get(span.place.name)
-            if place is None or place.type != "place" or _place_rank(place) < 3:
+        others = [s for s in spans if s.type != "place"]
+        for span in reversed([s for s in spans if sentence_start <= s.start and s.end <= mention.char_start]):
+            place = _place_of(span, forms)
+            if place is None or _place_rank(place) < 3 or any(o.start <= span.start and span.end <= o.end for o in others):
                 continue
             return place.name
+    return None
+
+
+def _place_of(span, forms) -> Entity | None:
+    place = forms.get(span.text) if span.place is None else forms.get(span.place.name)
+    return place if place is not None and place.type == "place" else None
+
+
+def _beside_project(entity: Entity, texts, spans_by_seq, forms, located: dict[str, str | None]) -> str | None:
+    """A project sited beside another (在清华南口国重基地东侧 … 科学家公园) is where that one is."""
+    for mention in entity.mentions:
+        text = texts.get(mention.paragraph_seq, "")
+        sentence_start = max(text.rfind(c, 0, mention.char_start) for c in "。！？；") + 1
+        for span in spans_by_seq.get(mention.paragraph_seq, []):
+            if span.type == "project" and sentence_start <= span.start and span.end < mention.char_start \
+                    and _BESIDE.match(text[span.end:span.end + 3]):
+                owner = forms.get(span.text)
+                if owner is not None and located.get(owner.name):
+                    return located[owner.name]
     return None
 
 

@@ -79,3 +79,23 @@ def test_projects_operator_named_in_project_name(extractor):
 def test_projects_location_from_place_in_name(extractor):
     p = project(extractor, "史各庄街道集体经济产业用房项目", "北京市昌平区史各庄街道集体经济产业用房项目进展顺利。")
     assert p.location == "史各庄街道"
+
+
+def test_projects_location_after_weiyu_beats_a_place_in_the_name(extractor):
+    texts = ("北京市昌平区的天通苑文化艺术中心已经开放。", "该文化艺术中心位于天通中苑二区，总建筑面积3.5万平方米。")
+    assert project(extractor, "天通苑文化艺术中心", *texts).location == "天通中苑二区"
+
+
+def test_projects_location_from_a_named_zone_earlier_in_the_sentence(extractor):
+    text = "北京市昌平区加紧完成“北四村”拆迁腾退，并规划建设中关村生命科学园三期。"
+    assert project(extractor, "中关村生命科学园三期", text).location == "北四村"
+
+
+def test_projects_location_not_from_a_place_in_another_sentence(extractor):
+    texts = ("北京市昌平区南口镇举行活动。科学家公园一期正式开园。",)
+    assert project(extractor, "科学家公园一期", *texts).location == "昌平区"
+
+
+def test_projects_location_of_the_project_it_stands_beside(extractor):
+    texts = ("北京市昌平区在南口打造清华南口国家重点实验室基地。", "在清华南口国重基地东侧，我们已规划建设科学家公园。")
+    assert project(extractor, "科学家公园", *texts).location == project(extractor, "清华南口国家重点实验室基地", *texts).location
