@@ -11,11 +11,16 @@ How names are found (general rules, no article-specific lists):
   place suffixes (地区, 街道, 科学城, 地块 …);
 - projects, organizations, policies: a domain suffix table
   (`extract/data/suffixes.tsv`) whose suffix word is extended to the left over
-  name-like tokens of the segmenter; 《…》 titles are policies;
+  name-like tokens of the segmenter; 《…》 titles are policies; a quoted term
+  with a suffix is a coined name (“北四村”); a description is not a name
+  (全国领先的生命科学研发生产基地, “产教科融汇”发展新模式, 一镇六街道);
+- lists closed by 等 and a head noun type their items, suffix or not
+  (华夏英泰、可瑞生物等13家企业 → org);
 - people: a surname-initial name the segmenter tags `nr` next to a role word
   (总经理王颖, 负责人张多, 记者 巩静) or a speech verb.
 Short forms resolve to the full form in the article (清华南口国重基地 →
-清华南口国家重点实验室基地, 昌平园 → 中关村昌平园).
+清华南口国家重点实验室基地, 昌平园 → 中关村昌平园); a named zone in 地区 has
+its stem as an alias (回天地区 → 回天), as the gazetteer's towns do.
 """
 from __future__ import annotations
 
@@ -28,7 +33,7 @@ from typing import Callable, Iterable, Protocol
 from extract.entity_records import Entity, Mention, Project
 from extract.gazetteer import Gazetteer, Place, load_gazetteer
 
-ENTITY_EXTRACTOR_VERSION = "1.0"
+ENTITY_EXTRACTOR_VERSION = "1.1"
 
 Token = tuple[str, str]  # (word, POS)
 
