@@ -142,8 +142,11 @@ class EntityExtractor:
         self.suffixes = suffixes if suffixes is not None else read_suffixes()
         self.segmenter = segmenter if segmenter is not None else RjiebaSegmenter(self.suffixes)
         self._gazetteer = gazetteer
-        self._suffix_lengths = sorted({len(s) for s in self.suffixes}, reverse=True)
-        self._suffix_last_chars = {s[-1] for s in self.suffixes}
+        # suffixes by their last character, longest first: the longest suffix wins
+        self._suffixes_ending: dict[str, list[tuple[str, str]]] = {}
+        for suffix, kind in sorted(self.suffixes.items(), key=lambda item: -len(item[0])):
+            self._suffixes_ending.setdefault(suffix[-1], []).append((suffix, kind))
+        self._suffix_last_chars = set(self._suffixes_ending)
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -170,10 +173,7 @@ class EntityExtractor:
     def suffix_type(self, text: str) -> tuple[str, str] | None:
         if not text or text[-1] not in self._suffix_last_chars:
             return None
-        for n in self._suffix_lengths:
-            if len(text) >= n and text[-n:] in self.suffixes:
-                return text[-n:], self.suffixes[text[-n:]]
-        return None
+        return next((found for found in self._suffixes_ending[text[-1]] if text.endswith(found[0])), None)
 
     def tokens(self, text: str, places: list[Span]) -> tuple[list[Token], list[int]]:
         """Segment around the gazetteer places, which stay one `ns` token each."""
@@ -384,6 +384,8 @@ def _first_list_item(text: str, tokens: list[Token], offsets: list[int], end_ind
 
 def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list[Span], suffix_type) -> list[Span]:
     """Typed items of lists closed by 等 and a head noun; they replace the spans they cut across."""
+    if "等" not in text:
+        return spans
     for i, (word, _) in enumerate(tokens):
         if word != "等" or i == 0:
             continue
