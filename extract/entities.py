@@ -159,8 +159,8 @@ class EntityExtractor:
 
         paragraphs = [p for p in article.paragraphs if p.kind != "boilerplate"]
         spans_by_seq = find_places(self.gazetteer, [(p.seq, p.text) for p in paragraphs])
-        for p in paragraphs:
-            named = self.named_spans(p.text, spans_by_seq.get(p.seq, []))
+        for p, tagged in zip(paragraphs, self.tag_paragraphs([p.text for p in paragraphs])):
+            named = self.named_spans(p.text, spans_by_seq.get(p.seq, []), tagged)
             spans_by_seq[p.seq] = merge_spans(spans_by_seq.get(p.seq, []), named)
         entities = resolve_entities(spans_by_seq)
         article.entities = entities
@@ -175,12 +175,35 @@ class EntityExtractor:
             return None
         return next((found for found in self._suffixes_ending[text[-1]] if text.endswith(found[0])), None)
 
-    def tokens(self, text: str, places: list[Span]) -> tuple[list[Token], list[int]]:
-        """Segment around the gazetteer places, which stay one `ns` token each."""
+    def tag_paragraphs(self, texts: list[str]) -> list[list[Token] | None]:
+        """Every paragraph tagged in one call of the segmenter (a call costs more than its
+        text); None for a paragraph whose tokens do not add up to its text."""
+        if not texts:
+            return []
+        out: list[list[Token] | None] = [[]]
+        for token in self._retag(self.segmenter("\n".join(texts))):
+            if token[0] == "\n":
+                out.append([])
+            else:
+                out[-1].append(token)
+        if len(out) != len(texts):
+            return [None] * len(texts)
+        return [tokens if sum(len(w) for w, _ in tokens) == len(text) else None for tokens, text in zip(out, texts)]
+
+    def tokens(self, text: str, places: list[Span], tagged: list[Token] | None = None) -> tuple[list[Token], list[int]]:
+        """The paragraph's tokens with the gazetteer places as one `ns` token each: its
+        tagging in context where every place falls on token boundaries, else segmented
+        around the places."""
+        places = sorted(places, key=lambda s: s.start)
+        if tagged:
+            offsets = list(accumulate([len(w) for w, _ in tagged[:-1]], initial=0))
+            merged = _overlay_places(tagged, offsets, places)
+            if merged is not None:
+                return merged
         tokens: list[Token] = []
-        offsets: list[int] = []
+        offsets = []
         pos = 0
-        for place in sorted(places, key=lambda s: s.start):
+        for place in places:
             if place.start < pos:
                 continue
             self._segment(text, pos, place.start, tokens, offsets)
@@ -193,16 +216,20 @@ class EntityExtractor:
     def _segment(self, text: str, start: int, end: int, tokens: list, offsets: list) -> None:
         if start >= end:
             return
-        tagged = self.segmenter(text[start:end])
-        # DOMAIN_VERBS read as verbs; a word the dictionary does not know (星煜空天) is a name, not a mark
-        tokens.extend([
-            (word, "v") if word in DOMAIN_VERBS else (word, "nz") if tag == "x" and "\u4e00" <= word[0] <= "\u9fff" else (word, tag)
-            for word, tag in tagged
-        ])
+        tagged = self._retag(self.segmenter(text[start:end]))
+        tokens.extend(tagged)
         offsets.extend(accumulate([len(word) for word, _ in tagged[:-1]], initial=start))
 
-    def named_spans(self, text: str, places: list[Span] = ()) -> list[Span]:
-        tokens, offsets = self.tokens(text, list(places))
+    @staticmethod
+    def _retag(tagged: list[Token]) -> list[Token]:
+        """DOMAIN_VERBS read as verbs; a word the dictionary does not know (星煜空天) is a name, not a mark."""
+        return [
+            (word, "v") if word in DOMAIN_VERBS else (word, "nz") if tag == "x" and "\u4e00" <= word[0] <= "\u9fff" else (word, tag)
+            for word, tag in tagged
+        ]
+
+    def named_spans(self, text: str, places: list[Span] = (), tagged: list[Token] | None = None) -> list[Span]:
+        tokens, offsets = self.tokens(text, list(places), tagged)
         places_text = {p.text: p for p in places}
         spans: list[Span] = [Span(m.start(), m.end(), m.group(), "policy") for m in _QUOTE_TITLE.finditer(text)]
         for i in [i for i, (_, tag) in enumerate(tokens) if tag == "nt"]:
@@ -331,6 +358,28 @@ def _quoted_name(name: str, suffix: str) -> bool:
     (“三大厂”, “两谷一园”) or only describes (“里子工程”)."""
     prefix = name[: -len(suffix)]
     return bool(prefix) and name not in GENERIC_NAMES and prefix not in DESCRIPTORS and name[0] not in "一二两三四五六七八九十百千0123456789"
+
+
+def _overlay_places(tokens: list[Token], offsets: list[int], places: list[Span]) -> tuple[list[Token], list[int]] | None:
+    """`tokens` with the tokens each place covers replaced by the place, or None when a
+    place starts or ends inside a token."""
+    if not places:
+        return tokens, offsets
+    starts = {o: i for i, o in enumerate(offsets)}
+    ends = {o + len(w): k for k, ((w, _), o) in enumerate(zip(tokens, offsets))}
+    out_tokens: list[Token] = []
+    out_offsets: list[int] = []
+    i = 0
+    for place in places:
+        first, last = starts.get(place.start), ends.get(place.end)
+        if first is None or last is None or first < i:
+            return None
+        out_tokens += tokens[i:first]
+        out_offsets += offsets[i:first]
+        out_tokens.append((place.text, "ns"))
+        out_offsets.append(place.start)
+        i = last + 1
+    return out_tokens + tokens[i:], out_offsets + offsets[i:]
 
 
 def _verbs_follow_name(tokens: list[Token], k: int) -> bool:

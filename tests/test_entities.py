@@ -184,3 +184,16 @@ def test_entities_named_zone_in_diqu_has_its_stem_as_alias(extractor):
     article = extractor(article_of("同时，回天地区又位于两城之间。"))
     zone = next(e for e in article.entities if e.name == "回天地区")
     assert "回天" in zone.aliases
+
+
+def test_entities_places_overlay_the_paragraph_tagging(extractor):
+    tagged = [("北京", "ns"), ("市", "n"), ("昌平", "ns"), ("区", "n"), ("发布", "v")]
+    places = [Span(0, 3, "北京市", "place"), Span(3, 6, "昌平区", "place")]
+    tokens, offsets = extractor.tokens("北京市昌平区发布", places, tagged)
+    assert tokens == [("北京市", "ns"), ("昌平区", "ns"), ("发布", "v")] and offsets == [0, 3, 6]
+
+
+def test_entities_place_inside_a_token_is_segmented_around(extractor):
+    tagged = [("在昌", "v"), ("平区", "n")]  # a place that does not fall on token boundaries
+    tokens, _ = extractor.tokens("在昌平区", [Span(1, 4, "昌平区", "place")], tagged)
+    assert ("昌平区", "ns") in tokens and "".join(w for w, _ in tokens) == "在昌平区"
