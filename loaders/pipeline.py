@@ -177,12 +177,12 @@ def load_file(engine: Engine, path: str, pipeline: Pipeline, run_id: int, entiti
         digest = hashlib.sha256(data).hexdigest()
         with engine.connect() as conn:
             previous = writer.stored_hash(conn, path)
-        if previous == digest:
-            return FileOutcome(path, "unchanged")
-        articles = parse_file(path, data, pipeline)
-        # The index forgets this file's entities if its transaction rolls back (or fails to commit).
-        with entities.transaction(), engine.begin() as conn:
-            writer.replace_source_file(conn, path, digest, len(data), articles, run_id, pipeline.version, entities)
+            if previous == digest:
+                return FileOutcome(path, "unchanged")
+            articles = parse_file(path, data, pipeline)
+            # The index forgets this file's entities if its transaction rolls back (or fails to commit).
+            with entities.transaction(), conn.begin():
+                writer.replace_source_file(conn, path, digest, len(data), articles, run_id, pipeline.version, entities)
     except LoadFailure as error:
         return _failed(engine, run_id, path, type(error).__name__, str(error))
     except Exception as error:  # a bug must not stop the other files; it is recorded with its type

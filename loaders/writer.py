@@ -77,8 +77,9 @@ def now() -> str:
 
 
 def stored_hash(conn: Connection, path: str) -> str | None:
-    row = driver_cursor(conn).execute("select content_sha256 from source_files where path = ?", (path,)).fetchone()
-    return row[0] if row else None
+    # fetchall ends the read, so the file's write transaction starts from a fresh snapshot.
+    rows = driver_cursor(conn).execute("select content_sha256 from source_files where path = ?", (path,)).fetchall()
+    return rows[0][0] if rows else None
 
 
 def replace_source_file(
