@@ -63,7 +63,7 @@ class EntityIndex:
         self._set(self.names, (name, type_), entity_id)
         self._set(self.canonical, entity_id, name)
 
-    def rename(self, entity_id: int, type_: str, name: str) -> None:
+    def rename(self, entity_id: int, name: str, type_: str) -> None:
         self._set(self.names, (self.canonical[entity_id], type_), _ABSENT)
         self.add_entity(entity_id, name, type_)
 

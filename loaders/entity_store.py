@@ -84,7 +84,7 @@ def upsert_entity(cursor, index: EntityIndex, entity: Entity, writes: ArticleWri
             and not index.has_name(entity.name, entity.type)
         ):
             cursor.execute(RENAME_ENTITY, (entity.name, entity_id))
-            index.rename(entity_id, entity.type, entity.name)
+            index.rename(entity_id, entity.name, entity.type)
             add_alias(index, writes, entity_id, current, entity.type)
         if entity.role:
             writes.add(SET_ROLE, (entity.role, entity_id))

@@ -39,7 +39,7 @@ def test_entity_index_name_beats_alias_and_the_oldest_alias_row_wins():
 
 def test_entity_index_rename_leaves_the_old_name_to_aliases():
     index = EntityIndex.from_rows([(1, "南口基地", "project")], [], [])
-    index.rename(1, "project", "南口国家重点实验室基地")
+    index.rename(1, "南口国家重点实验室基地", "project")
     assert index.canonical[1] == "南口国家重点实验室基地"
     assert not index.has_name("南口基地", "project")
     assert index.find({"南口基地"}, "project") is None
@@ -57,8 +57,8 @@ def test_entity_index_transaction_undoes_what_a_failed_block_did():
     with pytest.raises(RuntimeError):
         with index.transaction():
             index.add_entity(3, "东区", "project")
-            index.rename(3, "project", "东区产业园")
-            index.rename(1, "project", "南口国家重点实验室基地")
+            index.rename(3, "东区产业园", "project")
+            index.rename(1, "南口国家重点实验室基地", "project")
             index.add_alias(1, "南口基地", "project")
             index.add_alias(3, "北控集团", "org")
             index.add_project(3, 8)
