@@ -1,99 +1,135 @@
 """Writes an article's entities and projects, resolving them against the rows
 already in the database (cross-document: by canonical name or alias + type).
 
-Called by the writer inside its per-file transaction.
+Called by the writer inside its per-file transaction. Resolution reads the
+run's `EntityIndex`, not the database; rows are written straight through the
+driver, most of them in one `executemany` per table and article.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from sqlalchemy.engine import Connection
 
+from db.engine import driver_cursor
 from extract.entity_records import Entity
+from loaders.entity_index import EntityIndex
 
-# Plain SQL sent straight to the driver (`exec_driver_sql`): these statements
-# run many times per article, and SQLAlchemy's handling of each one cost more
-# than SQLite's work.
-FIND_ENTITY = (
-    "select e.id, e.name from entities e where e.type = :t and e.name in ({forms}) "
-    "union all select a.entity_id, a.alias from entity_aliases a join entities e on e.id = a.entity_id "
-    "where e.type = :t and a.alias in ({forms})"
-)
-INSERT_ALIAS = "insert or ignore into entity_aliases (entity_id, alias) values (:i, :a)"
+# Only these grow a longer canonical name; places keep their official one.
+RENAMED_TYPES = ("project", "org", "policy")
+
+INSERT_ENTITY = "insert into entities (name, type, role, adcode, longitude, latitude) values (?, ?, ?, ?, ?, ?)"
+RENAME_ENTITY = "update entities set name = ? where id = ?"
+INSERT_PROJECT = "insert into projects (entity_id, location_id, category, status) values (?, ?, ?, ?)"
+# Each batch below is written once per article, in the order the facts were found.
+INSERT_ALIAS = "insert or ignore into entity_aliases (entity_id, alias) values (?, ?)"
+SET_ROLE = "update entities set role = ? where id = ? and role is null"
 INSERT_MENTION = (
     "insert into entity_mentions (entity_id, document_id, paragraph_id, char_start, char_end, surface) "
-    "values (:e, :d, :p, :s, :t, :u)"
+    "values (?, ?, ?, ?, ?, ?)"
 )
-SET_METRIC_SUBJECT = "update metrics set subject_id = :s where id = :m"
+SET_PARENT = "update entities set parent_id = ? where id = ? and parent_id is null"
+UPDATE_PROJECT = (
+    "update projects set location_id = coalesce(location_id, ?), status = coalesce(?, status) where id = ?"
+)
+INSERT_MILESTONE = "insert into project_milestones (project_id, event, date, status, paragraph_id) values (?, ?, ?, ?, ?)"
+INSERT_OPERATOR = "insert or ignore into project_operators (project_id, org_id, role) values (?, ?, ?)"
+SET_METRIC_SUBJECT = "update metrics set subject_id = ? where id = ?"
 
 
-def find_entity(conn: Connection, forms: set[str], type_: str) -> int | None:
-    """The id of an existing entity of `type_` whose name or an alias is one of `forms`."""
-    if not forms:
-        return None
-    # One query for every form; the longest form that matches decides.
-    names = {f"f{i}": form for i, form in enumerate(sorted(forms))}
-    statement = FIND_ENTITY.format(forms=", ".join(f":{key}" for key in names))
-    found: dict[str, int] = {}
-    for entity_id, form in conn.exec_driver_sql(statement, {"t": type_, **names}):
-        found.setdefault(form, entity_id)
-    for form in sorted(forms, key=len, reverse=True):
-        if form in found:
-            return found[form]
-    return None
+@dataclass
+class ArticleWrites:
+    """Rows of one article waiting for their `executemany`, by statement."""
+
+    rows: dict[str, list[tuple]] = field(default_factory=dict)
+
+    def add(self, statement: str, row: tuple) -> None:
+        self.rows.setdefault(statement, []).append(row)
+
+    def flush(self, cursor) -> None:
+        for statement, rows in self.rows.items():
+            cursor.executemany(statement, rows)
+        self.rows.clear()
 
 
-def upsert_entity(conn: Connection, entity: Entity) -> int:
-    entity_id = find_entity(conn, entity.forms(), entity.type)
+def load_entity_index(conn: Connection) -> EntityIndex:
+    """The entities, aliases (in row order) and projects stored now."""
+    cursor = driver_cursor(conn)
+    return EntityIndex.from_rows(
+        cursor.execute("select id, name, type from entities").fetchall(),
+        cursor.execute(
+            "select a.entity_id, a.alias, e.type from entity_aliases a join entities e on e.id = a.entity_id "
+            "order by a.rowid"
+        ).fetchall(),
+        cursor.execute("select entity_id, id from projects").fetchall(),
+    )
+
+
+def upsert_entity(cursor, index: EntityIndex, entity: Entity, writes: ArticleWrites) -> int:
+    entity_id = index.find(entity.forms(), entity.type)
     if entity_id is None:
-        entity_id = conn.exec_driver_sql(
-            "insert into entities (name, type, role, adcode, longitude, latitude) "
-            "values (:name, :type, :role, :adcode, :lon, :lat) returning id",
-            {"name": entity.name, "type": entity.type, "role": entity.role, "adcode": entity.adcode,
-             "lon": entity.longitude, "lat": entity.latitude},
-        ).scalar_one()
+        cursor.execute(
+            INSERT_ENTITY,
+            (entity.name, entity.type, entity.role, entity.adcode, entity.longitude, entity.latitude),
+        )
+        entity_id = cursor.lastrowid
+        index.add_entity(entity_id, entity.name, entity.type)
     else:
         # the longer full form becomes canonical; the old name stays an alias
-        current = conn.exec_driver_sql("select name from entities where id = :i", {"i": entity_id}).scalar_one()
-        if len(entity.name) > len(current) and entity.adcode is None and entity.type in ("project", "org", "policy"):
-            clash = conn.exec_driver_sql("select 1 from entities where name = :n and type = :t", {"n": entity.name, "t": entity.type}).first()
-            if clash is None:
-                conn.exec_driver_sql("update entities set name = :n where id = :i", {"n": entity.name, "i": entity_id})
-                conn.exec_driver_sql(INSERT_ALIAS, {"i": entity_id, "a": current})
+        current = index.canonical[entity_id]
+        if (
+            len(entity.name) > len(current)
+            and entity.adcode is None
+            and entity.type in RENAMED_TYPES
+            and not index.has_name(entity.name, entity.type)
+        ):
+            cursor.execute(RENAME_ENTITY, (entity.name, entity_id))
+            index.rename(entity_id, entity.name, entity.type)
+            add_alias(index, writes, entity_id, current, entity.type)
         if entity.role:
-            conn.exec_driver_sql("update entities set role = coalesce(role, :r) where id = :i", {"r": entity.role, "i": entity_id})
-    name = conn.exec_driver_sql("select name from entities where id = :i", {"i": entity_id}).scalar_one()
-    aliases = [{"i": entity_id, "a": alias} for alias in sorted(entity.forms() - {name})]
-    if aliases:
-        conn.exec_driver_sql(INSERT_ALIAS, aliases)
+            writes.add(SET_ROLE, (entity.role, entity_id))
+    name = index.canonical[entity_id]
+    for alias in sorted(entity.forms() - {name}):
+        add_alias(index, writes, entity_id, alias, entity.type)
     return entity_id
 
 
-def write_entities(conn: Connection, article, document_id: int, paragraph_ids: dict[int, int], metric_ids: list[int]) -> None:
+def add_alias(index: EntityIndex, writes: ArticleWrites, entity_id: int, alias: str, type_: str) -> None:
+    index.add_alias(entity_id, alias, type_)
+    writes.add(INSERT_ALIAS, (entity_id, alias))
+
+
+def write_entities(
+    conn: Connection,
+    article,
+    document_id: int,
+    paragraph_ids: dict[int, int],
+    metric_ids: list[int],
+    index: EntityIndex,
+) -> None:
     """Resolve and insert the article's entities, mentions, projects, milestones,
     operators, set parents, and set `metrics.subject_id`."""
+    cursor = driver_cursor(conn)
+    writes = ArticleWrites()
     ids: dict[tuple[str, str], int] = {}
     by_form: dict[str, int] = {}
-    mentions: list[dict] = []
     for entity in article.entities:
-        entity_id = upsert_entity(conn, entity)
+        entity_id = upsert_entity(cursor, index, entity, writes)
         ids[(entity.name, entity.type)] = entity_id
         for form in entity.forms():
             by_form.setdefault(form, entity_id)
         for m in entity.mentions:
-            if m.paragraph_seq not in paragraph_ids:
-                continue
-            mentions.append(
-                {"e": entity_id, "d": document_id, "p": paragraph_ids[m.paragraph_seq],
-                 "s": m.char_start, "t": m.char_end, "u": m.surface}
-            )
-    if mentions:
-        conn.exec_driver_sql(INSERT_MENTION, mentions)
+            if m.paragraph_seq in paragraph_ids:
+                writes.add(
+                    INSERT_MENTION,
+                    (entity_id, document_id, paragraph_ids[m.paragraph_seq], m.char_start, m.char_end, m.surface),
+                )
     for entity in article.entities:
         if entity.parent:
             parent_type = "org" if entity.type == "person" else "place"
-            parent_id = ids.get((entity.parent, parent_type)) or find_entity(conn, {entity.parent}, parent_type)
+            parent_id = ids.get((entity.parent, parent_type)) or index.find({entity.parent}, parent_type)
             if parent_id is not None and parent_id != ids[(entity.name, entity.type)]:
-                conn.exec_driver_sql("update entities set parent_id = coalesce(parent_id, :p) where id = :i",
-                             {"p": parent_id, "i": ids[(entity.name, entity.type)]})
+                writes.add(SET_PARENT, (parent_id, ids[(entity.name, entity.type)]))
     for project in article.projects:
         entity_id = ids.get((project.name, "project"))
         if entity_id is None:
@@ -101,39 +137,32 @@ def write_entities(conn: Connection, article, document_id: int, paragraph_ids: d
         location_id = ids.get((project.location, "place")) if project.location else None
         if location_id is None and project.location:
             location_id = by_form.get(project.location)
-        row = conn.exec_driver_sql("select id, location_id from projects where entity_id = :e", {"e": entity_id}).first()
-        if row is None:
-            project_id = conn.exec_driver_sql(
-                "insert into projects (entity_id, location_id, category, status) values (:e, :l, :c, :s) returning id",
-                {"e": entity_id, "l": location_id, "c": project.category, "s": project.status},
-            ).scalar_one()
+        project_id = index.projects.get(entity_id)
+        if project_id is None:
+            cursor.execute(INSERT_PROJECT, (entity_id, location_id, project.category, project.status))
+            project_id = cursor.lastrowid
+            index.add_project(entity_id, project_id)
         else:
-            project_id = row[0]
-            conn.exec_driver_sql("update projects set location_id = coalesce(location_id, :l), status = coalesce(:s, status) where id = :i",
-                         {"l": location_id, "s": project.status, "i": project_id})
+            writes.add(UPDATE_PROJECT, (location_id, project.status, project_id))
         for ms in project.milestones:
             if ms.paragraph_seq in paragraph_ids:
-                conn.exec_driver_sql("insert into project_milestones (project_id, event, date, status, paragraph_id) values (:p, :e, :d, :s, :g)",
-                             {"p": project_id, "e": ms.event, "d": ms.date, "s": ms.status, "g": paragraph_ids[ms.paragraph_seq]})
+                writes.add(INSERT_MILESTONE, (project_id, ms.event, ms.date, ms.status, paragraph_ids[ms.paragraph_seq]))
         for org_name, role in project.operators:
             org_id = ids.get((org_name, "org"))
             if org_id is not None:
-                conn.exec_driver_sql("insert or ignore into project_operators (project_id, org_id, role) values (:p, :o, :r)",
-                             {"p": project_id, "o": org_id, "r": role})
-    subjects = [
-        {"s": by_form[metric.subject], "m": metric_id}
-        for metric, metric_id in zip(article.metrics, metric_ids)
-        if metric.subject and metric.subject in by_form
-    ]
-    if subjects:
-        conn.exec_driver_sql(SET_METRIC_SUBJECT, subjects)
+                writes.add(INSERT_OPERATOR, (project_id, org_id, role))
+    for metric, metric_id in zip(article.metrics, metric_ids):
+        if metric.subject and metric.subject in by_form:
+            writes.add(SET_METRIC_SUBJECT, (by_form[metric.subject], metric_id))
+    writes.flush(cursor)
 
 
 def delete_entity_facts(conn: Connection, document_id: int) -> None:
     """Remove a document's mentions and milestones (for re-extraction); shared entities stay."""
-    conn.exec_driver_sql("update metrics set subject_id = null where document_id = :d", {"d": document_id})
-    conn.exec_driver_sql("delete from entity_mentions where document_id = :d", {"d": document_id})
-    conn.exec_driver_sql(
-        "delete from project_milestones where paragraph_id in (select id from paragraphs where document_id = :d)",
-        {"d": document_id},
+    cursor = driver_cursor(conn)
+    cursor.execute("update metrics set subject_id = null where document_id = ?", (document_id,))
+    cursor.execute("delete from entity_mentions where document_id = ?", (document_id,))
+    cursor.execute(
+        "delete from project_milestones where paragraph_id in (select id from paragraphs where document_id = ?)",
+        (document_id,),
     )

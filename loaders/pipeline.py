@@ -21,6 +21,8 @@ from sqlalchemy import Engine, select
 from db.engine import sqlite_path
 from db.models import Document, Paragraph
 from loaders import writer
+from loaders.entity_index import EntityIndex
+from loaders.entity_store import load_entity_index
 from loaders.article import Article
 from loaders.article import Paragraph as ArticleParagraph
 from loaders.errors import LoadFailure, LoadInProgress, UnreadableFile
@@ -151,11 +153,13 @@ def load_paths(
         started = time.perf_counter()
         with engine.begin() as conn:
             run_id = writer.start_run(conn)
+            # Read once per run: another process may have written since the last one.
+            entities = load_entity_index(conn)
         summary = LoadSummary(run_id=run_id)
         status = "failed"
         try:
             for index, path in enumerate(files, 1):
-                outcome = load_file(engine, path, pipeline, run_id)
+                outcome = load_file(engine, path, pipeline, run_id, entities)
                 summary.outcomes.append(outcome)
                 if progress:
                     progress(index, len(files), outcome)
@@ -167,17 +171,18 @@ def load_paths(
     return summary
 
 
-def load_file(engine: Engine, path: str, pipeline: Pipeline, run_id: int) -> FileOutcome:
+def load_file(engine: Engine, path: str, pipeline: Pipeline, run_id: int, entities: EntityIndex) -> FileOutcome:
     try:
         data = read_bytes(path)
         digest = hashlib.sha256(data).hexdigest()
         with engine.connect() as conn:
             previous = writer.stored_hash(conn, path)
-        if previous == digest:
-            return FileOutcome(path, "unchanged")
-        articles = parse_file(path, data, pipeline)
-        with engine.begin() as conn:
-            writer.replace_source_file(conn, path, digest, len(data), articles, run_id, pipeline.version)
+            if previous == digest:
+                return FileOutcome(path, "unchanged")
+            articles = parse_file(path, data, pipeline)
+            # The index forgets this file's entities if its transaction rolls back (or fails to commit).
+            with entities.transaction(), conn.begin():
+                writer.replace_source_file(conn, path, digest, len(data), articles, run_id, pipeline.version, entities)
     except LoadFailure as error:
         return _failed(engine, run_id, path, type(error).__name__, str(error))
     except Exception as error:  # a bug must not stop the other files; it is recorded with its type
@@ -287,16 +292,18 @@ def reextract(engine: Engine, pipeline: Pipeline | None = None, wait_seconds: fl
     paragraphs = Paragraph.__table__
     count = 0
     with loader_lock(engine, wait_seconds):
+        with engine.connect() as conn:
+            entities = load_entity_index(conn)
         for document_id, article in list(stored_articles(engine)):
             article = pipeline(article)
-            with engine.begin() as conn:
+            with entities.transaction(), engine.begin() as conn:
                 ids = dict(
                     conn.execute(
                         select(paragraphs.c.seq, paragraphs.c.id).where(paragraphs.c.document_id == document_id)
                     ).all()
                 )
                 writer.delete_facts(conn, document_id)
-                writer.write_facts(conn, article, document_id, ids)
+                writer.write_facts(conn, article, document_id, ids, entities)
                 if pipeline.version:
                     conn.execute(
                         documents.update()
