@@ -110,7 +110,7 @@ _PHASE_SECTION_END = re.compile(r"[一二三四五六七八九十\d]+期(?:[\u4e
 _PHASE_AFTER = re.compile(r"(?:[\u4e00-\u9fff]{2,5}?)?(?:[一二三四五六七八九十\d]+期)(?:[\u4e00-\u9fff]{2}段)?")  # 二期, 二期昌平段
 _NOT_IN_PHASE = re.compile(r"[年月日将已于在和与及]")
 _SUB_AREA_AFTER = re.compile(r"[一二三四五六七八九十\d]{1,2}区(?![\u4e00-\u9fff])")  # 天通中苑二区
-_COUNT = re.compile(r"\d+[项个家处条座批]")
+_COUNT = re.compile(r"\d+[项个家处条座批大]|^[一二两三四五六七八九十]大")
 _QUOTED = re.compile(r"“[^”]*”")
 _UNIT_COUNTS = re.compile(r"(?:[一二三四五六七八九十两\d]+[\u4e00-\u9fff]{1,2}){2,}")
 _NAME_MARK = re.compile(r"[A-Za-z0-9“《]")
@@ -158,8 +158,10 @@ class EntityExtractor:
         from extract.projects import describe_projects, link_metric_subjects
 
         paragraphs = [p for p in article.paragraphs if p.kind != "boilerplate"]
-        spans_by_seq = find_places(self.gazetteer, [(p.seq, p.text) for p in paragraphs])
-        for p, tagged in zip(paragraphs, self.tag_paragraphs([p.text for p in paragraphs])):
+        tagging = self.tag_paragraphs([p.text for p in paragraphs])
+        boundaries = {p.seq: set(accumulate((len(w) for w, _ in tagged), initial=0)) for p, tagged in zip(paragraphs, tagging) if tagged}
+        spans_by_seq = find_places(self.gazetteer, [(p.seq, p.text) for p in paragraphs], boundaries)
+        for p, tagged in zip(paragraphs, tagging):
             named = self.named_spans(p.text, spans_by_seq.get(p.seq, []), tagged)
             spans_by_seq[p.seq] = merge_spans(spans_by_seq.get(p.seq, []), named)
         entities = resolve_entities(spans_by_seq)
@@ -295,6 +297,8 @@ class EntityExtractor:
             verb_named_zone = kind == "place" and head - start_index == 1 and tokens[start_index][1] == "v" \
                 and name == tokens[start_index][0] + suffix  # 回天地区: a name the dictionary reads as a verb
             quoted = text[start - 1:start] == "“" and text[end:end + 1] == "”" and _quoted_name(name, suffix)
+            if name.startswith(GENERIC_PREFIXES):
+                continue
             if not (verb_named_zone or quoted) and not is_specific(name, suffix, tokens[start_index:head]):
                 continue
             if kind == "place" and head > start_index and tokens[head - 1][0] in AREA_PARTS:
@@ -330,6 +334,7 @@ class EntityExtractor:
                     break
                 chars += sum(len(w) for w, _ in tokens[k:j])
                 j = k
+                allow_verbs = adjacent = False  # 采用“政府主导+国企参与”模式: the verb is not part of the name
                 continue
             if tag == "x" or word in STOP_WORDS and not (adjacent and tag == "v" and _verbs_follow_name(tokens, j - 1)):
                 break
@@ -474,7 +479,7 @@ def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list
 
 
 # Words that open a generic phrase, not a name: 年度供地计划, 相关部门.
-GENERIC_PREFIXES = ("年度", "相关", "有关", "各类", "各项", "其他", "其它")
+GENERIC_PREFIXES = ("年度", "相关", "有关", "各类", "各项", "其他", "其它", "下一", "上一", "这一", "每一")
 # Administrative units whose names stand without the enclosing place (史各庄街道昌艺园社区 -> 昌艺园社区).
 ADMIN_SUFFIXES = {"社区", "街道", "村", "镇", "乡"}
 # Words before 区域/地区 that make a part of a place, not a place of its own.
@@ -520,7 +525,8 @@ DESCRIPTORS = set(
     "高 高端 高品质 高精尖 优质 重要 重大 重点 基层 全国 国家 国际 义务 口袋 人均 民生 里子 面子 示范 基础 地下 地上 "
     "产业 工业 科技 创新 研发 生产 成果 转化 服务 养老 惠民 孵化 集体 综合 配套 新型 传统 现代 智慧 特色 大型 小型 "
     "公共 文化 体育 医疗 教育 人才 科研 科学 生物 医药 生物医药 信息 数字 绿色 生态 城市 社区 乡村 农村 老 旧 老旧 新 "
-    "设施 项目 工程 小剧场 戏剧 城市更新 更新 改造".split()
+    "设施 项目 工程 小剧场 戏剧 城市更新 更新 改造 世界一流 国际一流 国内领先 一流 领先 高科技 制造 制造业 先进制造 "
+    "市级 区级 省级 国家级 县级 旧 工业区 世界".split()
 )
 
 
@@ -530,7 +536,7 @@ def is_specific(name: str, suffix: str, prefix_tokens: list[Token]) -> bool:
     if name in GENERIC_NAMES or len(name) <= len(suffix) or len(name) < 3:
         return False
     prefix = name[: -len(suffix)] if name.endswith(suffix) else name
-    if prefix in STOP_WORDS or prefix in GENERIC_NAMES:
+    if prefix in STOP_WORDS or prefix in GENERIC_NAMES or name.startswith(GENERIC_PREFIXES):
         return False
     if prefix_tokens and all(word in DESCRIPTORS for word, _ in prefix_tokens):
         return False
@@ -577,10 +583,11 @@ def person_spans(text: str, tokens: list[Token], offsets: list[int], named: list
 # --- places ---
 
 
-def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]]) -> dict[int, list[Span]]:
-    """Gazetteer places in each paragraph, matched on whole tokens: provinces and
-    cities anywhere; counties when unambiguous or inside a province/city the
-    article names; towns only under a county the article names."""
+def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundaries: dict[int, set[int]] | None = None) -> dict[int, list[Span]]:
+    """Gazetteer places in each paragraph: provinces and cities anywhere; counties
+    when unambiguous or inside a province/city the article names; towns only under
+    a county the article names, and a town's short form only where a word of the
+    paragraph begins (`boundaries`: seq -> offsets), not inside one (江高 of 临江高科园)."""
     raw: dict[int, list[tuple[int, int, str]]] = {}
     context: set[str] = set()
     for seq, text in paragraphs:
@@ -615,6 +622,9 @@ def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]]) -> dict
                 if any(a < end and start < b for a, b in taken):
                     continue
                 towns = [t for t in gazetteer.candidates(form, ("town",)) if t.parent is county]
+                cuts = (boundaries or {}).get(seq)
+                if towns and form != towns[0].name and cuts and start not in cuts:
+                    continue
                 if towns:
                     out[seq].append(Span(start, end, form, "place", place=towns[0]))
     return out
@@ -671,7 +681,9 @@ def merge_spans(places: list[Span], named: list[Span]) -> list[Span]:
 
 
 def is_short_form(short: str, full: str) -> bool:
-    """清华南口国重基地 ⊂ 清华南口国家重点实验室基地; 昌平园 ⊂ 中关村昌平园."""
+    """清华南口国重基地 ⊂ 清华南口国家重点实验室基地; 昌平园 ⊂ 中关村昌平园; 《案例集》 ⊂ 《…案例集》."""
+    if short.startswith("《") and full.startswith("《"):
+        short, full = short.strip("《》"), full.strip("《》")
     if len(short) >= len(full) or len(short) < 3:
         return False
     if full.endswith(short):

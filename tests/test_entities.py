@@ -197,3 +197,33 @@ def test_entities_place_inside_a_token_is_segmented_around(extractor):
     tagged = [("在昌", "v"), ("平区", "n")]  # a place that does not fall on token boundaries
     tokens, _ = extractor.tokens("在昌平区", [Span(1, 4, "昌平区", "place")], tagged)
     assert ("昌平区", "ns") in tokens and "".join(w for w, _ in tokens) == "在昌平区"
+
+
+def test_entities_town_short_form_not_inside_a_word(extractor):
+    # 江高 is a town of 白云区, which the article names; here it is inside 临江高科园
+    article = extractor(article_of("广州市白云区江高镇建设产业园。", "杭州钱塘区临江高科园曾面临难题。"))
+    mentions = [m for e in article.entities if e.name.startswith("江高") for m in e.mentions]
+    assert [m.paragraph_seq for m in mentions] == [0]
+
+
+def test_entities_short_title_in_book_marks_is_an_alias(extractor):
+    article = extractor(article_of("自然资源部印发《支持新产业新业态发展的规划和土地政策创新案例集》。", "《案例集》收录了19个案例。"))
+    policy = next(e for e in article.entities if e.type == "policy")
+    assert policy.name.startswith("《支持") and "《案例集》" in policy.aliases
+
+
+@pytest.mark.parametrize(
+    "text, not_a_name",
+    [
+        ("加快建设新一代信息技术、生物医药等5大专业产业园。", "5大专业产业园"),
+        ("有关部门将在相关地区推广。", "相关地区"),
+        ("为坪山打造深圳未来创新的“下一站”提供支撑。", "下一站"),
+    ],
+)
+def test_entities_counts_and_generic_openers_are_not_names(extractor, text, not_a_name):
+    assert not_a_name not in names(extractor(article_of(text)))
+
+
+def test_entities_verb_before_a_quoted_name_stays_out(extractor):
+    found = names(extractor(article_of("杭州市钱塘区创新采用“政府主导+国企参与”模式。")))
+    assert "“政府主导+国企参与”模式" in found and not any(n.startswith("钱塘区创新") for n in found)
