@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # --- characters ---
 
@@ -102,6 +103,8 @@ def parse_number(text: str) -> float:
     s = to_half_width(text.strip()).replace("，", ",")
     if not s:
         raise NotANumber(text)
+    if _ARABIC_RE.match(s):  # the common case, and one that ends in no multiplier
+        return float(s.replace(",", ""))
     multiplier = 1
     for word, factor in MULTIPLIERS.items():
         if s.endswith(word) and len(s) > len(word) and s[-len(word) - 1].isdigit():
@@ -182,6 +185,7 @@ for _word in COUNT_WORDS:
 UNIT_WORDS = sorted(UNITS, key=len, reverse=True)
 
 
+@lru_cache(maxsize=None)  # a few hundred unit surfaces at most: the unit words times the multipliers
 def unit_of(unit_text: str) -> Unit:
     """The unit of a unit as written, multiplier included (万平方米 -> area, m2, 10000)."""
     multiplier = 1
