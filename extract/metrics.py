@@ -120,6 +120,7 @@ MEASURE_NOUN_RE = re.compile(
 # The label of a 分别 list: 森林覆盖率以及林木绿化率，已分别由…42.57%和64.07%.
 LIST_SPLIT_RE = re.compile(r"以及|和|与|及|、")
 # A clause that only says “is/reaches” takes its label from the clause before (…总面积排名全国第一，达7.67万公顷).
+COUNTED_DIMENSIONS = ("count", "population", "duration")  # labelled by the noun after them
 COPULA_ONLY_RE = re.compile(r"^(?:已|均|共|合计|总计|累计)?(?:达到|达|为|是|有|计|约为)$")
 LABEL_MAX = 24
 # Between the two ends of a change: 从4.7亿元跃升至14亿元, 由28%提高到32.6%.
@@ -314,8 +315,8 @@ def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 NUMERAL_RUN_RE = re.compile(r"[0-9０-９零〇○一二两三四五六七八九十百千万亿]+")
-# The Arabic and the Chinese parts of a numeral run.
-NUMERAL_PIECE_RE = re.compile(r"[0-9０-９]+|[^0-9０-９]+")
+# The Arabic and the Chinese parts of numeral runs: a number may start at each.
+NUMERAL_PIECE_RE = re.compile(r"[0-9０-９]+|[零〇○一二两三四五六七八九十百千万亿]+")
 MAX_QUALIFIER_LENGTH = 3  # 不少于
 QUALIFIER_LAST_CHARS = frozenset(word[-1] for word in QUALIFIERS_BEFORE)
 
@@ -328,7 +329,9 @@ def _match_at(pattern: re.Pattern, text: str, start: int, floor: int, group: str
     the pattern is tried there only then (most numbers have none: one regex call
     instead of four)."""
     if group == "n1" and (start == floor or text[start - 1] not in QUALIFIER_LAST_CHARS):
-        floor = start  # no qualifier can end right before the number
+        # No qualifier can end right before the number: only its own position is left.
+        m = pattern.match(text, start)
+        return m if m and m.start(group) == start else None
     for pos in range(max(floor, start - MAX_QUALIFIER_LENGTH), start + 1):
         if pos < start and group == "n1" and text[pos:start] not in QUALIFIERS_BEFORE:
             continue
@@ -341,22 +344,27 @@ def _match_at(pattern: re.Pattern, text: str, start: int, floor: int, group: str
 def _candidates(text: str) -> list[_Candidate]:
     """Candidate quantities, left to right, without overlaps.
 
-    A fast scan finds numeral runs; the full pattern is tried only where one
-    starts (this is what keeps extraction faster than word segmentation).
+    A fast scan finds numeral runs; the full pattern is tried only where a number
+    may start in one: at the start of the run and where Arabic and Chinese numerals
+    meet (统一5个 -> the 5). This is what keeps extraction faster than word segmentation.
     """
     blocked = None  # found when the first candidate needs them: most paragraphs have none
     found: list[_Candidate] = []
     last_end = 0
-    for run in NUMERAL_RUN_RE.finditer(text):
-        for start in _run_starts(run):
-            if start < last_end:
-                continue
-            cand, last_end = _candidate_at(text, run, start, last_end, found[-1] if found else None)
-            if cand is not None:
-                if blocked is None:
-                    blocked = _blocked_spans(text)
-                if not (blocked and _inside(blocked, cand.start, cand.end)):
-                    found.append(cand)
+    run_start = run_end = -1
+    for piece in NUMERAL_PIECE_RE.finditer(text):
+        start = piece.start()
+        if start != run_end:
+            run_start = start  # a new run; otherwise the piece goes on the one before
+        run_end = piece.end()
+        if start < last_end:
+            continue
+        cand, last_end = _candidate_at(text, run_start, start, last_end, found[-1] if found else None)
+        if cand is not None:
+            if blocked is None:
+                blocked = _blocked_spans(text)
+            if not (blocked and _inside(blocked, cand.start, cand.end)):
+                found.append(cand)
     extras = list(_other_forms(text))
     if extras:
         if blocked is None:
@@ -370,21 +378,13 @@ def _candidates(text: str) -> list[_Candidate]:
     return found
 
 
-def _run_starts(run: re.Match) -> list[int]:
-    """Where a number may start in a run: its start, and where Arabic and Chinese
-    numerals meet (统一5个 -> the 5)."""
-    if run.group(0).isdigit():  # Arabic digits only (the Chinese numerals are not isdigit)
-        return [run.start()]
-    return [piece.start() for piece in NUMERAL_PIECE_RE.finditer(run.string, run.start(), run.end())]
-
-
 DIGIT_RE = re.compile(r"[0-9０-９]")
 ARABIC_DIGITS = frozenset("0123456789０１２３４５６７８９")
 CHINESE_NUMERAL_CHARS = frozenset("零〇○一二两三四五六七八九十百千万亿")
 
 
 def _candidate_at(
-    text: str, run: re.Match, start: int, last_end: int, previous: _Candidate | None
+    text: str, run_start: int, start: int, last_end: int, previous: _Candidate | None
 ) -> tuple[_Candidate | None, int]:
     cand = None
     m = _match_at(QUANTITY_RE, text, start, last_end, "n1")
@@ -392,7 +392,7 @@ def _candidate_at(
         m = _match_at(SINGLE_QUANTITY_RE, text, start, last_end, "n1")
     if m is not None:
         return _accept(text, m), m.end()
-    if _may_be_bare_amount(text, run):
+    if _may_be_bare_amount(text, run_start):
         m = _match_at(BARE_AMOUNT_RE, text, start, last_end, "n1" if text[start] not in "百千万亿" else "m")
         if m is not None:
             return _bare_amount(text, m, previous.quantity if previous else None, previous.end if previous else 0), m.end()
@@ -402,8 +402,9 @@ def _candidate_at(
 MULTIPLIER_CHAR_RE = re.compile("[万亿千百]")
 
 
-def _may_be_bare_amount(text: str, run: re.Match) -> bool:
+def _may_be_bare_amount(text: str, run_start: int) -> bool:
     """A multiplier in or right after the run: 81.4万, 1500亿, 百亿级, 2000余万."""
+    run = NUMERAL_RUN_RE.match(text, run_start)
     if MULTIPLIER_CHAR_RE.search(run.group(0)):
         return True
     nxt = text[run.end() : run.end() + 2]
@@ -735,23 +736,47 @@ def _label(
         while piece_end > sentence_start and text[piece_end - 1] in " \u3000\t":
             piece_end -= 1
         segment = text[breaks.clause_start(piece_end, sentence_start) : piece_end]
-    before = _clean_before(segment)
     limit = candidates[index + 1].start if index + 1 < len(candidates) else None
+    if "分别" not in text[sentence_start : cand.start]:
+        return _side_label(text, cand, segment, limit, lambda: _copula_label(text, segment, segment_start, sentence_start, breaks))
+    before = _clean_before(segment)
     after = _after_label(text, cand.end, q.dimension, limit)
-    if "分别" in text[sentence_start : cand.start] and not (before and MEASURE_NOUN_RE.search(before)):
+    if not (before and MEASURE_NOUN_RE.search(before)):
         listed = _respectively_label(text, cand, sentence_start, clause_start, candidates, index)
         if listed:
             return listed
-    if not before and not after and COPULA_ONLY_RE.match(segment.strip()):
-        # 河北省开发区总面积排名全国第一，达7.67万公顷: the clause before names it.
-        before = _clean_before(_previous_clause(text, segment_start, sentence_start, breaks))
-    if q.dimension in ("count", "population", "duration"):
+    if not before and not after:
+        before = _copula_label(text, segment, segment_start, sentence_start, breaks)
+    if q.dimension in COUNTED_DIMENSIONS:
         label = after or before
     elif before and (MEASURE_NOUN_RE.search(before) or not after):
         label = before
     else:
         label = after or before
     return label or None
+
+
+def _side_label(text: str, cand: _Candidate, segment: str, limit: int | None, copula_label) -> str | None:
+    """The label from the words before the number or those after it, each read only
+    when the choice needs it: a count takes the noun after it (5个地块), a measure
+    named before the number (占地面积) beats the words after it."""
+    if cand.quantity.dimension in COUNTED_DIMENSIONS:
+        after = _after_label(text, cand.end, cand.quantity.dimension, limit)
+        if after:
+            return after
+        return _clean_before(segment) or copula_label() or None
+    before = _clean_before(segment)
+    if before and MEASURE_NOUN_RE.search(before):
+        return before
+    return _after_label(text, cand.end, cand.quantity.dimension, limit) or before or copula_label() or None
+
+
+def _copula_label(text: str, segment: str, segment_start: int, sentence_start: int, breaks: _Breaks) -> str:
+    """河北省开发区总面积排名全国第一，达7.67万公顷: a clause that only says “reaches”
+    takes its label from the clause before."""
+    if COPULA_ONLY_RE.match(segment.strip()):
+        return _clean_before(_previous_clause(text, segment_start, sentence_start, breaks))
+    return ""
 
 
 def _previous_clause(text: str, clause_start: int, sentence_start: int, breaks: _Breaks) -> str:

@@ -22,6 +22,7 @@ FULL_WIDTH = str.maketrans(
 )
 
 CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_DIGIT_CHARS = "".join(CN_DIGITS)
 CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_BIG_UNITS = {"万": 10**4, "亿": 10**8}
 
@@ -122,7 +123,7 @@ def split_chinese_multiplier(numeral: str) -> tuple[str, str]:
     writes 两百名 (value 2, unit 百名): ("两百", "") -> ("两", "百"). Numerals with
     more than one digit (三千五百, 一百二十) are kept whole."""
     digits = [ch for ch in numeral if ch in CN_DIGITS]
-    tail = numeral.lstrip("".join(CN_DIGITS))
+    tail = numeral.lstrip(CN_DIGIT_CHARS)
     if len(digits) == 1 and numeral[0] in CN_DIGITS and tail and all(ch in "百千万亿" for ch in tail):
         return numeral[0], tail
     return numeral, ""
@@ -293,14 +294,15 @@ class Quantity:
 
 def normalize(value: float) -> float:
     """Round away float noise (2000亩 -> 1333333.3333) without losing precision that matters."""
+    if type(value) is float and value.is_integer():
+        return value  # nothing to round, and round() is slow
     return round(value, 4)
 
 
 def _numeral_value(numeral: str) -> tuple[float, str, bool]:
     """(value as written, multiplier moved to the unit, written in Chinese numerals)."""
-    half = to_half_width(numeral)
-    if half[0].isdigit():
-        return parse_number(half), "", False
+    if numeral[0].isdigit():  # Arabic digits, half- or full-width
+        return parse_number(numeral), "", False
     head, moved = split_chinese_multiplier(numeral)
     if all(ch in "百千万亿" for ch in head):  # 万亿元, 千座: no numeral means one
         return 1.0, head, True
@@ -319,45 +321,45 @@ def qualify(qualifier: str, normalized: float) -> tuple[float | None, float | No
 def quantity_from_match(m: re.Match) -> Quantity:
     """Build a `Quantity` from a `QUANTITY_RE` match (no context checks)."""
     groups = m.re.groupindex
-    if "u1" in groups and m["u1"] and m["u1"] != m["unit"]:
+    n1, m1, m2, unit, rate, pre, post = m.group("n1", "m1", "m2", "unit", "rate", "pre", "post")
+    n2 = m["n2"] if "n2" in groups else None
+    if "u1" in groups and m["u1"] and m["u1"] != unit:
         raise NotAQuantity(m.group(0))
-    value1, moved1, chinese1 = _numeral_value(m["n1"])
-    mult_text = (m["m1"] or "") + (m["m2"] or "")  # 1.2万千米: both apply
-    rate = m["rate"] or ""
+    value1, moved1, chinese1 = _numeral_value(n1)
     qualifier = "exact"
     value_min = value_max = None
-    if "n2" in groups and m["n2"]:
+    if n2:
         # 5—10万平方米 shares the multiplier; 5万—10万平方米 gives each bound its own.
-        value2, moved2, _ = _numeral_value(m["n2"])
-        unit_text = moved2 + (m["m2"] or "") + m["unit"]
+        value2, moved2, _ = _numeral_value(n2)
+        unit_text = moved2 + (m2 or "") + unit
         base = unit_of(unit_text)
-        first = unit_of(moved1 + m["m1"] + m["unit"]) if (moved1 or m["m1"]) else base
+        first = unit_of(moved1 + m1 + unit) if (moved1 or m1) else base
         value_min = normalize(value1 * first.factor)
         value_max = normalize(value2 * base.factor)
         normalized = value_min
         qualifier = "range"
     else:
-        unit_text = moved1 + mult_text + m["unit"]
+        unit_text = moved1 + (m1 or "") + (m2 or "") + unit  # 1.2万千米: both multipliers apply
         base = unit_of(unit_text)
         normalized = normalize(value1 * base.factor)
-        if m["pre"]:
-            qualifier = QUALIFIERS_BEFORE[m["pre"]]
-        elif m["fuzz1"] or m["fuzz2"] or "多" in m["unit"]:  # 30多年, 3个多月
+        if pre:
+            qualifier = QUALIFIERS_BEFORE[pre]
+        elif m["fuzz1"] or m["fuzz2"] or "多" in unit:  # 30多年, 3个多月
             qualifier = "more_than"
-        elif m["post"]:
-            qualifier = QUALIFIERS_AFTER[m["post"]]
+        elif post:
+            qualifier = QUALIFIERS_AFTER[post]
         value_min, value_max = qualify(qualifier, normalized)
     return Quantity(
-        surface=m.group(0),
-        value=value1,
-        unit=unit_text + rate,
-        value_normalized=normalized,
-        unit_normalized=base.unit_normalized,
-        dimension=base.dimension,
-        qualifier=qualifier,
-        value_min=value_min,
-        value_max=value_max,
-        chinese_numeral=chinese1,
+        m.group(0),
+        value1,
+        unit_text + (rate or ""),
+        normalized,
+        base.unit_normalized,
+        base.dimension,
+        qualifier,
+        value_min,
+        value_max,
+        chinese1,
     )
 
 
