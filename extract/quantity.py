@@ -301,6 +301,8 @@ def normalize(value: float) -> float:
 
 def _numeral_value(numeral: str) -> tuple[float, str, bool]:
     """(value as written, multiplier moved to the unit, written in Chinese numerals)."""
+    if numeral.isascii() and numeral.isdigit():  # the common case: 2000
+        return float(numeral), "", False
     if numeral[0].isdigit():  # Arabic digits, half- or full-width
         return parse_number(numeral), "", False
     head, moved = split_chinese_multiplier(numeral)
