@@ -260,7 +260,7 @@ def metrics_in_paragraph(
         if label is None and _stands_alone(text, cand):
             label = _caption(previous_text, next_text)
         year = _as_of_year(text, cand.start, sentence_start, clause_start)
-        if year is None and _stands_alone_line(text) and context_year is not None:
+        if year is None and context_year is not None and _stands_alone_line(text):
             year = context_year
         metrics.append(
             Metric(
@@ -454,6 +454,8 @@ def _accept(text: str, m: re.Match) -> _Candidate | None:
         # 十八大以来, 二十大精神: party congresses are names.
         if DA_CONGRESS_RE.match(text, unit_end) or lead == "党的":
             return None
+    if not n1[0].isdigit() and _chinese_numeral_in_word(n1, n2, pre, unit, before, next_char):
+        return None
     try:
         q = quantity_from_match(m)
     except (NotANumber, NotAQuantity, KeyError):
@@ -465,35 +467,14 @@ def _accept(text: str, m: re.Match) -> _Candidate | None:
     # Speeds are not lengths (设计时速60公里, 60公里/小时): a dimension the spec leaves out.
     if q.dimension == "length" and ("速" in text[max(0, start - 3) : start] or text.startswith(("/小时", "每小时", "/时"), unit_end)):
         return None
-    if q.chinese_numeral:
-        head = n1.lstrip("百千万亿") if not n2 else n1
-        bare = head == "" or all(ch in "百千万亿" for ch in n1)
-        # 零 opens words (零部件, 零售, 零距离), not counts.
-        if n1[0] in "零〇○":
-            return None
-        # 一 + measure word means “a/one” (一个, 一年, 一成不变, 一米阳光) unless a
-        # qualifier makes it an amount (近一个小时, 不到一年).
-        if n1 == "一" and not n2 and not pre:
-            return None
-        # Counting uses 两: a lone 二 before a measure word is an ordinal or a word (二次开发, 二层).
-        if n1 == "二" and not n2:
-            return None
-        # Followed by another numeral: a slogan (三位一体, 五位一体).
-        if next_char and next_char in CHINESE_NUMERAL_CHARS:
-            return None
+    if q.chinese_numeral and not pre:
         # 三元桥, 二元结构, 多元: small Chinese amounts of 元 are words, amounts take 万/亿 or a qualifier.
-        if q.dimension == "money" and q.value_normalized < 100 and not pre:
+        if q.dimension == "money" and q.value_normalized < 100:
             return None
         # A bare multiplier (万家, 百万亩造林, 千年) counts only when qualified or money: 超过百只, 万亿元.
-        if bare and not pre and q.dimension != "money":
-            return None
-        if unit in PLACE_MEASURES and next_char in PLACE_SUFFIX:
-            return None
-        # A numeral inside a word: 统一, 唯一 are not followed by units; 星期三 … are.
-        if before and before in "周星期初高第" and len(n1) == 1:
-            return None
-        # Vague amounts: 数十年, 几十个 are not 十年, 十个.
-        if before and before in "数几" and not pre:
+        head = n1.lstrip("百千万亿") if not n2 else n1
+        bare = head == "" or all(ch in "百千万亿" for ch in n1)
+        if bare and q.dimension != "money":
             return None
     # Qualifiers that only make sense for some units.
     if pre == "上" and not all(ch in "百千万亿" for ch in n1):
@@ -518,6 +499,30 @@ def _accept(text: str, m: re.Match) -> _Candidate | None:
         q.value, q.value_normalized = -q.value, -q.value_normalized
     q.surface = text[start:end]
     return _Candidate(start, end, q)
+
+
+def _chinese_numeral_in_word(n1: str, n2: str | None, pre: str | None, unit: str, before: str, next_char: str) -> bool:
+    """A number in Chinese numerals that is part of a word or a name, not an amount."""
+    # 零 opens words (零部件, 零售, 零距离), not counts.
+    if n1[0] in "零〇○":
+        return True
+    # 一 + measure word means “a/one” (一个, 一年, 一成不变, 一米阳光) unless a
+    # qualifier makes it an amount (近一个小时, 不到一年).
+    if n1 == "一" and not n2 and not pre:
+        return True
+    # Counting uses 两: a lone 二 before a measure word is an ordinal or a word (二次开发, 二层).
+    if n1 == "二" and not n2:
+        return True
+    # Followed by another numeral: a slogan (三位一体, 五位一体).
+    if next_char and next_char in CHINESE_NUMERAL_CHARS:
+        return True
+    if unit in PLACE_MEASURES and next_char in PLACE_SUFFIX:
+        return True
+    # A numeral inside a word: 统一, 唯一 are not followed by units; 星期三 … are.
+    if before and before in "周星期初高第" and len(n1) == 1:
+        return True
+    # Vague amounts: 数十年, 几十个 are not 十年, 十个.
+    return bool(before and before in "数几" and not pre)
 
 
 def _requalify(q: Quantity, qualifier: str) -> Quantity:
@@ -743,7 +748,7 @@ def _label(
             piece_end -= 1
         segment = text[breaks.clause_start(piece_end, sentence_start) : piece_end]
     limit = candidates[index + 1].start if index + 1 < len(candidates) else None
-    if "分别" not in text[sentence_start : cand.start]:
+    if text.find("分别", sentence_start, cand.start) < 0:
         return _side_label(text, cand, segment, limit, lambda: _copula_label(text, segment, segment_start, sentence_start, breaks))
     before = _clean_before(segment)
     after = _after_label(text, cand.end, q.dimension, limit)
