@@ -391,7 +391,7 @@ def _candidate_at(
 ) -> tuple[_Candidate | None, int]:
     cand = None
     m = _match_at(QUANTITY_RE, text, start, last_end, "n1")
-    if m is not None and m["u1"] and m["u1"] != m["unit"]:
+    if m is not None and m["u1"] and m["u1"] != m["unit"]:  # 5个—10%: not a range
         m = _match_at(SINGLE_QUANTITY_RE, text, start, last_end, "n1")
     if m is not None:
         return _accept(text, m), m.end()
@@ -852,9 +852,9 @@ def _as_of_year(text: str, start: int, sentence_start: int, clause_start: int) -
     """The year the quantity holds for: a year earlier in the same clause
     (由2012年的42.57%), or one in the opening clause of the sentence (2023年，…;
     截至2020年，…). 2023年以来 and 2012年起 start a period, and years in quotes are plans."""
-    window = text[sentence_start:start]
-    if not window or "年" not in window:
+    if text.find("年", sentence_start, start) < 0:
         return None
+    window = text[sentence_start:start]
     clause_offset = clause_start - sentence_start
     first_clause_end = len(window)
     m = CLAUSE_BREAK_RE.search(window)
