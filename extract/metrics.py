@@ -169,29 +169,24 @@ def extract_metrics(article) -> list[Metric]:
     """
     metrics: list[Metric] = []
     paragraphs = article.paragraphs
+    # The text of each paragraph that is read, None for the skipped ones.
+    texts = [None if p.kind in SKIPPED_KINDS else p.text for p in paragraphs]
     context_year: int | None = None
     for index, paragraph in enumerate(paragraphs):
-        if paragraph.kind in SKIPPED_KINDS:
+        text = texts[index]
+        if text is None:
             continue
-        text = paragraph.text
         found = metrics_in_paragraph(
             text,
             paragraph.seq,
             paragraph.kind,
-            previous_text=_neighbour_text(paragraphs, index, -1),
-            next_text=_neighbour_text(paragraphs, index, +1),
+            previous_text=texts[index - 1] if index > 0 else None,
+            next_text=texts[index + 1] if index + 1 < len(texts) else None,
             context_year=context_year,
         )
         metrics.extend(found)
         context_year = _next_context_year(text, paragraph.kind, found, context_year)
     return metrics
-
-
-def _neighbour_text(paragraphs, index: int, step: int) -> str | None:
-    position = index + step
-    if 0 <= position < len(paragraphs) and paragraphs[position].kind not in SKIPPED_KINDS:
-        return paragraphs[position].text
-    return None
 
 
 CAPTION_YEAR_RE = re.compile(r"(?:截至|截止|至)(?P<year>[12][0-9]{3})年")
