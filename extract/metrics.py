@@ -919,6 +919,8 @@ def _subject(text: str, start: int, sentence_start: int, breaks: _Breaks, names:
 def _clause_name(clause: str) -> str | None:
     """The name that opens a clause once its time words and leads (作为, 据介绍 …) are
     off; None when it refers back (该项目, 此次 …)."""
+    if not NAME_END_RE.search(clause, 2):
+        return None  # no name can end in it, whatever is taken off its start
     clause = _strip_leading(SUBJECT_LEAD_RE, _strip_leading(LEADING_TIME_RE, clause))
     if REFERRING_RE.match(clause):
         return None
