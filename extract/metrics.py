@@ -370,7 +370,7 @@ def _candidates(text: str) -> list[_Candidate]:
                 blocked = _blocked_spans(text)
             if not (blocked and _inside(blocked, cand.start, cand.end)):
                 found.append(cand)
-    extras = list(_other_forms(text))
+    extras = _other_forms(text)
     if extras:
         if blocked is None:
             blocked = _blocked_spans(text)
@@ -544,14 +544,15 @@ RATIO_RE = re.compile(
 RATIO_QUALIFIERS = {"约": "approx", "不低于": "at_least", "不小于": "at_least", "不超过": "less_than", "不大于": "less_than", "不高于": "less_than"}
 
 
-def _other_forms(text: str):
+def _other_forms(text: str) -> list[_Candidate]:
     """Forms the numeral-run scan does not read: 1/3, 三分之一, 百分之三十, 容积率3.5."""
+    forms: list[_Candidate] = []
     if "/" in text or "／" in text:
         for m in FRACTION_RE.finditer(text):
             a, b = int(to_half_width(m["a"])), int(to_half_width(m["b"]))
             if 0 < a < b:
                 value = normalize(a / b)
-                yield _Candidate(m.start(), m.end(), Quantity(m.group(0), value, None, value, "ratio", "ratio"))
+                forms.append(_Candidate(m.start(), m.end(), Quantity(m.group(0), value, None, value, "ratio", "ratio")))
     if "分之" in text:
         for m in PERCENT_WORD_RE.finditer(text):
             try:
@@ -560,7 +561,7 @@ def _other_forms(text: str):
                 continue
             qualifier = QUALIFIERS_BEFORE.get(m["pre"] or "", "exact")
             low, high = qualify(qualifier, value)
-            yield _Candidate(m.start(), m.end(), Quantity(m.group(0), value, "百分之", value, "%", "percent", qualifier, low, high, True))
+            forms.append(_Candidate(m.start(), m.end(), Quantity(m.group(0), value, "百分之", value, "%", "percent", qualifier, low, high, True)))
         for m in CHINESE_FRACTION_RE.finditer(text):
             if m.start() > 0 and text[m.start() - 1] == "百" or m["b"] == "百":
                 continue
@@ -568,14 +569,15 @@ def _other_forms(text: str):
                 value = normalize(parse_number(m["a"]) / parse_number(m["b"]))
             except (NotANumber, ZeroDivisionError):
                 continue
-            yield _Candidate(m.start(), m.end(), Quantity(m.group(0), value, None, value, "ratio", "ratio", chinese_numeral=True))
+            forms.append(_Candidate(m.start(), m.end(), Quantity(m.group(0), value, None, value, "ratio", "ratio", chinese_numeral=True)))
     if "容积率" in text or "比" in text:
         for m in RATIO_RE.finditer(text):
             value = float(to_half_width(m["n"]))
             qualifier = RATIO_QUALIFIERS.get(m["pre"] or "", "exact")
             low, high = qualify(qualifier, value)
             start = m.start("pre") if m["pre"] else m.start("n")
-            yield _Candidate(start, m.end(), Quantity(text[start : m.end()], value, None, value, "ratio", "ratio", qualifier, low, high))
+            forms.append(_Candidate(start, m.end(), Quantity(text[start : m.end()], value, None, value, "ratio", "ratio", qualifier, low, high)))
+    return forms
 
 
 def _bare_amount(text: str, m: re.Match, previous: Quantity | None = None, previous_end: int = 0) -> _Candidate | None:
