@@ -14,6 +14,7 @@ extraction runs faster than `jieba.lcut` over the same text. The rules follow
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from extract.quantity import (
@@ -53,6 +54,10 @@ CJK = "\u4e00-\u9fff"
 # Short quoted phrases and book titles are names and slogans: “3个100”, “十四五”, 《…》.
 QUOTED_RE = re.compile(r"“[^“”\n]{1,12}”|‘[^‘’\n]{1,12}’|\"[^\"\n]{1,12}\"|《[^《》\n]*》|「[^「」\n]{1,12}」")
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s，。]+|[\w\-]+\.(?:jpg|jpeg|png|gif|webp|html?|pdf)\b", re.I)
+# What every URL_RE match contains: ://, www. or a file extension. URL_RE itself
+# backtracks over every run of word characters (all of a Chinese clause); the hint
+# starts with a plain character, so the search skips to the dots and colons.
+URL_HINT_RE = re.compile(r"://|\.(?:(?<=(?i:www)\.)|(?i:jpg|jpeg|png|gif|webp|html?|pdf)\b)")
 # A year: 4-digit (1000–2999) or four Chinese digits (二〇二三).
 YEAR_NUMERAL_RE = re.compile(r"^(?:[12][0-9０-９]{3}|[一二三四五六七八九〇零○]{4})$")
 # 年 that names a period, a date or a plan rather than a span: 90年代, 3年级, 23年底, 三年行动计划.
@@ -62,6 +67,7 @@ PLACE_SUFFIX = set("镇村庄街路桥店屯营堡湾沟口坊寨岭松峪")
 PLACE_MEASURES = {"家", "棵", "里", "座"}
 # N大 that is an adjective or a name: 三大厂 is quoted; 大型, 大学, 大会 …
 DA_NOT_COUNT = set("型学会厦道街桥楼院队幅量约多概于小陆")
+DA_NOUN_START_RE = re.compile(rf"[{CJK}“\"]")
 DA_CONGRESS_RE = re.compile(r"以来|召开|精神|报告|代表|期间|胜利|开幕|闭幕")
 # Ranking words: 前10名, 排名第3位.
 RANK_BEFORE = ("前", "第", "排名", "排行", "排第", "列第", "名列", "居")
@@ -74,7 +80,8 @@ INSIDE_DIMENSIONS = {"duration", "length"}
 # --- labels ---
 
 CLAUSE_BREAK_RE = re.compile(r"[，,。；;：:！？!?\s（）()【】\[\]—]")
-SENTENCE_BREAK_RE = re.compile(r"[。！？!?；;\n]")
+SENTENCE_BREAK_CHARS = "。！？!?；;\n"
+SENTENCE_BREAK_RE = re.compile(f"[{SENTENCE_BREAK_CHARS}]")
 # Time expressions at the start of a label: 截至2020年, 2021年全年, 目前, 今年 …
 LEADING_TIME_RE = re.compile(
     r"^(?:截至|截止|到|至|在|从|自|由|于)?(?:"
@@ -112,6 +119,7 @@ MEASURE_NOUN_RE = re.compile(
 # The label of a 分别 list: 森林覆盖率以及林木绿化率，已分别由…42.57%和64.07%.
 LIST_SPLIT_RE = re.compile(r"以及|和|与|及|、")
 # A clause that only says “is/reaches” takes its label from the clause before (…总面积排名全国第一，达7.67万公顷).
+COUNTED_DIMENSIONS = ("count", "population", "duration")  # labelled by the noun after them
 COPULA_ONLY_RE = re.compile(r"^(?:已|均|共|合计|总计|累计)?(?:达到|达|为|是|有|计|约为)$")
 LABEL_MAX = 24
 # Between the two ends of a change: 从4.7亿元跃升至14亿元, 由28%提高到32.6%.
@@ -122,11 +130,15 @@ CHANGE_TO_RE = re.compile(
 # --- years and subjects ---
 
 YEAR_RE = re.compile(r"(?<![0-9])(?P<year>[12][0-9]{3})年(?P<after>以来|起|来|至今|开始|之前|前|代)?")
-SUBJECT_SUFFIX_RE = re.compile(
-    r"新城东区|科学城|产业园区|产业园|园区|国重基地|基地|研究院|中心|项目|街道|小区|社区|新城|地区|集团|公司|医院|"
-    r"走廊|区|市|县|镇|省|村|园|谷"
+SUBJECT_SUFFIXES = (
+    "新城东区", "科学城", "产业园区", "产业园", "园区", "国重基地", "基地", "研究院", "中心", "项目", "街道", "小区",
+    "社区", "新城", "地区", "集团", "公司", "医院", "走廊", "区", "市", "县", "镇", "省", "村", "园", "谷",
 )
+SUBJECT_SUFFIX_RE = re.compile("|".join(SUBJECT_SUFFIXES))
+# The last characters of the suffixes: a clause without one names nothing (a quick test).
+NAME_END_RE = re.compile("[" + "".join(sorted({suffix[-1] for suffix in SUBJECT_SUFFIXES})) + "]")
 ADMIN_SUFFIXES = ("区", "市", "县", "镇", "省")
+ADMIN_SUFFIX_RE = re.compile("[区市县镇省]")
 # A suffix character that starts a common word is not the end of a name: 市场, 区域, 区级, 村民.
 NOT_NAME_END = set("场域位级民长委属内外里化")
 # Words that do not occur inside the name of a place or project.
@@ -157,17 +169,19 @@ def extract_metrics(article) -> list[Metric]:
     """
     metrics: list[Metric] = []
     paragraphs = article.paragraphs
+    # The text of each paragraph that is read, None for the skipped ones.
+    texts = [None if p.kind in SKIPPED_KINDS else p.text for p in paragraphs]
     context_year: int | None = None
     for index, paragraph in enumerate(paragraphs):
-        if paragraph.kind in SKIPPED_KINDS:
+        text = texts[index]
+        if text is None:
             continue
-        text = paragraph.text
         found = metrics_in_paragraph(
             text,
             paragraph.seq,
             paragraph.kind,
-            previous_text=_neighbour_text(paragraphs, index, -1),
-            next_text=_neighbour_text(paragraphs, index, +1),
+            previous_text=texts[index - 1] if index > 0 else None,
+            next_text=texts[index + 1] if index + 1 < len(texts) else None,
             context_year=context_year,
         )
         metrics.extend(found)
@@ -175,11 +189,7 @@ def extract_metrics(article) -> list[Metric]:
     return metrics
 
 
-def _neighbour_text(paragraphs, index: int, step: int) -> str | None:
-    position = index + step
-    if 0 <= position < len(paragraphs) and paragraphs[position].kind not in SKIPPED_KINDS:
-        return paragraphs[position].text
-    return None
+CAPTION_YEAR_RE = re.compile(r"(?:截至|截止|至)(?P<year>[12][0-9]{3})年")
 
 
 def _next_context_year(text: str, kind: str, found: list[Metric], year: int | None) -> int | None:
@@ -187,7 +197,7 @@ def _next_context_year(text: str, kind: str, found: list[Metric], year: int | No
     a title, a heading without a year or a long paragraph ends it."""
     stripped = text.strip()
     if not found and len(stripped) <= 30:
-        m = re.search(r"(?:截至|截止|至)(?P<year>[12][0-9]{3})年", stripped)
+        m = CAPTION_YEAR_RE.search(stripped)
         if m:
             return int(m["year"])
         if kind in ("title", "heading", "subtitle"):
@@ -212,16 +222,18 @@ def metrics_in_paragraph(
     holding only a number takes its label from them); `context_year` is the year
     of a caption above (截至2020年) for lines that name none.
     """
-    if kind in SKIPPED_KINDS or not text or CHROME_RE.match(text):
+    if kind in SKIPPED_KINDS or not text:
         return []
     candidates = _candidates(text)
-    if not candidates:
+    if not candidates or CHROME_RE.match(text):
         return []
     metrics: list[Metric] = []
+    breaks = _Breaks(text)
+    clause_names: dict[str, str | None] = {}
     for i, cand in enumerate(candidates):
         q = cand.quantity
-        sentence_start, sentence_end = _sentence_bounds(text, cand.start, cand.end)
-        clause_start = _clause_start(text, cand.start, sentence_start)
+        sentence_start, sentence_end = breaks.sentence_bounds(cand.start, cand.end)
+        clause_start = breaks.clause_start(cand.start, sentence_start)
         segment_start = clause_start
         if i > 0 and candidates[i - 1].end > clause_start:
             segment_start = candidates[i - 1].end
@@ -234,7 +246,7 @@ def metrics_in_paragraph(
             # 从4.7亿元跃升至14亿元: both ends of a change measure the same thing.
             label = metrics[-1].label
         else:
-            label = _label(text, cand, segment_start, sentence_start, sentence_end, candidates, i)
+            label = _label(text, cand, segment_start, sentence_start, clause_start, breaks, candidates, i)
             if label is None and metrics and metrics[-1].sentence is not None and candidates[i - 1].end > sentence_start:
                 # 涉及居民1286户、约3800人; 突破千亿元大关，达到1020.5亿元: the same thing again.
                 if text[candidates[i - 1].end : cand.start].strip() in ("、", "和", "及", "或") or (
@@ -244,7 +256,7 @@ def metrics_in_paragraph(
         if label is None and _stands_alone(text, cand):
             label = _caption(previous_text, next_text)
         year = _as_of_year(text, cand.start, sentence_start, clause_start)
-        if year is None and _stands_alone_line(text) and context_year is not None:
+        if year is None and context_year is not None and _stands_alone_line(text):
             year = context_year
         metrics.append(
             Metric(
@@ -262,7 +274,7 @@ def metrics_in_paragraph(
                 value_max=q.value_max,
                 label=label,
                 as_of_year=year,
-                subject=_subject(text, cand.start, sentence_start, label),
+                subject=_subject(text, cand.start, sentence_start, breaks, clause_names, label),
                 sentence=text[sentence_start:sentence_end].strip(),
             )
         )
@@ -272,9 +284,22 @@ def metrics_in_paragraph(
 # --- candidates ---
 
 
+def _may_quote(s: str) -> bool:
+    """Whether `s` has a character a QUOTED_RE match starts with (plain look-ups
+    are several times faster than a regex search)."""
+    return "“" in s or "‘" in s or '"' in s or "《" in s or "「" in s
+
+
 def _blocked_spans(text: str) -> list[tuple[int, int]]:
-    spans = [(m.start(), m.end()) for m in QUOTED_RE.finditer(text) if _has_numeral(m.group(0))]
-    spans += [(m.start(), m.end()) for m in URL_RE.finditer(text)]
+    """Quoted names and slogans with a numeral in them, and URLs: no metrics inside."""
+    spans = []
+    quoted = _may_quote(text)
+    if quoted:
+        spans += [(m.start(), m.end()) for m in QUOTED_RE.finditer(text) if _has_numeral(m.group(0))]
+    # URLs are looked for where they always were (a quote, "http", "www" or "." in the
+    # paragraph), and only when the hint is there.
+    if (quoted or "http" in text or "www" in text or "." in text) and URL_HINT_RE.search(text):
+        spans += [(m.start(), m.end()) for m in URL_RE.finditer(text)]
     return spans
 
 
@@ -294,12 +319,27 @@ def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 NUMERAL_RUN_RE = re.compile(r"[0-9０-９零〇○一二两三四五六七八九十百千万亿]+")
+# The Arabic and the Chinese parts of numeral runs: a number may start at each.
+# The lookahead gives the search one character class to skip ahead with (twice as fast).
+NUMERAL_PIECE_RE = re.compile(r"(?=[0-9０-９零〇○一二两三四五六七八九十百千万亿])(?:[0-9０-９]+|[零〇○一二两三四五六七八九十百千万亿]+)")
 MAX_QUALIFIER_LENGTH = 3  # 不少于
+QUALIFIER_LAST_CHARS = frozenset(word[-1] for word in QUALIFIERS_BEFORE)
 
 
 def _match_at(pattern: re.Pattern, text: str, start: int, floor: int, group: str) -> re.Match | None:
-    """`pattern` anchored so that its `group` starts at `start`, with room for a qualifier before."""
+    """`pattern` anchored so that its `group` starts at `start`, with room for a qualifier before.
+
+    Only a qualifier comes before a number in these patterns, so a match from an
+    earlier position can put `n1` at `start` only when the gap is a qualifier word:
+    the pattern is tried there only then (most numbers have none: one regex call
+    instead of four)."""
+    if group == "n1" and (start == floor or text[start - 1] not in QUALIFIER_LAST_CHARS):
+        # No qualifier can end right before the number: only its own position is left.
+        m = pattern.match(text, start)
+        return m if m and m.start(group) == start else None
     for pos in range(max(floor, start - MAX_QUALIFIER_LENGTH), start + 1):
+        if pos < start and group == "n1" and text[pos:start] not in QUALIFIERS_BEFORE:
+            continue
         m = pattern.match(text, pos)
         if m and m.start(group) == start:
             return m
@@ -309,22 +349,31 @@ def _match_at(pattern: re.Pattern, text: str, start: int, floor: int, group: str
 def _candidates(text: str) -> list[_Candidate]:
     """Candidate quantities, left to right, without overlaps.
 
-    A fast scan finds numeral runs; the full pattern is tried only where one
-    starts (this is what keeps extraction faster than word segmentation).
+    A fast scan finds numeral runs; the full pattern is tried only where a number
+    may start in one: at the start of the run and where Arabic and Chinese numerals
+    meet (统一5个 -> the 5). This is what keeps extraction faster than word segmentation.
     """
-    blocked = _blocked_spans(text) if ("“" in text or "《" in text or "\"" in text or "‘" in text
-                                       or "「" in text or "http" in text or "www" in text or "." in text) else []
+    blocked = None  # found when the first candidate needs them: most paragraphs have none
     found: list[_Candidate] = []
     last_end = 0
-    for run in NUMERAL_RUN_RE.finditer(text):
-        for start in _run_starts(run):
-            if start < last_end:
-                continue
-            cand, last_end = _candidate_at(text, run, start, last_end, found[-1] if found else None)
-            if cand is not None and not (blocked and _inside(blocked, cand.start, cand.end)):
+    run_start = run_end = -1
+    for piece in NUMERAL_PIECE_RE.finditer(text):
+        start = piece.start()
+        if start != run_end:
+            run_start = start  # a new run; otherwise the piece goes on the one before
+        run_end = piece.end()
+        if start < last_end:
+            continue
+        cand, last_end = _candidate_at(text, run_start, start, last_end, found[-1] if found else None)
+        if cand is not None:
+            if blocked is None:
+                blocked = _blocked_spans(text)
+            if not (blocked and _inside(blocked, cand.start, cand.end)):
                 found.append(cand)
-    extras = list(_other_forms(text))
+    extras = _other_forms(text)
     if extras:
+        if blocked is None:
+            blocked = _blocked_spans(text)
         taken = [(c.start, c.end) for c in found]
         for extra in extras:
             if not _overlaps(taken, extra.start, extra.end) and not (blocked and _inside(blocked, extra.start, extra.end)):
@@ -334,74 +383,61 @@ def _candidates(text: str) -> list[_Candidate]:
     return found
 
 
-def _run_starts(run: re.Match) -> list[int]:
-    """Where a number may start in a run: its start, and where Arabic and Chinese
-    numerals meet (统一5个 -> the 5)."""
-    text = run.group(0)
-    starts = [run.start()]
-    for i in range(1, len(text)):
-        if (text[i] in ARABIC_DIGITS) != (text[i - 1] in ARABIC_DIGITS):
-            starts.append(run.start() + i)
-    return starts
-
-
 DIGIT_RE = re.compile(r"[0-9０-９]")
 ARABIC_DIGITS = frozenset("0123456789０１２３４５６７８９")
 CHINESE_NUMERAL_CHARS = frozenset("零〇○一二两三四五六七八九十百千万亿")
 
 
 def _candidate_at(
-    text: str, run: re.Match, start: int, last_end: int, previous: _Candidate | None
+    text: str, run_start: int, start: int, last_end: int, previous: _Candidate | None
 ) -> tuple[_Candidate | None, int]:
     cand = None
     m = _match_at(QUANTITY_RE, text, start, last_end, "n1")
-    if m is not None and m["u1"] and m["u1"] != m["unit"]:
+    if m is not None and m["u1"] and m["u1"] != m["unit"]:  # 5个—10%: not a range
         m = _match_at(SINGLE_QUANTITY_RE, text, start, last_end, "n1")
     if m is not None:
         return _accept(text, m), m.end()
-    if _may_be_bare_amount(text, run):
+    if _may_be_bare_amount(text, run_start):
         m = _match_at(BARE_AMOUNT_RE, text, start, last_end, "n1" if text[start] not in "百千万亿" else "m")
         if m is not None:
             return _bare_amount(text, m, previous.quantity if previous else None, previous.end if previous else 0), m.end()
     return cand, last_end
 
 
-def _may_be_bare_amount(text: str, run: re.Match) -> bool:
+MULTIPLIER_CHAR_RE = re.compile("[万亿千百]")
+
+
+def _may_be_bare_amount(text: str, run_start: int) -> bool:
     """A multiplier in or right after the run: 81.4万, 1500亿, 百亿级, 2000余万."""
-    if any(ch in "万亿千百" for ch in run.group(0)):
+    run = NUMERAL_RUN_RE.match(text, run_start)
+    if MULTIPLIER_CHAR_RE.search(run.group(0)):
         return True
     nxt = text[run.end() : run.end() + 2]
     return nxt[:1] in ("余", "多", ".", "．", "万", "亿", "千", "百")
 
 
 def _accept(text: str, m: re.Match) -> _Candidate | None:
-    """The candidate a `QUANTITY_RE` match makes, trimmed, or None when it is not a metric."""
-    try:
-        q = quantity_from_match(m)
-    except (NotANumber, NotAQuantity, KeyError):
-        return None
-    start, end = m.start(), m.end()
+    """The candidate a `QUANTITY_RE` match makes, trimmed, or None when it is not a metric.
+
+    The rules that need only the characters around the match come first: a third
+    of the matches are years, ordinals and codes, and reading the value costs more."""
+    start, end = m.span()
     num_start = m.start("n1")
-    unit = m["unit"]
-    n1 = m["n1"]
-    n2 = m.groupdict().get("n2")
+    pre, n1, unit, rate, post = m.group("pre", "n1", "unit", "rate", "post")
+    n2 = m["n2"] if "n2" in m.re.groupindex else None
     before = text[num_start - 1] if num_start > 0 else ""
-    unit_end = m.end("rate") if m["rate"] else m.end("unit")
-    after_unit = text[unit_end : unit_end + 6]
-    # Part of a code or name: G6, A1栋, 3个100, 5G.
-    if before.isascii() and (before.isalnum() or before in "._-/") and before != "":
-        two_before = text[num_start - 2 : num_start - 1]
-        minus = before == "-" and q.dimension == "temperature" and not (two_before.isascii() and two_before.isalnum())
-        if not minus:
-            return None
+    unit_end = m.end("rate") if rate else m.end("unit")
     next_char = text[unit_end : unit_end + 1]
+    # Part of a code or name: G6, A1栋, 3个100, 5G (a minus sign may be a temperature's, below).
+    if before and before != "-" and before.isascii() and (before.isalnum() or before in "._/"):
+        return None
     if next_char and (next_char.isdigit() or next_char in "０１２３４５６７８９"):
         return None
     # Ordinals and rankings: 第三大, 第一批, 前10名.
     lead = text[max(0, start - 2) : start]
     if lead.endswith("第") or (unit in RANK_UNITS and lead.endswith(RANK_BEFORE)):
         return None
-    if text[num_start - 1 : num_start] == "第":
+    if before == "第":
         return None
     # Calendar years and dates: 2023年, 2023—2025年, 90年代, 2021年4月.
     if unit in ("年", "周年"):
@@ -409,55 +445,40 @@ def _accept(text: str, m: re.Match) -> _Candidate | None:
             return None
         if NOT_DURATION_AFTER_RE.match(text, unit_end) or unit == "周年":
             return None
-    if unit == "周" and after_unit.startswith("年"):
-        return None
-    # Speeds are not lengths (设计时速60公里, 60公里/小时): a dimension the spec leaves out.
-    if q.dimension == "length" and ("速" in text[max(0, start - 3) : start] or after_unit.startswith(("/小时", "每小时", "/时"))):
+    if unit == "周" and next_char == "年":
         return None
     # ASCII units stop at a word boundary: 100m, not 20mg.
     if unit.isascii() and unit[-1:].isalpha() and next_char.isascii() and next_char.isalpha():
         return None
-    chinese = q.chinese_numeral
-    if chinese:
-        head = n1.lstrip("百千万亿") if not n2 else n1
-        bare = head == "" or all(ch in "百千万亿" for ch in n1)
-        # 零 opens words (零部件, 零售, 零距离), not counts.
-        if n1[0] in "零〇○":
-            return None
-        # 一 + measure word means “a/one” (一个, 一年, 一成不变, 一米阳光) unless a
-        # qualifier makes it an amount (近一个小时, 不到一年).
-        if n1 == "一" and not n2 and not m["pre"]:
-            return None
-        # Counting uses 两: a lone 二 before a measure word is an ordinal or a word (二次开发, 二层).
-        if n1 == "二" and not n2:
-            return None
-        # Followed by another numeral: a slogan (三位一体, 五位一体).
-        if next_char and next_char in CHINESE_NUMERAL_CHARS:
-            return None
-        # 三元桥, 二元结构, 多元: small Chinese amounts of 元 are words, amounts take 万/亿 or a qualifier.
-        if q.dimension == "money" and q.value_normalized < 100 and not m["pre"]:
-            return None
-        # A bare multiplier (万家, 百万亩造林, 千年) counts only when qualified or money: 超过百只, 万亿元.
-        if bare and not m["pre"] and q.dimension != "money":
-            return None
-        if unit in PLACE_MEASURES and text[unit_end : unit_end + 1] in PLACE_SUFFIX:
-            return None
-        # A numeral inside a word: 统一, 唯一 are not followed by units; 星期三 … are.
-        if before and before in "周星期初高第" and len(n1) == 1:
-            return None
-        # Vague amounts: 数十年, 几十个 are not 十年, 十个.
-        if before and before in "数几" and not m["pre"]:
-            return None
     if unit == "大":
-        nxt = text[unit_end : unit_end + 1]
-        if not nxt or nxt in DA_NOT_COUNT or not (re.match(rf"[{CJK}“\"]", nxt)):
+        if not next_char or next_char in DA_NOT_COUNT or not DA_NOUN_START_RE.match(next_char):
             return None
         # 十八大以来, 二十大精神: party congresses are names.
-        if DA_CONGRESS_RE.match(text, unit_end) or text[max(0, start - 2) : start] == "党的":
+        if DA_CONGRESS_RE.match(text, unit_end) or lead == "党的":
+            return None
+    if not n1[0].isdigit() and _chinese_numeral_in_word(n1, n2, pre, unit, before, next_char):
+        return None
+    try:
+        q = quantity_from_match(m)
+    except (NotANumber, NotAQuantity, KeyError):
+        return None
+    if before == "-":
+        two_before = text[num_start - 2 : num_start - 1]
+        if not (q.dimension == "temperature" and not (two_before.isascii() and two_before.isalnum())):
+            return None
+    # Speeds are not lengths (设计时速60公里, 60公里/小时): a dimension the spec leaves out.
+    if q.dimension == "length" and ("速" in text[max(0, start - 3) : start] or text.startswith(("/小时", "每小时", "/时"), unit_end)):
+        return None
+    if q.chinese_numeral and not pre:
+        # 三元桥, 二元结构, 多元: small Chinese amounts of 元 are words, amounts take 万/亿 or a qualifier.
+        if q.dimension == "money" and q.value_normalized < 100:
+            return None
+        # A bare multiplier (万家, 百万亩造林, 千年) counts only when qualified or money: 超过百只, 万亿元.
+        head = n1.lstrip("百千万亿") if not n2 else n1
+        bare = head == "" or all(ch in "百千万亿" for ch in n1)
+        if bare and q.dimension != "money":
             return None
     # Qualifiers that only make sense for some units.
-    pre = m["pre"]
-    post = m["post"]
     if pre == "上" and not all(ch in "百千万亿" for ch in n1):
         start, q = m.start("n1"), _requalify(q, "exact")
         pre = None
@@ -482,6 +503,30 @@ def _accept(text: str, m: re.Match) -> _Candidate | None:
     return _Candidate(start, end, q)
 
 
+def _chinese_numeral_in_word(n1: str, n2: str | None, pre: str | None, unit: str, before: str, next_char: str) -> bool:
+    """A number in Chinese numerals that is part of a word or a name, not an amount."""
+    # 零 opens words (零部件, 零售, 零距离), not counts.
+    if n1[0] in "零〇○":
+        return True
+    # 一 + measure word means “a/one” (一个, 一年, 一成不变, 一米阳光) unless a
+    # qualifier makes it an amount (近一个小时, 不到一年).
+    if n1 == "一" and not n2 and not pre:
+        return True
+    # Counting uses 两: a lone 二 before a measure word is an ordinal or a word (二次开发, 二层).
+    if n1 == "二" and not n2:
+        return True
+    # Followed by another numeral: a slogan (三位一体, 五位一体).
+    if next_char and next_char in CHINESE_NUMERAL_CHARS:
+        return True
+    if unit in PLACE_MEASURES and next_char in PLACE_SUFFIX:
+        return True
+    # A numeral inside a word: 统一, 唯一 are not followed by units; 星期三 … are.
+    if before and before in "周星期初高第" and len(n1) == 1:
+        return True
+    # Vague amounts: 数十年, 几十个 are not 十年, 十个.
+    return bool(before and before in "数几" and not pre)
+
+
 def _requalify(q: Quantity, qualifier: str) -> Quantity:
     q.qualifier = qualifier
     q.value_min, q.value_max = qualify(qualifier, q.value_normalized) if qualifier != "range" else (q.value_min, q.value_max)
@@ -499,14 +544,15 @@ RATIO_RE = re.compile(
 RATIO_QUALIFIERS = {"约": "approx", "不低于": "at_least", "不小于": "at_least", "不超过": "less_than", "不大于": "less_than", "不高于": "less_than"}
 
 
-def _other_forms(text: str):
+def _other_forms(text: str) -> list[_Candidate]:
     """Forms the numeral-run scan does not read: 1/3, 三分之一, 百分之三十, 容积率3.5."""
+    forms: list[_Candidate] = []
     if "/" in text or "／" in text:
         for m in FRACTION_RE.finditer(text):
             a, b = int(to_half_width(m["a"])), int(to_half_width(m["b"]))
             if 0 < a < b:
                 value = normalize(a / b)
-                yield _Candidate(m.start(), m.end(), Quantity(m.group(0), value, None, value, "ratio", "ratio"))
+                forms.append(_Candidate(m.start(), m.end(), Quantity(m.group(0), value, None, value, "ratio", "ratio")))
     if "分之" in text:
         for m in PERCENT_WORD_RE.finditer(text):
             try:
@@ -515,7 +561,7 @@ def _other_forms(text: str):
                 continue
             qualifier = QUALIFIERS_BEFORE.get(m["pre"] or "", "exact")
             low, high = qualify(qualifier, value)
-            yield _Candidate(m.start(), m.end(), Quantity(m.group(0), value, "百分之", value, "%", "percent", qualifier, low, high, True))
+            forms.append(_Candidate(m.start(), m.end(), Quantity(m.group(0), value, "百分之", value, "%", "percent", qualifier, low, high, True)))
         for m in CHINESE_FRACTION_RE.finditer(text):
             if m.start() > 0 and text[m.start() - 1] == "百" or m["b"] == "百":
                 continue
@@ -523,14 +569,15 @@ def _other_forms(text: str):
                 value = normalize(parse_number(m["a"]) / parse_number(m["b"]))
             except (NotANumber, ZeroDivisionError):
                 continue
-            yield _Candidate(m.start(), m.end(), Quantity(m.group(0), value, None, value, "ratio", "ratio", chinese_numeral=True))
+            forms.append(_Candidate(m.start(), m.end(), Quantity(m.group(0), value, None, value, "ratio", "ratio", chinese_numeral=True)))
     if "容积率" in text or "比" in text:
         for m in RATIO_RE.finditer(text):
             value = float(to_half_width(m["n"]))
             qualifier = RATIO_QUALIFIERS.get(m["pre"] or "", "exact")
             low, high = qualify(qualifier, value)
             start = m.start("pre") if m["pre"] else m.start("n")
-            yield _Candidate(start, m.end(), Quantity(text[start : m.end()], value, None, value, "ratio", "ratio", qualifier, low, high))
+            forms.append(_Candidate(start, m.end(), Quantity(text[start : m.end()], value, None, value, "ratio", "ratio", qualifier, low, high)))
+    return forms
 
 
 def _bare_amount(text: str, m: re.Match, previous: Quantity | None = None, previous_end: int = 0) -> _Candidate | None:
@@ -579,20 +626,42 @@ def _bare_amount(text: str, m: re.Match, previous: Quantity | None = None, previ
 # --- sentences, clauses, labels ---
 
 
-def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = start
-    while left > 0 and not SENTENCE_BREAK_RE.match(text, left - 1):
-        left -= 1
-    m = SENTENCE_BREAK_RE.search(text, end)
-    right = m.end() if m else len(text)
-    return left, right
+class _Breaks:
+    """Where the sentences and clauses of one paragraph break, found in one pass
+    so that each candidate looks its bounds up instead of walking back to them."""
 
+    def __init__(self, text: str):
+        self.length = len(text)
+        self.clause = [m.start() for m in CLAUSE_BREAK_RE.finditer(text)]
+        # Every sentence break is also a clause break.
+        self.sentence = [i for i in self.clause if text[i] in SENTENCE_BREAK_CHARS]
 
-def _clause_start(text: str, start: int, sentence_start: int) -> int:
-    i = start
-    while i > sentence_start and not CLAUSE_BREAK_RE.match(text, i - 1):
-        i -= 1
-    return i
+    def sentence_bounds(self, start: int, end: int) -> tuple[int, int]:
+        """From after the last sentence break before `start` to after the first one from `end`."""
+        before = bisect_left(self.sentence, start)
+        after = bisect_left(self.sentence, end)
+        left = self.sentence[before - 1] + 1 if before else 0
+        right = self.sentence[after] + 1 if after < len(self.sentence) else self.length
+        return left, right
+
+    def clauses_back(self, text: str, start: int, floor: int):
+        """The non-empty clauses of `text[floor:start]`, the nearest first."""
+        end = start
+        i = bisect_left(self.clause, start)
+        while i > 0 and self.clause[i - 1] >= floor:
+            i -= 1
+            if self.clause[i] + 1 < end:
+                yield text[self.clause[i] + 1 : end]
+            end = self.clause[i]
+        if floor < end:
+            yield text[floor:end]
+
+    def clause_start(self, start: int, floor: int) -> int:
+        """After the last clause break before `start`, not before `floor`."""
+        if start <= floor:
+            return start
+        before = bisect_left(self.clause, start)
+        return max(floor, self.clause[before - 1] + 1) if before else floor
 
 
 def _clean_before(segment: str) -> str:
@@ -604,12 +673,14 @@ def _clean_before(segment: str) -> str:
             s = tail
     for _ in range(4):
         before = s
-        s = LEADING_TIME_RE.sub("", s, count=1) if LEADING_TIME_RE.match(s) and LEADING_TIME_RE.match(s).end() else s
-        s = LEADING_FILLER_RE.sub("", s, count=1)
+        s = _strip_leading(LEADING_TIME_RE, s)
+        s = _strip_leading(LEADING_FILLER_RE, s)
         s = TRAILING_FILLER_RE.sub("", s, count=1)
         s = s.strip(" 　，,、")
         if s == before:
             break
+    if not s:
+        return s
     # A leading place or project (昌平区腾退土地 -> 腾退土地) when a label remains.
     name = _leading_name(s, admin_only=True)
     if name and len(s) - len(name) >= 2:
@@ -618,15 +689,23 @@ def _clean_before(segment: str) -> str:
             s = rest
     # 并, 共: 提前一年并超额 -> 超额; 三年行动计划共安排教育 -> 安排教育 -> 教育.
     for word in ("并", "共计", "共", "累计"):
-        if word in s[1:]:
+        if s.find(word, 1) >= 0:
             s = s.rsplit(word, 1)[1] or s
     # 焕新为年营收 -> 年营收: what follows 为 names the measure.
-    if "为" in s[1:]:
+    if s.find("为", 1) >= 0:
         tail = s.rsplit("为", 1)[1]
         if len(tail) >= 2 and MEASURE_NOUN_RE.search(tail):
             s = tail
-    s = LEADING_VERB_RE.sub("", s, count=1) if len(LEADING_VERB_RE.sub("", s, count=1)) >= 2 else s
+    without_verb = _strip_leading(LEADING_VERB_RE, s)
+    if len(without_verb) >= 2:
+        s = without_verb
     return _balance_quotes(s)[:LABEL_MAX]
+
+
+def _strip_leading(pattern: re.Pattern, s: str) -> str:
+    """`s` without what the anchored `pattern` matches at its start."""
+    m = pattern.match(s)
+    return s[m.end() :] if m else s
 
 
 def _balance_quotes(s: str) -> str:
@@ -639,6 +718,8 @@ def _balance_quotes(s: str) -> str:
 
 
 MILESTONE_WORDS = ("大关", "台阶", "关口")  # 突破千亿元大关: not what is measured
+SPAN_DIRECTION_RE = re.compile(r"^(?:以来|来|后|前|里|中|间|内)")
+CJK_RE = re.compile(rf"[{CJK}]")
 
 
 def _after_label(text: str, end: int, dimension: str, limit: int | None = None) -> str:
@@ -651,15 +732,17 @@ def _after_label(text: str, end: int, dimension: str, limit: int | None = None) 
         return ""
     if dimension == "duration":
         # 三年来, 两年后: the span looks back or ahead, what follows is not what it measures.
-        rest = re.sub(r"^(?:以来|来|后|前|里|中|间|内)", "", rest)
+        rest = SPAN_DIRECTION_RE.sub("", rest)
     stop = (DURATION_AFTER_STOP_RE if dimension == "duration" else AFTER_STOP_RE).search(rest)
     label = rest[: stop.start()] if stop else rest
-    if not re.search(rf"[{CJK}]", label) or label.startswith(MILESTONE_WORDS):
+    if not CJK_RE.search(label) or label.startswith(MILESTONE_WORDS):
         return ""
     return _balance_quotes(label)[:LABEL_MAX]
 
 
-def _label(text: str, cand: _Candidate, segment_start: int, sentence_start: int, sentence_end: int, candidates, index: int) -> str | None:
+def _label(
+    text: str, cand: _Candidate, segment_start: int, sentence_start: int, clause_start: int, breaks: _Breaks, candidates, index: int
+) -> str | None:
     q = cand.quantity
     segment = text[segment_start : cand.start]
     if not segment.strip() and segment_start > 0 and text[segment_start - 1] in " \u3000\t":
@@ -667,21 +750,19 @@ def _label(text: str, cand: _Candidate, segment_start: int, sentence_start: int,
         piece_end = segment_start - 1
         while piece_end > sentence_start and text[piece_end - 1] in " \u3000\t":
             piece_end -= 1
-        piece_start = piece_end
-        while piece_start > sentence_start and not CLAUSE_BREAK_RE.match(text, piece_start - 1):
-            piece_start -= 1
-        segment = text[piece_start:piece_end]
-    before = _clean_before(segment)
+        segment = text[breaks.clause_start(piece_end, sentence_start) : piece_end]
     limit = candidates[index + 1].start if index + 1 < len(candidates) else None
+    if text.find("分别", sentence_start, cand.start) < 0:
+        return _side_label(text, cand, segment, limit, lambda: _copula_label(text, segment, segment_start, sentence_start, breaks))
+    before = _clean_before(segment)
     after = _after_label(text, cand.end, q.dimension, limit)
-    if "分别" in text[sentence_start : cand.start] and not (before and MEASURE_NOUN_RE.search(before)):
-        listed = _respectively_label(text, cand, sentence_start, candidates, index)
+    if not (before and MEASURE_NOUN_RE.search(before)):
+        listed = _respectively_label(text, cand, sentence_start, clause_start, candidates, index)
         if listed:
             return listed
-    if not before and not after and COPULA_ONLY_RE.match(segment.strip()):
-        # 河北省开发区总面积排名全国第一，达7.67万公顷: the clause before names it.
-        before = _clean_before(_previous_clause(text, segment_start, sentence_start))
-    if q.dimension in ("count", "population", "duration"):
+    if not before and not after:
+        before = _copula_label(text, segment, segment_start, sentence_start, breaks)
+    if q.dimension in COUNTED_DIMENSIONS:
         label = after or before
     elif before and (MEASURE_NOUN_RE.search(before) or not after):
         label = before
@@ -690,15 +771,37 @@ def _label(text: str, cand: _Candidate, segment_start: int, sentence_start: int,
     return label or None
 
 
-def _previous_clause(text: str, clause_start: int, sentence_start: int) -> str:
+def _side_label(text: str, cand: _Candidate, segment: str, limit: int | None, copula_label) -> str | None:
+    """The label from the words before the number or those after it, each read only
+    when the choice needs it: a count takes the noun after it (5个地块), a measure
+    named before the number (占地面积) beats the words after it."""
+    if cand.quantity.dimension in COUNTED_DIMENSIONS:
+        after = _after_label(text, cand.end, cand.quantity.dimension, limit)
+        if after:
+            return after
+        return _clean_before(segment) or copula_label() or None
+    before = _clean_before(segment)
+    if before and MEASURE_NOUN_RE.search(before):
+        return before
+    return _after_label(text, cand.end, cand.quantity.dimension, limit) or before or copula_label() or None
+
+
+def _copula_label(text: str, segment: str, segment_start: int, sentence_start: int, breaks: _Breaks) -> str:
+    """河北省开发区总面积排名全国第一，达7.67万公顷: a clause that only says “reaches”
+    takes its label from the clause before."""
+    if COPULA_ONLY_RE.match(segment.strip()):
+        return _clean_before(_previous_clause(text, segment_start, sentence_start, breaks))
+    return ""
+
+
+def _previous_clause(text: str, clause_start: int, sentence_start: int, breaks: _Breaks) -> str:
     end = clause_start - 1
     if end <= sentence_start:
         return ""
-    start = _clause_start(text, end, sentence_start)
-    return text[start:end]
+    return text[breaks.clause_start(end, sentence_start) : end]
 
 
-def _respectively_label(text: str, cand: _Candidate, sentence_start: int, candidates, index: int) -> str | None:
+def _respectively_label(text: str, cand: _Candidate, sentence_start: int, clause_start: int, candidates, index: int) -> str | None:
     """森林覆盖率以及林木绿化率，已分别由2012年的42.57%和64.07% -> 森林覆盖率, 林木绿化率."""
     head = text[sentence_start : cand.start]
     where = head.find("分别")
@@ -710,7 +813,6 @@ def _respectively_label(text: str, cand: _Candidate, sentence_start: int, candid
     if not clauses:
         return None
     items = [i for i in LIST_SPLIT_RE.split(clauses[-1]) if i]
-    clause_start = _clause_start(text, cand.start, sentence_start)
     position = sum(1 for c in candidates[:index] if c.start >= clause_start)
     if len(items) >= 2 and position < len(items):
         return items[position]
@@ -747,23 +849,28 @@ def _has_digit(s: str) -> bool:
     return DIGIT_RE.search(s) is not None
 
 
+NOW_RE = re.compile(r"现在|目前|当前|如今")
+
+
 def _as_of_year(text: str, start: int, sentence_start: int, clause_start: int) -> int | None:
     """The year the quantity holds for: a year earlier in the same clause
     (由2012年的42.57%), or one in the opening clause of the sentence (2023年，…;
     截至2020年，…). 2023年以来 and 2012年起 start a period, and years in quotes are plans."""
-    window = text[sentence_start:start]
-    if not window or "年" not in window:
+    if text.find("年", sentence_start, start) < 0:
         return None
+    window = text[sentence_start:start]
     clause_offset = clause_start - sentence_start
     first_clause_end = len(window)
     m = CLAUSE_BREAK_RE.search(window)
     if m:
         first_clause_end = m.start()
     best = None
-    quoted = [(q.start(), q.end()) for q in QUOTED_RE.finditer(window)]
+    quoted = None  # found for the first year that needs them
     for y in YEAR_RE.finditer(window):
         if y["after"] or window[max(0, y.start() - 1) : y.start()] == "于":
             continue  # 2023年以来 opens a period; 建于1998年 dates an event
+        if quoted is None:
+            quoted = [(q.start(), q.end()) for q in QUOTED_RE.finditer(window)] if _may_quote(window) else []
         if _inside(quoted, y.start(), y.end()):
             continue
         in_clause = y.start() >= clause_offset
@@ -771,7 +878,7 @@ def _as_of_year(text: str, start: int, sentence_start: int, clause_start: int) -
         if not (in_clause or in_opening):
             continue
         between = window[y.end() :]
-        if in_clause and re.search(r"现在|目前|当前|如今", between):
+        if in_clause and NOW_RE.search(between):
             continue
         best = int(y["year"])
     return best
@@ -779,6 +886,9 @@ def _as_of_year(text: str, start: int, sentence_start: int, clause_start: int) -
 
 def _leading_name(s: str, admin_only: bool = False) -> str | None:
     """The longest place, project or organization name opening `s` (昌平区腾退土地 -> 昌平区)."""
+    # A name has three characters at least, so it ends at index 2 or later.
+    if not (ADMIN_SUFFIX_RE if admin_only else NAME_END_RE).search(s, 2, 16):
+        return None
     best = None
     for m in SUBJECT_SUFFIX_RE.finditer(s, 1, 16):
         end = m.end()
@@ -787,23 +897,33 @@ def _leading_name(s: str, admin_only: bool = False) -> str | None:
             continue
         if end < len(s) and s[end] in NOT_NAME_END:
             continue
-        if len(name) < 3 or NOT_IN_NAME_RE.search(name) or name.endswith("城市") or name[0] in CHINESE_NUMERAL_CHARS or name[0] in ARABIC_DIGITS:
+        if len(name) < 3 or name[0] in CHINESE_NUMERAL_CHARS or name[0] in ARABIC_DIGITS or name.endswith("城市"):
             continue
+        if NOT_IN_NAME_RE.search(name):
+            break  # and so do all the longer names after it
         best = name
     return best
 
 
-def _subject(text: str, start: int, sentence_start: int, label: str | None = None) -> str | None:
+def _subject(text: str, start: int, sentence_start: int, breaks: _Breaks, names: dict, label: str | None = None) -> str | None:
     """The place, project or organization the sentence is about: the name that opens
-    the clause nearest before the quantity, else an earlier clause of the sentence."""
-    head = text[sentence_start:start]
-    pieces = [p for p in CLAUSE_BREAK_RE.split(head) if p]
-    for piece in reversed(pieces):
-        piece = LEADING_TIME_RE.sub("", piece, count=1) if LEADING_TIME_RE.match(piece) else piece
-        piece = SUBJECT_LEAD_RE.sub("", piece, count=1)
-        if REFERRING_RE.match(piece):
-            continue
-        name = _leading_name(piece)
+    the clause nearest before the quantity, else an earlier clause of the sentence.
+    `names` keeps the name of each clause already read in the paragraph."""
+    for clause in breaks.clauses_back(text, start, sentence_start):
+        if clause not in names:
+            names[clause] = _clause_name(clause)
+        name = names[clause]
         if name and not (label and name in label):
             return name
     return None
+
+
+def _clause_name(clause: str) -> str | None:
+    """The name that opens a clause once its time words and leads (作为, 据介绍 …) are
+    off; None when it refers back (该项目, 此次 …)."""
+    if not NAME_END_RE.search(clause, 2):
+        return None  # no name can end in it, whatever is taken off its start
+    clause = _strip_leading(SUBJECT_LEAD_RE, _strip_leading(LEADING_TIME_RE, clause))
+    if REFERRING_RE.match(clause):
+        return None
+    return _leading_name(clause)

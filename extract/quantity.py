@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # --- characters ---
 
@@ -21,6 +22,7 @@ FULL_WIDTH = str.maketrans(
 )
 
 CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_DIGIT_CHARS = "".join(CN_DIGITS)
 CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_BIG_UNITS = {"万": 10**4, "亿": 10**8}
 
@@ -102,6 +104,8 @@ def parse_number(text: str) -> float:
     s = to_half_width(text.strip()).replace("，", ",")
     if not s:
         raise NotANumber(text)
+    if _ARABIC_RE.match(s):  # the common case, and one that ends in no multiplier
+        return float(s.replace(",", ""))
     multiplier = 1
     for word, factor in MULTIPLIERS.items():
         if s.endswith(word) and len(s) > len(word) and s[-len(word) - 1].isdigit():
@@ -119,7 +123,7 @@ def split_chinese_multiplier(numeral: str) -> tuple[str, str]:
     writes 两百名 (value 2, unit 百名): ("两百", "") -> ("两", "百"). Numerals with
     more than one digit (三千五百, 一百二十) are kept whole."""
     digits = [ch for ch in numeral if ch in CN_DIGITS]
-    tail = numeral.lstrip("".join(CN_DIGITS))
+    tail = numeral.lstrip(CN_DIGIT_CHARS)
     if len(digits) == 1 and numeral[0] in CN_DIGITS and tail and all(ch in "百千万亿" for ch in tail):
         return numeral[0], tail
     return numeral, ""
@@ -182,6 +186,7 @@ for _word in COUNT_WORDS:
 UNIT_WORDS = sorted(UNITS, key=len, reverse=True)
 
 
+@lru_cache(maxsize=None)  # a few hundred unit surfaces at most: the unit words times the multipliers
 def unit_of(unit_text: str) -> Unit:
     """The unit of a unit as written, multiplier included (万平方米 -> area, m2, 10000)."""
     multiplier = 1
@@ -241,9 +246,10 @@ _UNIT = "|".join(re.escape(u) for u in UNIT_WORDS)
 _RATE = r"(?:/|每)(?:平方米|平米|㎡|亩|人|年|月|吨|公顷|平方公里)"
 _SEP = r"[—–\-~～至到]"
 # Lookbehinds keep qualifier characters that end another word out (节约, 经过, 附近, 加快).
+# Each comes after its character, so that other characters fail before the look back.
 _BEFORE = (
-    r"大约|(?<![节制签预公契条邀合])约|超过|超出|超|逾|突破|不少于|至少|不低于|不足|不到|不超过|低于|不过"
-    r"|(?<![经通超越度跨路错])过|将近|接近|(?<![附靠最亲贴邻])近|(?<![加很尽赶])快|(?<![以之])上"
+    r"大约|约(?<![节制签预公契条邀合]约)|超过|超出|超|逾|突破|不少于|至少|不低于|不足|不到|不超过|低于|不过"
+    r"|过(?<![经通超越度跨路错]过)|将近|接近|近(?<![附靠最亲贴邻]近)|快(?<![加很尽赶]快)|上(?<![以之]上)"
 )
 _AFTER = "左右|上下|以上|以下|以内|之内|内"
 
@@ -289,14 +295,17 @@ class Quantity:
 
 def normalize(value: float) -> float:
     """Round away float noise (2000亩 -> 1333333.3333) without losing precision that matters."""
+    if type(value) is float and value.is_integer():
+        return value  # nothing to round, and round() is slow
     return round(value, 4)
 
 
 def _numeral_value(numeral: str) -> tuple[float, str, bool]:
     """(value as written, multiplier moved to the unit, written in Chinese numerals)."""
-    half = to_half_width(numeral)
-    if half[0].isdigit():
-        return parse_number(half), "", False
+    if numeral.isascii() and numeral.isdigit():  # the common case: 2000
+        return float(numeral), "", False
+    if numeral[0].isdigit():  # Arabic digits, half- or full-width
+        return parse_number(numeral), "", False
     head, moved = split_chinese_multiplier(numeral)
     if all(ch in "百千万亿" for ch in head):  # 万亿元, 千座: no numeral means one
         return 1.0, head, True
@@ -315,45 +324,45 @@ def qualify(qualifier: str, normalized: float) -> tuple[float | None, float | No
 def quantity_from_match(m: re.Match) -> Quantity:
     """Build a `Quantity` from a `QUANTITY_RE` match (no context checks)."""
     groups = m.re.groupindex
-    if "u1" in groups and m["u1"] and m["u1"] != m["unit"]:
+    n1, m1, m2, unit, rate, pre, post = m.group("n1", "m1", "m2", "unit", "rate", "pre", "post")
+    n2 = m["n2"] if "n2" in groups else None
+    if "u1" in groups and m["u1"] and m["u1"] != unit:
         raise NotAQuantity(m.group(0))
-    value1, moved1, chinese1 = _numeral_value(m["n1"])
-    mult_text = (m["m1"] or "") + (m["m2"] or "")  # 1.2万千米: both apply
-    rate = m["rate"] or ""
+    value1, moved1, chinese1 = _numeral_value(n1)
     qualifier = "exact"
     value_min = value_max = None
-    if "n2" in groups and m["n2"]:
+    if n2:
         # 5—10万平方米 shares the multiplier; 5万—10万平方米 gives each bound its own.
-        value2, moved2, _ = _numeral_value(m["n2"])
-        unit_text = moved2 + (m["m2"] or "") + m["unit"]
+        value2, moved2, _ = _numeral_value(n2)
+        unit_text = moved2 + (m2 or "") + unit
         base = unit_of(unit_text)
-        first = unit_of(moved1 + m["m1"] + m["unit"]) if (moved1 or m["m1"]) else base
+        first = unit_of(moved1 + m1 + unit) if (moved1 or m1) else base
         value_min = normalize(value1 * first.factor)
         value_max = normalize(value2 * base.factor)
         normalized = value_min
         qualifier = "range"
     else:
-        unit_text = moved1 + mult_text + m["unit"]
+        unit_text = moved1 + (m1 or "") + (m2 or "") + unit  # 1.2万千米: both multipliers apply
         base = unit_of(unit_text)
         normalized = normalize(value1 * base.factor)
-        if m["pre"]:
-            qualifier = QUALIFIERS_BEFORE[m["pre"]]
-        elif m["fuzz1"] or m["fuzz2"] or "多" in m["unit"]:  # 30多年, 3个多月
+        if pre:
+            qualifier = QUALIFIERS_BEFORE[pre]
+        elif m["fuzz1"] or m["fuzz2"] or "多" in unit:  # 30多年, 3个多月
             qualifier = "more_than"
-        elif m["post"]:
-            qualifier = QUALIFIERS_AFTER[m["post"]]
+        elif post:
+            qualifier = QUALIFIERS_AFTER[post]
         value_min, value_max = qualify(qualifier, normalized)
     return Quantity(
-        surface=m.group(0),
-        value=value1,
-        unit=unit_text + rate,
-        value_normalized=normalized,
-        unit_normalized=base.unit_normalized,
-        dimension=base.dimension,
-        qualifier=qualifier,
-        value_min=value_min,
-        value_max=value_max,
-        chinese_numeral=chinese1,
+        m.group(0),
+        value1,
+        unit_text + (rate or ""),
+        normalized,
+        base.unit_normalized,
+        base.dimension,
+        qualifier,
+        value_min,
+        value_max,
+        chinese1,
     )
 
 

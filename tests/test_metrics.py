@@ -3,8 +3,23 @@ qualifier, label, year and subject; boilerplate skipped; infobox captions."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from extract.metrics import EXTRACTOR_VERSION, extract_metrics, metrics_in_paragraph
+from extract.metrics import (
+    CLAUSE_BREAK_RE,
+    EXTRACTOR_VERSION,
+    NAME_END_RE,
+    QUOTED_RE,
+    SENTENCE_BREAK_RE,
+    SUBJECT_SUFFIXES,
+    URL_HINT_RE,
+    URL_RE,
+    _Breaks,
+    _may_quote,
+    extract_metrics,
+    metrics_in_paragraph,
+)
 from loaders.article import Article, Paragraph, number_paragraphs
 
 
@@ -338,3 +353,50 @@ def test_metrics_a_copula_clause_takes_its_label_from_the_clause_before():
     assert "总面积" in one("其中，河北省开发区总面积排名全国第一，达7.67万公顷").label
     # but a look-back span does not borrow the clause before it
     assert one("需要高品质的城市形态，而近两年，坪山全力推进").label is None
+
+
+# --- the look-ups that stand in for slower scans must agree with them ---
+
+BREAKING_TEXT = st.text(alphabet="字面积5，,。；;！!：\n （）—", max_size=40)
+
+
+@given(text=BREAKING_TEXT, data=st.data())
+def test_metrics_sentence_and_clause_bounds_agree_with_a_walk_over_the_text(text, data):
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    floor = data.draw(st.integers(0, len(text)))
+    breaks = _Breaks(text)
+    left = start
+    while left > 0 and not SENTENCE_BREAK_RE.match(text, left - 1):
+        left -= 1
+    after = SENTENCE_BREAK_RE.search(text, end)
+    assert breaks.sentence_bounds(start, end) == (left, after.end() if after else len(text))
+    clause = start
+    while clause > floor and not CLAUSE_BREAK_RE.match(text, clause - 1):
+        clause -= 1
+    assert breaks.clause_start(start, floor) == clause
+    pieces = [p for p in CLAUSE_BREAK_RE.split(text[left:start]) if p]
+    assert list(breaks.clauses_back(text, start, left)) == pieces[::-1]
+
+
+URLISH_TEXT = st.lists(
+    st.sampled_from(list("wW.:/hHtTpPsSjJgGfFmMlLdD字，“”《》「」\"") + ["www.", "http://", ".jpg", ".PDF", ".Html"]),
+    max_size=12,
+).map("".join)
+
+
+@given(text=URLISH_TEXT)
+def test_metrics_quick_tests_never_miss_a_url_or_a_quote(text):
+    if URL_RE.search(text):
+        assert URL_HINT_RE.search(text)
+    if QUOTED_RE.search(text):
+        assert _may_quote(text)
+
+
+def test_metrics_every_subject_suffix_ends_in_a_name_end_character():
+    assert all(NAME_END_RE.fullmatch(suffix[-1]) for suffix in SUBJECT_SUFFIXES)
+
+
+def test_metrics_blocked_spans_still_apply_after_the_first_candidate():
+    text = "启动“3个片区”改造，共涉及120个项目，详见http://example.cn/?q=项目5个。"
+    assert surfaces(text) == ["120个"]

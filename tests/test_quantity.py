@@ -1,15 +1,20 @@
 """Numbers and units: every row of `spec/metrics.md` and every edge the metrics issue names."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extract.quantity import (
+    QUALIFIERS_BEFORE,
+    QUANTITY_PATTERN,
     UNITS,
     NotANumber,
     NotAQuantity,
     format_quantity,
+    normalize,
     parse_chinese_numeral,
     parse_number,
     parse_quantity,
@@ -283,3 +288,28 @@ def to_chinese(n: int) -> str:
 @given(value=st.integers(min_value=1, max_value=10**11))
 def test_quantity_chinese_numerals_round_trip(value):
     assert parse_chinese_numeral(to_chinese(value)) == value
+
+
+def test_quantity_the_pattern_reads_exactly_the_qualifiers_of_the_table():
+    # extract.metrics tries a match before a number only where the gap is a word of the table.
+    pre = re.search(r"\(\?P<pre>(.*?)\)\?\(\?P<n1>", QUANTITY_PATTERN)[1]
+    words = {re.sub(r"\(\?<!\[[^\]]*\][^)]*\)", "", alternative) for alternative in pre.split("|")}
+    assert words == set(QUALIFIERS_BEFORE)
+
+
+@pytest.mark.parametrize("surface, qualifier", [("约5个", "approx"), ("近5年", "nearly"), ("快3个月", "nearly"), ("上万人", "at_least")])
+def test_quantity_qualifiers_with_a_look_behind_still_read_at_the_start(surface, qualifier):
+    assert parse_quantity(surface).qualifier == qualifier
+
+
+@given(value=st.floats(allow_nan=False, allow_infinity=False))
+def test_quantity_normalize_rounds_to_four_places(value):
+    assert normalize(value) == round(value, 4)
+    assert isinstance(normalize(value), float)
+
+
+def test_quantity_unit_of_raises_for_an_unknown_unit_every_time():
+    for _ in range(2):  # look-ups are cached; failures are not
+        with pytest.raises(NotAQuantity):
+            unit_of("万斤")
+    assert unit_of("万平方米") is unit_of("万平方米")
