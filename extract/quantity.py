@@ -336,7 +336,7 @@ def quantity_from_match(m: re.Match) -> Quantity:
         value2, moved2, _ = _numeral_value(n2)
         unit_text = moved2 + (m2 or "") + unit
         base = unit_of(unit_text)
-        first = unit_of(moved1 + m1 + unit) if (moved1 or m1) else base
+        first = unit_of(moved1 + (m1 or "") + unit) if (moved1 or m1) else base
         value_min = normalize(value1 * first.factor)
         value_max = normalize(value2 * base.factor)
         normalized = value_min

@@ -313,3 +313,12 @@ def test_quantity_unit_of_raises_for_an_unknown_unit_every_time():
         with pytest.raises(NotAQuantity):
             unit_of("万斤")
     assert unit_of("万平方米") is unit_of("万平方米")
+
+
+@pytest.mark.parametrize(
+    "surface, low, high",
+    [("两百至三百个", 200.0, 300.0), ("两百—三百人", 200.0, 300.0), ("三至五万平方米", 30000.0, 50000.0)],
+)
+def test_quantity_range_of_chinese_numerals_with_a_multiplier(surface, low, high):
+    quantity = parse_quantity(surface)
+    assert (quantity.qualifier, quantity.value_min, quantity.value_max) == ("range", low, high)
