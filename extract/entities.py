@@ -415,6 +415,8 @@ def _list_head(tokens: list[Token], i: int) -> str | None:
             k += 1
     counted = k > 0
     for word, tag in rest[k:k + 3]:
+        if word in FIELD_WORDS:
+            return None  # 新能源、人工智能等领域企业: the items are fields, not names
         head = next((h for h in LIST_HEADS if word.endswith(h)), None)
         if head is not None:
             return LIST_HEADS[head]
@@ -434,6 +436,18 @@ def _first_list_item(text: str, tokens: list[Token], offsets: list[int], end_ind
     while j > 0 and tokens[j - 1][1] not in _LIST_ITEM_STOP_TAGS and tokens[j - 1][0] not in STOP_WORDS:
         j -= 1
     return offsets[j] if j < end_index else None
+
+
+# Words after 等 that make the list one of fields or sectors.
+FIELD_WORDS = {"领域", "行业", "产业", "方面", "类", "类型", "业态", "方向", "门类"}
+
+
+def _common_words_only(tokens: list[Token], offsets: list[int], start: int, end: int) -> bool:
+    """The item is one common noun of the dictionary, or only descriptive words."""
+    words = [tokens[k] for k, o in enumerate(offsets) if start <= o < end]
+    if len(words) == 1 and words[0][1] in ("n", "vn", "l", "an"):
+        return True
+    return all(word in DESCRIPTORS for word, _ in words)
 
 
 def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list[Span], suffix_type) -> list[Span]:
@@ -468,6 +482,8 @@ def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list
             if any(s.start == start and s.end == end for s in spans) or any(s.place is not None and s.start <= start and end <= s.end for s in spans):
                 continue
             found = suffix_type(_PHASE_END.sub("", item))
+            if not found and _common_words_only(tokens, offsets, start, end):
+                continue  # 新能源、生物医药等企业: common nouns name a kind of firm, not one
             # A project's name carries its kind (园, 中心, 基地 …); a bare name in a list of
             # projects (落地星煜空天等11个成果转化项目) is the company that brings one.
             kind = found[1] if found else ("org" if head_type == "project" else head_type)

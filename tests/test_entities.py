@@ -227,3 +227,15 @@ def test_entities_counts_and_generic_openers_are_not_names(extractor, text, not_
 def test_entities_verb_before_a_quoted_name_stays_out(extractor):
     found = names(extractor(article_of("杭州市钱塘区创新采用“政府主导+国企参与”模式。")))
     assert "“政府主导+国企参与”模式" in found and not any(n.startswith("钱塘区创新") for n in found)
+
+
+@pytest.mark.parametrize(
+    "text, not_names",
+    [
+        ("吸引了新能源、人工智能等领域企业落户。", ["新能源", "人工智能"]),
+        ("集聚了生物医药、新能源等企业。", ["生物医药", "新能源"]),
+    ],
+)
+def test_entities_lists_of_fields_name_no_orgs(extractor, text, not_names):
+    found = names(extractor(article_of(text)))
+    assert not any(name in found for name in not_names), found
