@@ -243,12 +243,14 @@ class EntityExtractor:
             word, tag = tokens[i]
             end = offsets[i] + len(word)
             found = self.suffix_type(text[max(0, end - 8):end])
-            if found is None or tag == "ns" and found[1] != "place":
+            if found is None or word in places_text and found[1] != "place":  # a gazetteer place is no project
                 continue
             suffix, kind = found
             if kind == "policy" and i + 1 < len(tokens) and tokens[i + 1][1] in ("n", "vn", "nz", "v") and len(tokens[i + 1][0]) >= 2 \
                     and tokens[i + 1][0] not in ("出台", "发布", "印发", "实施"):
                 continue  # 规划占地面积: a modifier, not a plan's name
+            if kind == "policy" and i + 1 < len(tokens) and (tokens[i + 1][1] in ("t", "m", "d", "p") or tokens[i + 1][0] in ("于", "在", "将")):
+                continue  # 计划明年投用, 计划于…: the verb, not a plan's name
             if len(suffix) == 1 and (word in ONE_CHAR_SUFFIX_WORDS or len(word) > 3):
                 continue
             if len(suffix) == 1 and i + 1 < len(tokens) and tokens[i + 1][0] in self.suffixes:
@@ -305,7 +307,7 @@ class EntityExtractor:
                 continue  # 三期核心区域, 新城东区中心区域: a part of a place named before
             if suffix in STRICT_SUFFIXES and not verb_named_zone and not _has_proper(tokens[start_index:head], name, places_text):
                 continue
-            if kind == "project" and name.endswith("项目") and self.suffix_type(name[:-2]) and len(name) > 6:
+            if kind == "project" and name.endswith("项目") and self.suffix_type(name[:-2]) and len(name) >= 6:
                 spans.append(Span(start, end, name, kind, role="项目"))  # marks a 项目-suffixed variant
                 continue
             if AWARD.search(text[max(0, start - 10):start]) and kind != "policy":
@@ -391,7 +393,7 @@ def _verbs_follow_name(tokens: list[Token], k: int) -> bool:
     """The run of verbs ending at token `k` follows a name-like noun (昌平文化馆|改造提升)."""
     while k >= 0 and tokens[k][1] == "v":
         k -= 1
-    return k >= 0 and tokens[k][1] in PROPER_POS | {"n"} and tokens[k][0] not in STOP_WORDS
+    return k >= 0 and tokens[k][1] in PROPER_POS | {"n", "zg"} and tokens[k][0] not in STOP_WORDS
 
 
 # A list closed by 等 and a head noun says what its items are: 华夏英泰、可瑞生物等13家企业 (org),
@@ -415,7 +417,7 @@ def _list_head(tokens: list[Token], i: int) -> str | None:
             k += 1
     counted = k > 0
     for word, tag in rest[k:k + 3]:
-        if word in FIELD_WORDS:
+        if word.startswith(FIELD_WORDS):
             return None  # 新能源、人工智能等领域企业: the items are fields, not names
         head = next((h for h in LIST_HEADS if word.endswith(h)), None)
         if head is not None:
@@ -439,7 +441,7 @@ def _first_list_item(text: str, tokens: list[Token], offsets: list[int], end_ind
 
 
 # Words after 等 that make the list one of fields or sectors.
-FIELD_WORDS = {"领域", "行业", "产业", "方面", "类", "类型", "业态", "方向", "门类"}
+FIELD_WORDS = ("领域", "行业", "产业", "方面", "类型", "业态", "方向", "门类")
 
 
 def _common_words_only(tokens: list[Token], offsets: list[int], start: int, end: int) -> bool:
@@ -500,6 +502,8 @@ GENERIC_PREFIXES = ("年度", "相关", "有关", "各类", "各项", "其他", 
 ADMIN_SUFFIXES = {"社区", "街道", "村", "镇", "乡"}
 # Words before 区域/地区 that make a part of a place, not a place of its own.
 AREA_PARTS = {"核心", "中心", "周边", "重点", "部分"}
+# Two-character suffixes that make a name with any two characters before them (南方日报, 水屯地块, 火箭大街).
+NAMING_SUFFIXES = {"日报", "晚报", "时报", "商报", "地块", "大街"}
 # Suffixes so common that the name needs a proper noun, a place, a number or a quote before them.
 STRICT_SUFFIXES = {"项目", "规划", "平台", "地区", "区域", "公司", "案例"}
 
@@ -542,7 +546,7 @@ DESCRIPTORS = set(
     "产业 工业 科技 创新 研发 生产 成果 转化 服务 养老 惠民 孵化 集体 综合 配套 新型 传统 现代 智慧 特色 大型 小型 "
     "公共 文化 体育 医疗 教育 人才 科研 科学 生物 医药 生物医药 信息 数字 绿色 生态 城市 社区 乡村 农村 老 旧 老旧 新 "
     "设施 项目 工程 小剧场 戏剧 城市更新 更新 改造 世界一流 国际一流 国内领先 一流 领先 高科技 制造 制造业 先进制造 "
-    "市级 区级 省级 国家级 县级 旧 工业区 世界".split()
+    "市级 区级 省级 国家级 县级 旧 工业区 世界 活动 休闲".split()
 )
 
 
@@ -564,7 +568,7 @@ def is_specific(name: str, suffix: str, prefix_tokens: list[Token]) -> bool:
         return True
     # only common words before the suffix: two of them, or a two-character one before a
     # suffix that is itself specific enough (未来科学城, 回天地区)
-    return len(prefix_tokens) >= 2 or len(prefix) >= 3 or (len(prefix) == 2 and len(suffix) >= 3 and suffix not in STRICT_SUFFIXES)
+    return len(prefix_tokens) >= 2 or len(prefix) >= 3 or (len(prefix) == 2 and (len(suffix) >= 3 or suffix in NAMING_SUFFIXES) and suffix not in STRICT_SUFFIXES)
 
 
 def person_spans(text: str, tokens: list[Token], offsets: list[int], named: list[Span]) -> list[Span]:

@@ -18,13 +18,14 @@ CATEGORY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("commercial", ("商业", "购物", "商场", "酒店", "写字楼", "综合体")),
 )
 EVENTS = {
-    "开工": "开工", "开工建设": "开工", "正式启动": "开工", "启动建设": "开工",
+    "开工": "开工", "开工建设": "开工", "动工": "开工", "正式启动": "开工", "启动建设": "开工",
     "封顶": "封顶", "竣工": "竣工", "建成": "建成", "完工": "竣工",
     "投用": "投用", "投入使用": "投用", "交付使用": "投用", "开园": "开园", "入驻": "入驻", "签约": "签约", "拆迁": "拆迁腾退", "腾退": "拆迁腾退",
 }
 _EVENT = "|".join(sorted(EVENTS, key=len, reverse=True))
-_DATE = r"(?:(?P<y>20\d\d)年)?(?:(?P<m>\d{1,2})月)?(?:(?P<d>\d{1,2})日)?(?P<end>底|年底|末|年末)?"
-MILESTONE = re.compile(_DATE + r"(?P<gap>[^，。；、“”]{0,10}?)(?P<event>" + _EVENT + ")")
+_DATE = r"(?:(?P<y>20\d\d)年|(?P<rel>去年|今年|明年))?(?:(?P<m>\d{1,2})月)?(?:(?P<d>\d{1,2})日)?(?P<end>底|年底|末|年末)?"
+RELATIVE_YEARS = {"去年": -1, "今年": 0, "明年": 1}
+MILESTONE = re.compile(r"(?=20\d\d年|去年|今年|明年|\d{1,2}月)" + _DATE + r"(?P<gap>[^，。；、“”]{0,10}?)(?P<event>" + _EVENT + ")")
 PLANNED = ("预计", "计划", "将", "力争", "拟", "有望", "争取", "预期")
 _SENTENCES = re.compile(r"[^。！？；\n]+[。！？；]?")
 _REFERENCE = re.compile(r"该项目|本项目|该基地|这里|项目")
@@ -47,6 +48,11 @@ def categorize(name: str) -> str:
 
 def date_of(match: re.Match, published: str | None) -> str | None:
     y, m, d, end = match.group("y"), match.group("m"), match.group("d"), match.group("end")
+    relative = match.group("rel")
+    if relative:  # 去年12月 in an article of 2024: 2023-12
+        if not published:
+            return None
+        y = str(int(published[:4]) + RELATIVE_YEARS[relative])
     if y is None and m is None:
         return None
     if y is None:
@@ -64,10 +70,15 @@ def date_of(match: re.Match, published: str | None) -> str | None:
 
 
 def milestone_status(sentence_before: str, date: str, published: str | None) -> str:
+    """The nearer of 已 and a planning word (预计, 计划, 将 …) in the event's clause decides;
+    else a planning word earlier in the sentence; else the date against publication."""
+    clause = re.split(r"[，,：:]", sentence_before)[-1]
+    done_at = clause.rfind("已")
+    planned_at = max(clause.rfind(w) for w in PLANNED)
+    if done_at >= 0 or planned_at >= 0:
+        return "done" if done_at > planned_at else "planned"
     if any(w in sentence_before for w in PLANNED):
         return "planned"
-    if "已" in sentence_before[-6:]:
-        return "done"
     if published and date[:4] > published[:4]:
         return "planned"
     if published and len(date) >= 7 and date[:7] > published[:7]:
@@ -231,7 +242,7 @@ def _location(entity: Entity, places: list[Entity], spans_by_seq, forms, texts, 
         others = [s for s in spans if s.type != "place"]
         for span in reversed([s for s in spans if sentence_start <= s.start and s.end <= mention.char_start]):
             place = _place_of(span, forms)
-            if place is None or _place_rank(place) < 3 or any(o.start <= span.start and span.end <= o.end for o in others):
+            if place is None or _place_rank(place) < 2 or any(o.start <= span.start and span.end <= o.end for o in others):
                 continue
             return place.name
     return None

@@ -42,6 +42,8 @@ def test_projects_category(name, category):
         ("", "2023", "done"),
         ("", "2025", "planned"),
         ("已", "2024-03", "done"),
+        ("计划推进改造项目12个，其中该项目已于", "2024-07", "done"),  # 已 in the event's clause
+        ("已完成拆迁，预计", "2023", "planned"),
     ],
 )
 def test_projects_milestone_status(before, date, status):
@@ -99,3 +101,27 @@ def test_projects_location_not_from_a_place_in_another_sentence(extractor):
 def test_projects_location_of_the_project_it_stands_beside(extractor):
     texts = ("北京市昌平区在南口打造清华南口国家重点实验室基地。", "在清华南口国重基地东侧，我们已规划建设科学家公园。")
     assert project(extractor, "科学家公园", *texts).location == project(extractor, "清华南口国家重点实验室基地", *texts).location
+
+
+@pytest.mark.parametrize(
+    "text, event, date, status",
+    [
+        ("北京市昌平区深井村改造项目已于2024年3月动工。", "开工", "2024-03", "done"),  # a date after 已于 is read
+        ("北京市昌平区天通苑体育中心去年12月封顶。", "封顶", "2023-12", "done"),  # 去年 from the publication date
+        ("北京市昌平区天通苑体育中心计划明年6月投用。", "投用", "2025-06", "planned"),
+    ],
+)
+def test_projects_milestone_dates_as_written(extractor, text, event, date, status):
+    article = extractor(article_of(text))
+    found = [(m.event, m.date, m.status) for p in article.projects for m in p.milestones]
+    assert (event, date, status) in found
+
+
+def test_projects_name_with_project_suffix_folds_into_the_facility(extractor):
+    article = extractor(article_of("北京市丰台区火箭大街项目今年开工。", "火箭大街将串联多个园区。"))
+    assert [p.name for p in article.projects] == ["火箭大街"]
+
+
+def test_projects_location_from_a_county_in_the_same_sentence(extractor):
+    article = extractor(article_of("广州市黄埔区召开推进会。", "北京市丰台区火箭大街今年开工。"))
+    assert next(p for p in article.projects if p.name == "火箭大街").location == "丰台区"
