@@ -14,7 +14,6 @@ import json
 import logging
 import platform
 import sys
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent

@@ -30,7 +30,7 @@ from importlib import resources
 from itertools import accumulate
 from typing import Callable, Iterable, Protocol
 
-from extract.entity_records import Entity, Mention, Project
+from extract.entity_records import Entity, Mention
 from extract.gazetteer import Gazetteer, Place, load_gazetteer
 
 ENTITY_EXTRACTOR_VERSION = "1.1"

@@ -162,7 +162,7 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
     return projects
 
 
-_REFERENCE = re.compile(r"该项目|本项目|该基地|该园区")
+_BACK_REFERENCE = re.compile(r"该项目|本项目|该基地|该园区")
 _DEMONSTRATIVE = re.compile(r"该|本|这座|这个")
 
 
@@ -177,7 +177,7 @@ def _anchors(all_mentions, texts) -> dict:
         out.setdefault(name, []).append(Mention(seq, start, end, texts.get(seq, "")[start:end]))
     for seq in sorted(texts):
         text = texts[seq]
-        for m in _REFERENCE.finditer(text):
+        for m in _BACK_REFERENCE.finditer(text):
             prior = [t for t in all_mentions if (t[0], t[1]) < (seq, m.start()) and t[0] >= seq - 2]
             if prior:
                 out[prior[-1][3]].append(Mention(seq, m.start(), m.end(), m.group()))

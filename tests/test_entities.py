@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.entities import EntityExtractor, is_short_form, merge_spans, Span
+from extract.entities import EntityExtractor, is_short_form, Span
 from extract.records import Metric
 from loaders.article import Article, Paragraph, number_paragraphs
 

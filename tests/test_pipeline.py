@@ -2,7 +2,6 @@
 bad files, a killed run, two loads at once."""
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import sqlite3
@@ -13,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
 
 from conftest import REPO, SEEDS, migrated_database
 from db.engine import make_engine
