@@ -39,6 +39,16 @@ def reference_year(article) -> str | None:
     return years.most_common(1)[0][0] if years else None
 
 
+def sentence_start_of(text: str, pos: int) -> int:
+    """Where the sentence holding `pos` begins."""
+    return max(text.rfind(c, 0, pos) for c in "。！？；") + 1
+
+
+def sentence_end_of(text: str, pos: int) -> int:
+    """Where the sentence holding `pos` ends (its closing mark, or the end of the text)."""
+    return min([i for i in (text.find(c, pos) for c in "。！？；") if i >= 0] or [len(text)])
+
+
 def categorize(name: str) -> str:
     for category, words in CATEGORY_RULES:
         if any(w in name for w in words):
@@ -110,8 +120,7 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
         seen_events = set()
         for mention in anchors.get(entity.name, []):
             text = texts.get(mention.paragraph_seq, "")
-            sentence_start = max(text.rfind(c, 0, mention.char_start) for c in "。！？；") + 1
-            sentence_end = min([i for i in (text.find(c, mention.char_end) for c in "。！？；") if i >= 0] or [len(text)])
+            sentence_start, sentence_end = sentence_start_of(text, mention.char_start), sentence_end_of(text, mention.char_end)
             sentence = text[sentence_start:sentence_end]
             # operators: 由A与B共同打造 / 与A合作
             for m in re.finditer(r"由(.{2,40}?)(?:共同|联合|负责)?(?:打造|建设|运营|开发|投资|承建)", sentence):
@@ -218,7 +227,7 @@ def _location(entity: Entity, places: list[Entity], spans_by_seq, forms, texts, 
     - the place right after 位于 (坐落于, 地处) following a mention of it or a reference;
     - a place written in its name (the most specific, longest form; not one inside an
       organization's name such as 北京 of 北京大学);
-    - a town or named zone named before it in the same sentence, not inside another name."""
+    - a county, town or named zone named before it in the same sentence, not inside another name."""
     mentions = anchors.get(entity.name, entity.mentions)
     for mention in mentions:
         after = texts.get(mention.paragraph_seq, "")[mention.char_end:mention.char_end + 4]
@@ -237,7 +246,7 @@ def _location(entity: Entity, places: list[Entity], spans_by_seq, forms, texts, 
         return max(inside)[2]
     for mention in entity.mentions:
         text = texts.get(mention.paragraph_seq, "")
-        sentence_start = max(text.rfind(c, 0, mention.char_start) for c in "。！？；") + 1
+        sentence_start = sentence_start_of(text, mention.char_start)
         spans = spans_by_seq.get(mention.paragraph_seq, [])
         others = [s for s in spans if s.type != "place"]
         for span in reversed([s for s in spans if sentence_start <= s.start and s.end <= mention.char_start]):
@@ -257,7 +266,7 @@ def _beside_project(entity: Entity, texts, spans_by_seq, forms, located: dict[st
     """A project sited beside another (在清华南口国重基地东侧 … 科学家公园) is where that one is."""
     for mention in entity.mentions:
         text = texts.get(mention.paragraph_seq, "")
-        sentence_start = max(text.rfind(c, 0, mention.char_start) for c in "。！？；") + 1
+        sentence_start = sentence_start_of(text, mention.char_start)
         for span in spans_by_seq.get(mention.paragraph_seq, []):
             if span.type == "project" and sentence_start <= span.start and span.end < mention.char_start \
                     and _BESIDE.match(text[span.end:span.end + 3]):
@@ -286,7 +295,7 @@ def link_metric_subjects(article, entities: list[Entity]) -> None:
             entity = next((e for f, e in forms if len(f) >= 2 and f in subject), None)
         if entity is None and (subject is None or _REFERENCE.fullmatch(subject or "")):
             text = texts.get(metric.paragraph_seq, "")
-            sentence_start = max(text.rfind(c, 0, metric.char_start) for c in "。！？；") + 1
+            sentence_start = sentence_start_of(text, metric.char_start)
             here = [a for a in anchors if a[0] == metric.paragraph_seq and sentence_start <= a[1] < metric.char_start]
             if here:
                 entity = by_name.get(here[-1][3])
