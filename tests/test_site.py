@@ -119,6 +119,14 @@ def test_site_paragraphs_facet_by_kind_and_label_documents_by_title(site, site_d
     assert document["label"] == title or title is None
 
 
+def test_site_milestones_facet_by_event_and_status(site, site_db):
+    facets = get(site, "/urbandb/project_milestones.json").json()["facet_results"]
+    assert {"event", "status"} <= set(facets)
+    counted = {r["value"]: r["count"] for r in facets["status"]["results"]}
+    stored = dict(query(site_db, "select status, count(*) from project_milestones group by status"))
+    assert counted == stored
+
+
 def test_site_document_titles_link_to_article_page(site, site_db):
     doc = document_id(site_db, "001_")
     html = get(site, "/urbandb/documents").text
