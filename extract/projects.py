@@ -172,7 +172,7 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
 
 
 _BACK_REFERENCE = re.compile(r"该项目|本项目|该基地|该园区")
-_DEMONSTRATIVE = re.compile(r"该|本|这座|这个")
+_DEMONSTRATIVE = re.compile(r"该|这座|这个")
 
 
 def _anchors(all_mentions, texts) -> dict:
