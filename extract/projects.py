@@ -186,12 +186,13 @@ def _anchors(all_mentions, texts) -> dict:
         out.setdefault(name, []).append(Mention(seq, start, end, texts.get(seq, "")[start:end]))
     for seq in sorted(texts):
         text = texts[seq]
+        recent = [t for t in all_mentions if seq - 2 <= t[0] <= seq]
         for m in _BACK_REFERENCE.finditer(text):
-            prior = [t for t in all_mentions if (t[0], t[1]) < (seq, m.start()) and t[0] >= seq - 2]
+            prior = _named_before(recent, seq, m.start())
             if prior:
                 out[prior[-1][3]].append(Mention(seq, m.start(), m.end(), m.group()))
         for m in _DEMONSTRATIVE.finditer(text):
-            prior = [t for t in all_mentions if (t[0], t[1]) < (seq, m.start()) and t[0] >= seq - 2]
+            prior = _named_before(recent, seq, m.start())
             for size in range(6, 2, -1):  # the longest end of a name named before
                 word = text[m.end():m.end() + size]
                 named = [t for t in prior if t[3].endswith(word) and t[3] != word]
@@ -199,6 +200,11 @@ def _anchors(all_mentions, texts) -> dict:
                     out[named[-1][3]].append(Mention(seq, m.start(), m.end() + size, m.group() + word))
                     break
     return out
+
+
+def _named_before(mentions, seq: int, pos: int) -> list:
+    """The (seq, start, end, name) mentions before position `pos` of paragraph `seq`."""
+    return [t for t in mentions if (t[0], t[1]) < (seq, pos)]
 
 
 def _dominant_county(places: list[Entity]) -> str | None:
