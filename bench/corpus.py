@@ -9,7 +9,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from loaders.read import read_articles  # noqa: E402
+from urbandb.loaders.read import read_articles  # noqa: E402
 
 SEEDS = REPO / "seeds"
 

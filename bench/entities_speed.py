@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from extract.entities import ENTITY_EXTRACTOR_VERSION, EntityExtractor  # noqa: E402
+from urbandb.extract.entities import ENTITY_EXTRACTOR_VERSION, EntityExtractor  # noqa: E402
 from bench.corpus import best_rate, corpus  # noqa: E402
 
 RESULTS = REPO / "bench" / "results" / "entities_speed.json"

@@ -25,10 +25,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from db.engine import database_url, make_engine  # noqa: E402
-from db.migrate import upgrade  # noqa: E402
-from loaders.pipeline import Pipeline, add_metrics, default_pipeline, load_paths  # noqa: E402
-from loaders.read import read_articles  # noqa: E402
+from urbandb.db.engine import database_url, make_engine  # noqa: E402
+from urbandb.db.migrate import upgrade  # noqa: E402
+from urbandb.loaders.pipeline import Pipeline, add_metrics, default_pipeline, load_paths  # noqa: E402
+from urbandb.loaders.read import read_articles  # noqa: E402
 
 SEEDS = REPO / "seeds"
 RESULTS = REPO / "bench" / "results" / "load.json"

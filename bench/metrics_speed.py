@@ -19,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from extract.metrics import EXTRACTOR_VERSION, extract_metrics  # noqa: E402
+from urbandb.extract.metrics import EXTRACTOR_VERSION, extract_metrics  # noqa: E402
 from bench.corpus import best_rate, corpus, seed_articles  # noqa: E402
 
 RESULTS = REPO / "bench" / "results" / "metrics_speed.json"

@@ -25,8 +25,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from extract.metrics import extract_metrics  # noqa: E402
-from loaders.read import read_articles  # noqa: E402
+from urbandb.extract.metrics import extract_metrics  # noqa: E402
+from urbandb.loaders.read import read_articles  # noqa: E402
 from urbandb.evaluation.metrics import MetricsReport, load_gold, score_document  # noqa: E402
 
 GOLD = REPO / "gold"

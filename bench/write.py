@@ -19,9 +19,9 @@ from pathlib import Path
 
 from load import REPO, build_corpus  # sets up the import path as well
 
-from db.engine import database_url, make_engine  # noqa: E402
-from db.migrate import upgrade  # noqa: E402
-from loaders import pipeline as load_pipeline  # noqa: E402
+from urbandb.db.engine import database_url, make_engine  # noqa: E402
+from urbandb.db.migrate import upgrade  # noqa: E402
+from urbandb.loaders import pipeline as load_pipeline  # noqa: E402
 
 RESULTS = REPO / "bench" / "results" / "write.json"
 

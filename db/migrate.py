@@ -6,7 +6,9 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+from urbandb import migrations
+
+MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
 
 
 def alembic_config(url: str) -> Config:
@@ -27,7 +29,7 @@ def downgrade(url: str, revision: str) -> None:
 def current_revision(url: str) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
-    from db.engine import make_engine
+    from urbandb.db.engine import make_engine
 
     engine = make_engine(url)
     try:

@@ -30,8 +30,8 @@ from importlib import resources
 from itertools import accumulate
 from typing import Callable, Iterable, Protocol
 
-from extract.entity_records import Entity, Mention
-from extract.gazetteer import Gazetteer, Place, load_gazetteer
+from urbandb.extract.entity_records import Entity, Mention
+from urbandb.extract.gazetteer import Gazetteer, Place, load_gazetteer
 
 ENTITY_EXTRACTOR_VERSION = "1.1"
 
@@ -62,7 +62,7 @@ class RjiebaSegmenter:
 
 def read_suffixes() -> dict[str, str]:
     """The domain suffix table: suffix -> entity type."""
-    text = resources.files("extract").joinpath("data/suffixes.tsv").read_text(encoding="utf-8")
+    text = resources.files("urbandb.extract").joinpath("data/suffixes.tsv").read_text(encoding="utf-8")
     out: dict[str, str] = {}
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
@@ -155,7 +155,7 @@ class EntityExtractor:
         return self._gazetteer
 
     def __call__(self, article):
-        from extract.projects import describe_projects, link_metric_subjects
+        from urbandb.extract.projects import describe_projects, link_metric_subjects
 
         paragraphs = [p for p in article.paragraphs if p.kind != "boilerplate"]
         tagging = self.tag_paragraphs([p.text for p in paragraphs])

@@ -17,7 +17,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from extract.quantity import (
+from urbandb.extract.quantity import (
     BARE_AMOUNT_RE,
     CHINESE_FRACTION_RE,
     FRACTION_RE,
@@ -35,7 +35,7 @@ from extract.quantity import (
     quantity_from_match,
     to_half_width,
 )
-from extract.records import Metric
+from urbandb.extract.records import Metric
 
 # Bump whenever a rule changes: `urbandb reextract` recomputes older documents.
 EXTRACTOR_VERSION = "1.0"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from extract.entity_records import Entity, Milestone, Project
+from urbandb.extract.entity_records import Entity, Milestone, Project
 
 # Category by keywords of the name, first match wins (order matters).
 CATEGORY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -179,7 +179,7 @@ def _anchors(all_mentions, texts) -> dict:
     """Each project's mentions plus the references that follow it before another project is
     named (same or the two next paragraphs): 该项目, 该基地, and 该 + the end of its name
     (该文化艺术中心 for 天通苑文化艺术中心)."""
-    from extract.entity_records import Mention
+    from urbandb.extract.entity_records import Mention
 
     out: dict[str, list] = {}
     for seq, start, end, name in all_mentions:

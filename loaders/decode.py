@@ -9,7 +9,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
-from loaders.errors import UnreadableFile
+from urbandb.loaders.errors import UnreadableFile
 
 # Order matters: the UTF-32 BOMs start with the UTF-16 ones, but nobody
 # sends UTF-32 news, so only UTF-8 and UTF-16 are recognized.

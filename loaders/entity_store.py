@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Connection
 
-from db.engine import driver_cursor
-from extract.entity_records import Entity
-from loaders.entity_index import EntityIndex
+from urbandb.db.engine import driver_cursor
+from urbandb.extract.entity_records import Entity
+from urbandb.loaders.entity_index import EntityIndex
 
 # Only these grow a longer canonical name; places keep their official one.
 RENAMED_TYPES = ("project", "org", "policy")

@@ -18,14 +18,14 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from sqlalchemy import Engine, select
 
-from db.engine import sqlite_path
-from db.models import Document, Paragraph
-from loaders import writer
-from loaders.entity_index import EntityIndex
-from loaders.entity_store import load_entity_index
-from loaders.article import Article
-from loaders.article import Paragraph as ArticleParagraph
-from loaders.errors import LoadFailure, LoadInProgress, UnreadableFile
+from urbandb.db.engine import sqlite_path
+from urbandb.db.models import Document, Paragraph
+from urbandb.loaders import writer
+from urbandb.loaders.entity_index import EntityIndex
+from urbandb.loaders.entity_store import load_entity_index
+from urbandb.loaders.article import Article
+from urbandb.loaders.article import Paragraph as ArticleParagraph
+from urbandb.loaders.errors import LoadFailure, LoadInProgress, UnreadableFile
 
 SUPPORTED_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".ndjson"}
 
@@ -47,8 +47,8 @@ class Pipeline:
 
 def default_pipeline() -> Pipeline:
     """Metrics, then entities and projects (which resolve metric subjects)."""
-    from extract.entities import ENTITY_EXTRACTOR_VERSION, EntityExtractor
-    from extract.metrics import EXTRACTOR_VERSION
+    from urbandb.extract.entities import ENTITY_EXTRACTOR_VERSION, EntityExtractor
+    from urbandb.extract.metrics import EXTRACTOR_VERSION
 
     return Pipeline(
         stages=[add_metrics, EntityExtractor()],
@@ -57,7 +57,7 @@ def default_pipeline() -> Pipeline:
 
 
 def add_metrics(article: Article) -> Article:
-    from extract.metrics import extract_metrics
+    from urbandb.extract.metrics import extract_metrics
 
     article.metrics = extract_metrics(article)
     return article
@@ -135,7 +135,7 @@ def discover(paths: Iterable[str]) -> list[str]:
 
 
 def parse_file(path: str, data: bytes, pipeline: Pipeline) -> list[Article]:
-    from loaders.read import read_articles
+    from urbandb.loaders.read import read_articles
 
     return [pipeline(article) for article in read_articles(path, data)]
 

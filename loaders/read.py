@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-from loaders.article import Article
-from loaders.decode import decode, declared_charset
-from loaders.errors import MalformedArticle, UnsupportedFormat
-from loaders.readers import html, jsonfeed, markdown, text
-from loaders.structure import Block, Metadata, structure
+from urbandb.loaders.article import Article
+from urbandb.loaders.decode import decode, declared_charset
+from urbandb.loaders.errors import MalformedArticle, UnsupportedFormat
+from urbandb.loaders.readers import html, jsonfeed, markdown, text
+from urbandb.loaders.structure import Block, Metadata, structure
 
 READER_BY_SUFFIX = {
     ".txt": "text",

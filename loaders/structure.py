@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import rjieba
 
-from loaders.article import Paragraph, number_paragraphs
+from urbandb.loaders.article import Paragraph, number_paragraphs
 
 KINDS = ("title", "subtitle", "heading", "byline", "body", "caption", "infobox", "boilerplate")
 

@@ -12,11 +12,11 @@ from typing import Sequence
 
 from sqlalchemy import Connection, insert
 
-from db.engine import driver_cursor, dump_json
-from db.models import LoadError, LoaderRun
-from loaders.article import Article
-from loaders.entity_index import EntityIndex
-from loaders.entity_store import delete_entity_facts, write_entities
+from urbandb.db.engine import driver_cursor, dump_json
+from urbandb.db.models import LoadError, LoaderRun
+from urbandb.loaders.article import Article
+from urbandb.loaders.entity_index import EntityIndex
+from urbandb.loaders.entity_store import delete_entity_facts, write_entities
 
 loader_runs = LoaderRun.__table__
 load_errors = LoadError.__table__

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from db.engine import database_url, make_engine
-from db.models import Base
+from urbandb.db.engine import database_url, make_engine
+from urbandb.db.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from db.engine import database_url, make_engine
-from db.migrate import upgrade
+from urbandb.db.engine import database_url, make_engine
+from urbandb.db.migrate import upgrade
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -22,7 +22,7 @@ def migrated_database(path: Path) -> str:
 @pytest.fixture(scope="session")
 def seeded_db(tmp_path_factory) -> Path:
     """A SQLite file at the newest migration with the five seeds loaded (read-only use)."""
-    from loaders.pipeline import load_paths
+    from urbandb.loaders.pipeline import load_paths
 
     path = tmp_path_factory.mktemp("seeded") / "urbandb.sqlite"
     url = migrated_database(path)

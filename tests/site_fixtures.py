@@ -19,8 +19,8 @@ SEEDS = REPO / "seeds"
 
 def _extractors_installed() -> bool:
     """Whether the extractors and the tables they write to are both there."""
-    from db.models import Base
-    from loaders.pipeline import default_pipeline
+    from urbandb.db.models import Base
+    from urbandb.loaders.pipeline import default_pipeline
 
     try:
         default_pipeline()
@@ -33,9 +33,9 @@ def _extractors_installed() -> bool:
 def site_db(request, tmp_path_factory) -> Path:
     if _extractors_installed():
         return request.getfixturevalue("seeded_db")
-    from db.engine import database_url, make_engine
-    from db.migrate import upgrade
-    from loaders.pipeline import Pipeline, load_paths
+    from urbandb.db.engine import database_url, make_engine
+    from urbandb.db.migrate import upgrade
+    from urbandb.loaders.pipeline import Pipeline, load_paths
 
     path = tmp_path_factory.mktemp("site") / "urbandb.sqlite"
     url = database_url(str(path))
@@ -98,8 +98,8 @@ def facts_db(tmp_path_factory) -> Path:
     about 清华南口国家重点实验室基地 with known metrics, entities, mentions,
     a project, its milestones and operator. The page code is checked against
     exact facts, whatever the extractors find in the seeds."""
-    from db.engine import database_url
-    from db.migrate import upgrade
+    from urbandb.db.engine import database_url
+    from urbandb.db.migrate import upgrade
 
     path = tmp_path_factory.mktemp("facts") / "facts.sqlite"
     upgrade(database_url(str(path)))

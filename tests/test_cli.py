@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import GOLD, SEEDS
-from db.engine import database_url, make_engine
-from loaders.pipeline import loader_lock
+from urbandb.db.engine import database_url, make_engine
+from urbandb.loaders.pipeline import loader_lock
 from urbandb.cli import app
 
 

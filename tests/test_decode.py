@@ -5,8 +5,8 @@ import codecs
 
 import pytest
 
-from loaders.decode import canonical_charset, declared_charset, decode
-from loaders.errors import UnreadableFile
+from urbandb.loaders.decode import canonical_charset, declared_charset, decode
+from urbandb.loaders.errors import UnreadableFile
 
 TEXT = "　　昌平区腾退土地418.7公顷。\n王𫖯说：“好。”\n"  # 𫖯 is outside GBK: only GB18030 has it
 GBK_TEXT = TEXT.replace("𫖯", "颖")

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from extract.entities import EntityExtractor, is_short_form, Span
-from extract.records import Metric
-from loaders.article import Article, Paragraph, number_paragraphs
+from urbandb.extract.entities import EntityExtractor, is_short_form, Span
+from urbandb.extract.records import Metric
+from urbandb.loaders.article import Article, Paragraph, number_paragraphs
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -25,7 +25,7 @@ def article_of(*texts: str, published: str | None = "2024-06-01", kinds=None) ->
 def read_seed(stem: str) -> Article:
     path = next((REPO / "seeds").glob(f"{stem}*.txt"))
     try:
-        from loaders.read import read_articles
+        from urbandb.loaders.read import read_articles
     except ImportError:  # fall back to one body paragraph per non-empty line
         lines = [l.strip() for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
         return article_of(*lines)

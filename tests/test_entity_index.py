@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS, migrated_database
-from db.engine import make_engine
-from extract.entity_records import Entity, Mention, Milestone, Project
-from loaders.entity_index import EntityIndex
-from loaders.pipeline import Pipeline, add_metrics, default_pipeline, load_paths
+from urbandb.db.engine import make_engine
+from urbandb.extract.entity_records import Entity, Mention, Milestone, Project
+from urbandb.loaders.entity_index import EntityIndex
+from urbandb.loaders.pipeline import Pipeline, add_metrics, default_pipeline, load_paths
 
 # --- the index alone ---
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from db.engine import make_engine
-from loaders.pipeline import load_paths
+from urbandb.db.engine import make_engine
+from urbandb.loaders.pipeline import load_paths
 
 REPO = Path(__file__).resolve().parent.parent
 BASE = "清华南口国家重点实验室基地"

@@ -49,7 +49,7 @@ def test_eval_projects_location_and_milestones():
 
 @pytest.fixture(scope="module")
 def gold_report():
-    from extract.entities import EntityExtractor
+    from urbandb.extract.entities import EntityExtractor
     from tests.test_entities import read_seed
 
     extractor = EntityExtractor()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from extract.metrics import extract_metrics
-from extract.records import Metric
-from loaders.article import Article, Paragraph, number_paragraphs
+from urbandb.extract.metrics import extract_metrics
+from urbandb.extract.records import Metric
+from urbandb.loaders.article import Article, Paragraph, number_paragraphs
 from urbandb.evaluation import evaluate_database, format_report, load_gold, run_eval, score_document, score_documents
 from urbandb.evaluation.metrics import document_key, labels_agree
 
@@ -124,7 +124,7 @@ def test_eval_load_gold_keys_by_document(tmp_path):
 def read_seed(path: Path) -> list[Article]:
     """The seed's articles through the readers, or a plain splitter while they are not there."""
     try:
-        from loaders.read import read_articles
+        from urbandb.loaders.read import read_articles
     except ImportError:
         read_articles = None
     if read_articles is not None:

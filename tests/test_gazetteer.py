@@ -1,7 +1,7 @@
 """The packaged gazetteer: names, short forms, parent chains, codes, coordinates."""
 import pytest
 
-from extract.gazetteer import load_gazetteer, short_forms
+from urbandb.extract.gazetteer import load_gazetteer, short_forms
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extract.metrics import (
+from urbandb.extract.metrics import (
     CLAUSE_BREAK_RE,
     EXTRACTOR_VERSION,
     NAME_END_RE,
@@ -20,7 +20,7 @@ from extract.metrics import (
     extract_metrics,
     metrics_in_paragraph,
 )
-from loaders.article import Article, Paragraph, number_paragraphs
+from urbandb.loaders.article import Article, Paragraph, number_paragraphs
 
 
 def found(text: str, **kwargs):

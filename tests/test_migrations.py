@@ -7,9 +7,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from db.engine import database_url, make_engine
-from db.migrate import alembic_config, current_revision, downgrade, upgrade
-from db.models import Base
+from urbandb.db.engine import database_url, make_engine
+from urbandb.db.migrate import alembic_config, current_revision, downgrade, upgrade
+from urbandb.db.models import Base
 
 
 def revisions() -> list[str]:

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SEEDS, migrated_database
-from db.engine import make_engine
-from loaders.errors import LoadInProgress
-from loaders.pipeline import discover, load_paths, loader_lock
+from urbandb.db.engine import make_engine
+from urbandb.loaders.errors import LoadInProgress
+from urbandb.loaders.pipeline import discover, load_paths, loader_lock
 
 RUN_TABLES = {"loader_runs", "load_errors", "alembic_version"}
 
@@ -161,8 +161,8 @@ def test_pipeline_second_concurrent_load_can_wait(tmp_path):
 
 KILL_SCRIPT = """
 import sys
-from db.engine import make_engine, database_url
-from loaders.pipeline import load_paths
+from urbandb.db.engine import make_engine, database_url
+from urbandb.loaders.pipeline import load_paths
 load_paths(make_engine(database_url(sys.argv[1])), [sys.argv[2]])
 """
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from extract.entities import EntityExtractor
-from extract.projects import categorize, milestone_status
+from urbandb.extract.entities import EntityExtractor
+from urbandb.extract.projects import categorize, milestone_status
 from tests.test_entities import article_of
 
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.quantity import (
+from urbandb.extract.quantity import (
     QUALIFIERS_BEFORE,
     QUANTITY_PATTERN,
     UNITS,

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from loaders.errors import MalformedArticle, UnreadableFile, UnsupportedFormat
-from loaders.read import read_articles
-from loaders.readers.markdown import markdown_line
-from loaders.readers.text import text_blocks
+from urbandb.loaders.errors import MalformedArticle, UnreadableFile, UnsupportedFormat
+from urbandb.loaders.read import read_articles
+from urbandb.loaders.readers.markdown import markdown_line
+from urbandb.loaders.readers.text import text_blocks
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loaders.structure import (
+from urbandb.loaders.structure import (
     Block,
     Metadata,
     cuts_a_word,

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import duckdb
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+from urbandb import queries
+
+QUERIES_DIR = Path(queries.__file__).resolve().parent
 PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 DEFAULT = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)\s*\(default\s+([^)]*)\)")
 

@@ -12,8 +12,8 @@ from typing import List, Optional
 
 import typer
 
-from db.engine import database_url, make_engine, sqlite_path
-from loaders.errors import LoadInProgress
+from urbandb.db.engine import database_url, make_engine, sqlite_path
+from urbandb.loaders.errors import LoadInProgress
 
 app = typer.Typer(
     help="urbandb: Chinese news on urban renewal, land supply and industrial parks, as facts you can query.",
@@ -60,7 +60,7 @@ def sqlite_file(url: str) -> Path:
 @app.command()
 def init(ctx: typer.Context) -> None:
     """Create the database, or upgrade it to the newest migration."""
-    from db.migrate import current_revision, upgrade
+    from urbandb.db.migrate import current_revision, upgrade
 
     upgrade(ctx.obj)
     typer.echo(f"database at revision {current_revision(ctx.obj)}: {ctx.obj}")
@@ -73,7 +73,7 @@ def load(
     wait: float = typer.Option(0.0, help="Seconds to wait for another running load before giving up."),
 ) -> None:
     """Load articles; unchanged files are skipped. Exit 1 if any file failed."""
-    from loaders.pipeline import load_paths
+    from urbandb.loaders.pipeline import load_paths
 
     engine = make_engine(ctx.obj)
     _require_schema(ctx.obj)
@@ -97,7 +97,7 @@ def reextract(
     ctx: typer.Context, wait: float = typer.Option(0.0, help="Seconds to wait for a running load.")
 ) -> None:
     """Recompute metrics, entities and projects of every document from its stored paragraphs."""
-    from loaders.pipeline import default_pipeline, reextract as run
+    from urbandb.loaders.pipeline import default_pipeline, reextract as run
 
     _require_schema(ctx.obj)
     pipeline = default_pipeline()
@@ -113,7 +113,7 @@ def runs(ctx: typer.Context, limit: int = typer.Option(10, help="How many runs t
     """The last loader runs with their counts."""
     from sqlalchemy import select
 
-    from db.models import LoaderRun
+    from urbandb.db.models import LoaderRun
 
     _require_schema(ctx.obj)
     table = LoaderRun.__table__
@@ -215,7 +215,7 @@ def export(
 
 
 def _require_schema(url: str) -> None:
-    from db.migrate import current_revision
+    from urbandb.db.migrate import current_revision
 
     if current_revision(url) is None:
         fail(f"the database {url} has no schema: run `urbandb init` first")

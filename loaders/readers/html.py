@@ -15,8 +15,8 @@ import re
 import lxml.html
 from lxml import etree
 
-from loaders.errors import MalformedArticle
-from loaders.structure import Block, Metadata, iso_date
+from urbandb.loaders.errors import MalformedArticle
+from urbandb.loaders.structure import Block, Metadata, iso_date
 
 DROP_TAGS = {
     "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",

@@ -9,11 +9,11 @@ import html
 import json
 import re
 
-from loaders.errors import MalformedArticle
-from loaders.readers.html import html_fragment_blocks, looks_like_html
-from loaders.readers.markdown import names_of
-from loaders.readers.text import text_blocks
-from loaders.structure import Block, Metadata, iso_date
+from urbandb.loaders.errors import MalformedArticle
+from urbandb.loaders.readers.html import html_fragment_blocks, looks_like_html
+from urbandb.loaders.readers.markdown import names_of
+from urbandb.loaders.readers.text import text_blocks
+from urbandb.loaders.structure import Block, Metadata, iso_date
 
 INLINE_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 INLINE_MARKUP = re.compile(r"</?[a-zA-Z][^>]*>|&(?:[a-zA-Z]+|#\d+);")

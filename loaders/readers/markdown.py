@@ -11,9 +11,9 @@ import re
 
 import yaml
 
-from loaders.errors import MalformedArticle
-from loaders.readers.html import html_fragment_blocks, looks_like_html
-from loaders.structure import Block, Metadata, iso_date
+from urbandb.loaders.errors import MalformedArticle
+from urbandb.loaders.readers.html import html_fragment_blocks, looks_like_html
+from urbandb.loaders.structure import Block, Metadata, iso_date
 
 FRONT_MATTER_OPEN = re.compile(r"---[ \t]*\n")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)

@@ -1,7 +1,7 @@
 """Plain text: every non-blank line is a block; blank lines between them are counted."""
 from __future__ import annotations
 
-from loaders.structure import Block
+from urbandb.loaders.structure import Block
 
 
 def text_blocks(text: str) -> list[Block]:

@@ -151,7 +151,7 @@ def evaluate_entities_database(db_url: str, gold_dir: str | Path) -> EntityRepor
     (documents join gold files by the stem of `source_path`)."""
     from sqlalchemy import text
 
-    from db.engine import make_engine
+    from urbandb.db.engine import make_engine
 
     engine = make_engine(db_url)
     found: dict[str, tuple[list, list]] = {}

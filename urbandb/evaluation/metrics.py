@@ -212,7 +212,7 @@ def evaluate_database(db_url: str, gold_dir: str | Path) -> MetricsReport:
     """
     from sqlalchemy import text
 
-    from db.engine import make_engine
+    from urbandb.db.engine import make_engine
 
     engine = make_engine(db_url)
     found: dict[str, list[dict]] = {}

@@ -1,0 +1,1 @@
+"""The analytics reports: one `.sql` file each, run by DuckDB (`urbandb query`)."""
