@@ -19,7 +19,7 @@ venv: $(VENV)/.installed
 
 demo: venv
 	$(BIN)/urbandb --db $(DB) init
-	$(BIN)/urbandb --db $(DB) load seeds/
+	$(BIN)/urbandb --db $(DB) load seeds/ corpus/
 	$(BIN)/urbandb --db $(DB) serve --port $(PORT)
 
 test: venv
@@ -30,7 +30,7 @@ bench: venv
 
 eval: venv
 	$(BIN)/urbandb --db $(DB) init
-	$(BIN)/urbandb --db $(DB) load seeds/
+	$(BIN)/urbandb --db $(DB) load seeds/ corpus/
 	$(BIN)/urbandb --db $(DB) eval gold/
 
 clean:

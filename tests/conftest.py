@@ -10,6 +10,7 @@ from urbandb.db.migrate import upgrade
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
+CORPUS = REPO / "corpus"
 GOLD = REPO / "gold"
 
 
@@ -28,6 +29,19 @@ def seeded_db(tmp_path_factory) -> Path:
     url = migrated_database(path)
     engine = make_engine(url)
     summary = load_paths(engine, [str(SEEDS)])
+    engine.dispose()
+    assert summary.ok, [o.error for o in summary.outcomes if o.error]
+    return path
+
+
+@pytest.fixture(scope="session")
+def annotated_db(tmp_path_factory) -> Path:
+    """A SQLite file with every annotated article loaded: seeds/ and corpus/, scored by gold/."""
+    from urbandb.loaders.pipeline import load_paths
+
+    path = tmp_path_factory.mktemp("annotated") / "urbandb.sqlite"
+    engine = make_engine(migrated_database(path))
+    summary = load_paths(engine, [str(SEEDS), str(CORPUS)])
     engine.dispose()
     assert summary.ok, [o.error for o in summary.outcomes if o.error]
     return path

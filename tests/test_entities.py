@@ -23,12 +23,10 @@ def article_of(*texts: str, published: str | None = "2024-06-01", kinds=None) ->
 
 
 def read_seed(stem: str) -> Article:
-    path = next((REPO / "seeds").glob(f"{stem}*.txt"))
-    try:
-        from urbandb.loaders.read import read_articles
-    except ImportError:  # fall back to one body paragraph per non-empty line
-        lines = [l.strip() for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
-        return article_of(*lines)
+    """The annotated article whose file name starts with `stem`, from seeds/ or corpus/."""
+    from urbandb.loaders.read import read_articles
+
+    path = next(p for folder in ("seeds", "corpus") for p in sorted((REPO / folder).glob(f"{stem}*")))
     return read_articles(str(path), path.read_bytes())[0]
 
 

