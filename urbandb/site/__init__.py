@@ -48,7 +48,8 @@ class CannedQuery:
     sql: str
 
     def as_metadata(self) -> dict:
-        return {"title": self.title, "description": self.description, "sql": self.sql}
+        # The SQL is folded away behind a link: people come for the results.
+        return {"title": self.title, "description": self.description, "sql": self.sql, "hide_sql": True}
 
 
 def load_canned_queries(queries_dir: Path = QUERIES_DIR) -> list[CannedQuery]:
@@ -124,6 +125,8 @@ def make_datasette(db_path: Path):
     # load running meanwhile (WAL) is seen when it commits; the plugin adds
     # PRAGMA query_only. Named `urbandb` whatever the file's name.
     ds.add_database(Database(ds, path=str(db_path), is_mutable=True), name=DATABASE_NAME)
+    if "_memory" in ds.databases:
+        ds.remove_database("_memory")  # an empty database on the home page helps no one
     return ds
 
 

@@ -13,22 +13,11 @@ from typing import Iterable
 
 from markupsafe import Markup, escape
 
+from urbandb.site import QUERIES_DIR, words
+from urbandb.site.charts import MapPoint, bar_chart, map_svg, stacked_bar_chart
+from urbandb.site.identity import ARTICLE_KEY, article_href, article_key, entity_href, entity_lookup
 from urbandb.site.search import paragraph_search_conditions, search_terms
 
-QUALIFIERS = {
-    "exact": "精确",
-    "approx": "约",
-    "more_than": "超过",
-    "at_least": "不少于",
-    "less_than": "不足",
-    "nearly": "近",
-    "range": "范围",
-}
-ENTITY_TYPES = {"place": "地点", "org": "机构", "person": "人物", "project": "项目", "policy": "政策"}
-UNITS = {
-    "m2": "平方米", "CNY": "元", "USD": "美元", "m": "米", "%": "%", "ratio": "",
-    "year": "年", "month": "个月", "day": "天", "hour": "小时", "minute": "分钟", "degC": "摄氏度", "t": "吨",
-}
 HEADING_TAGS = {"title": "h2", "subtitle": "h3", "heading": "h3"}
 SEARCH_LIMIT = 100
 
@@ -104,38 +93,13 @@ def mark_terms(text: str, terms: list[str]) -> Markup:
     return render_highlighted(text, kept)
 
 
-def format_number(value) -> str:
-    if value is None:
-        return "?"
-    number = float(value)
-    if number.is_integer():
-        return f"{int(number):,}"
-    return f"{number:,.4f}".rstrip("0").rstrip(".")
-
-
 def metric_title(m: dict) -> str:
-    """What a metric highlight says: normalized value, qualifier, label."""
-    unit = m.get("unit_normalized") or ""
-    value = format_number(m.get("value_normalized"))
-    if m.get("qualifier") == "range" and m.get("value_max") is not None:
-        value = f"{format_number(m.get('value_min', m.get('value_normalized')))}–{format_number(m['value_max'])}"
-    parts = [f"{value} {unit}".strip()]
-    qualifier = m.get("qualifier")
-    if qualifier:
-        parts.append(f"{QUALIFIERS.get(qualifier, qualifier)}（{qualifier}）")
-    if m.get("label"):
-        parts.append(f"指标：{m['label']}")
-    if m.get("subject"):
-        parts.append(f"对象：{m['subject']}")
-    if m.get("as_of_year"):
-        parts.append(f"年份：{m['as_of_year']}")
-    if m.get("dimension"):
-        parts.append(f"量纲：{m['dimension']}")
-    return " · ".join(parts)
+    """What a figure's highlight says, in words (no codes)."""
+    return words.figure_details(m)
 
 
 def mention_title(m: dict) -> str:
-    kind = ENTITY_TYPES.get(m.get("type") or "", m.get("type") or "")
+    kind = words.word("entity_type", m.get("type"), "")
     return f"{m['name']}（{kind}）" if kind else str(m["name"])
 
 
@@ -155,18 +119,22 @@ async def _columns(db, table: str) -> set[str]:
     return set(await db.table_columns(table))
 
 
-def entity_href(entity: dict, urls) -> str:
-    if entity.get("type") == "project":
-        return urls.path(f"/-/project/{entity['id']}")
-    return urls.table("urbandb", "entities") + f"/{entity['id']}"
-
-
-async def article_context(db, urls, document_id: int) -> dict | None:
-    """A document with its paragraphs in order, each fact highlighted in place."""
-    documents = await _rows(db, "select * from documents where id = :id", {"id": document_id})
-    if not documents:
+async def find_document(db, key: str) -> dict | None:
+    """The document an article key names (see `identity.article_key`)."""
+    if not ARTICLE_KEY.match(key):
         return None
-    document = documents[0]
+    for row in await _rows(db, "select id, source_path, source_item from documents"):
+        if article_key(row["source_path"], row["source_item"]) == key:
+            return (await _rows(db, "select * from documents where id = :id", {"id": row["id"]}))[0]
+    return None
+
+
+async def article_context(db, urls, key: str) -> dict | None:
+    """A document with its paragraphs in order, each fact highlighted in place."""
+    document = await find_document(db, key)
+    if document is None:
+        return None
+    document_id = document["id"]
     paragraphs = await _rows(
         db,
         "select id, seq, kind, section, text from paragraphs where document_id = :id order by seq",
@@ -204,6 +172,7 @@ async def article_context(db, urls, document_id: int) -> dict | None:
         p["tag"] = HEADING_TAGS.get(p["kind"])
     return {
         "document": document,
+        "display_title": display_title(document),
         "paragraphs": paragraphs,
         "metric_count": len(metrics),
         "mention_count": len(mentions),
@@ -213,31 +182,80 @@ async def article_context(db, urls, document_id: int) -> dict | None:
 
 
 PLACE_CHAIN_SQL = """
-with recursive chain(id, name, type, parent_id, depth) as (
-    select id, name, type, parent_id, 0 from entities where id = :id
+with recursive chain(id, name, type, parent_id, longitude, latitude, depth) as (
+    select id, name, type, parent_id, longitude, latitude, 0 from entities where id = :id
     union all
-    select e.id, e.name, e.type, e.parent_id, chain.depth + 1
+    select e.id, e.name, e.type, e.parent_id, e.longitude, e.latitude, chain.depth + 1
     from entities e join chain on e.id = chain.parent_id
     where chain.depth < 10
 )
-select id, name, type from chain order by depth
+select id, name, type, longitude, latitude from chain order by depth
 """
 
+PLACE_TREE_SQL = """
+with recursive tree(id, depth) as (
+    select :id, 0
+    union all
+    select e.id, tree.depth + 1 from entities e join tree on e.parent_id = tree.id
+    where e.type = 'place' and tree.depth < 10
+)
+select id from tree
+"""
 
-async def project_context(db, urls, entity_id: int) -> dict | None:
+DOCUMENT_COLUMNS = "d.id as document_id, d.title as document_title, d.source_path, d.source_item"
+
+
+def display_title(document: dict) -> str:
+    """A title to show and to click, also for an article without one."""
+    title = (document.get("title") or document.get("document_title") or "").strip()
+    if title:
+        return title
+    name = (document.get("source_path") or "").rsplit("/", 1)[-1]
+    return f"（无标题）{name}"
+
+
+async def find_entity(db, key: str, kind: str) -> dict | None:
+    """The entity of type `kind` a URL key names (id or canonical name)."""
+    if "entities" not in await _tables(db):
+        return None
+    lookup = entity_lookup(key)
+    if lookup is None:
+        return None
+    column, value = lookup
+    rows = await _rows(db, f"select * from entities where {column} = :v and type = :t", {"v": value, "t": kind})
+    return rows[0] if rows else None
+
+
+def _link_documents(rows: list[dict], urls, seq_column: str | None = None) -> None:
+    for row in rows:
+        if row.get("source_path") is not None:
+            row["article_href"] = article_href(row, urls, row.get(seq_column) if seq_column else None)
+            row["article_title"] = display_title(row)
+
+
+def _describe_figures(metrics: list[dict]) -> None:
+    for m in metrics:
+        m["value_words"] = words.figure_value(m)
+        m["details"] = words.figure_details(m)
+        m["dimension_word"] = words.word("dimension", m.get("dimension"))
+
+
+async def project_context(db, urls, key: str) -> dict | None:
     """A project: where it is, what it is, its milestones, metrics, operators,
     and every paragraph of every article that mentions it."""
     tables = await _tables(db)
-    if not {"entities", "projects"} <= tables:
+    if "projects" not in tables:
         return None
-    entities = await _rows(db, "select * from entities where id = :id", {"id": entity_id})
-    if not entities:
+    entity = await find_entity(db, key, "project")
+    if entity is None:
         return None
-    entity = entities[0]
+    entity_id = entity["id"]
     # rowid is the projects table's integer key, whether it is `id` or `entity_id`:
     # what project_milestones.project_id and project_operators.project_id point to.
     projects = await _rows(db, "select rowid as project_key, * from projects where entity_id = :id", {"id": entity_id})
     project = projects[0] if projects else {}
+    project["category_word"] = words.word("category", project.get("category"))
+    project["status_word"] = words.word("status", project.get("status"))
     aliases = []
     if "entity_aliases" in tables:
         aliases = [
@@ -254,16 +272,19 @@ async def project_context(db, urls, entity_id: int) -> dict | None:
         place["href"] = entity_href(place, urls)
     project_key = project.get("project_key")
     milestones = []
-    if "project_milestones" in tables and project:
+    if "project_milestones" in tables and project_key is not None:
         milestones = await _rows(
             db,
-            "select ms.*, p.document_id, d.title as document_title from project_milestones ms"
+            f"select ms.*, p.seq, {DOCUMENT_COLUMNS} from project_milestones ms"
             " left join paragraphs p on p.id = ms.paragraph_id left join documents d on d.id = p.document_id"
             " where ms.project_id = :id order by ms.date is null, ms.date, ms.id",
             {"id": project_key},
         )
+        _link_documents(milestones, urls, "seq")
+        for ms in milestones:
+            ms["status_word"] = words.word("milestone_status", ms.get("status"), "")
     operators = []
-    if "project_operators" in tables and project:
+    if "project_operators" in tables and project_key is not None:
         operators = await _rows(
             db,
             "select o.role, e.id, e.name, e.type from project_operators o join entities e on e.id = o.org_id"
@@ -272,47 +293,9 @@ async def project_context(db, urls, entity_id: int) -> dict | None:
         )
         for org in operators:
             org["href"] = entity_href(org, urls)
-    metrics = []
-    if "metrics" in tables and "subject_id" in await _columns(db, "metrics"):
-        metrics = await _rows(
-            db,
-            "select m.*, d.title as document_title from metrics m join documents d on d.id = m.document_id"
-            " where m.subject_id = :id order by m.dimension, m.label, m.document_id",
-            {"id": entity_id},
-        )
-        for m in metrics:
-            m["display"] = metric_title(m)
-            m["value_display"] = format_number(m.get("value_normalized"))
-    paragraphs = []
-    if "entity_mentions" in tables:
-        rows = await _rows(
-            db,
-            "select p.id, p.seq, p.kind, p.text, d.id as document_id, d.title, d.publication, d.published_date,"
-            " m.char_start, m.char_end"
-            " from entity_mentions m join paragraphs p on p.id = m.paragraph_id"
-            " join documents d on d.id = p.document_id"
-            " where m.entity_id = :id order by d.published_date, d.id, p.seq, m.char_start",
-            {"id": entity_id},
-        )
-        by_paragraph: dict[int, dict] = {}
-        for row in rows:
-            paragraph = by_paragraph.setdefault(row["id"], {**row, "spans": []})
-            paragraph["spans"].append(Span(row["char_start"], row["char_end"], "mention type-project", entity["name"]))
-        for paragraph in by_paragraph.values():
-            paragraph["html"] = render_highlighted(paragraph["text"], paragraph.pop("spans"))
-        documents: dict[int, dict] = {}
-        for paragraph in by_paragraph.values():
-            documents.setdefault(
-                paragraph["document_id"],
-                {
-                    "id": paragraph["document_id"],
-                    "title": paragraph["title"],
-                    "publication": paragraph["publication"],
-                    "published_date": paragraph["published_date"],
-                    "paragraphs": [],
-                },
-            )["paragraphs"].append(paragraph)
-        paragraphs = list(documents.values())
+            org["role_word"] = words.word("role", org.get("role"), "")
+    metrics = await _figures_about(db, urls, [entity_id])
+    documents = await _mentioning_paragraphs(db, urls, entity)
     return {
         "entity": entity,
         "project": project,
@@ -321,8 +304,191 @@ async def project_context(db, urls, entity_id: int) -> dict | None:
         "milestones": milestones,
         "operators": operators,
         "metrics": metrics,
-        "documents": paragraphs,
+        "documents": documents,
     }
+
+
+async def _figures_about(db, urls, entity_ids: list[int]) -> list[dict]:
+    """The figures whose subject is one of these entities."""
+    if "metrics" not in await _tables(db) or "subject_id" not in await _columns(db, "metrics") or not entity_ids:
+        return []
+    marks = ", ".join(str(int(i)) for i in entity_ids)
+    metrics = await _rows(
+        db,
+        f"select m.*, p.seq, {DOCUMENT_COLUMNS} from metrics m join documents d on d.id = m.document_id"
+        f" join paragraphs p on p.id = m.paragraph_id where m.subject_id in ({marks})"
+        " order by m.dimension, m.label, m.document_id",
+    )
+    _describe_figures(metrics)
+    _link_documents(metrics, urls, "seq")
+    return metrics
+
+
+async def _mentioning_paragraphs(db, urls, entity: dict) -> list[dict]:
+    """Every paragraph mentioning the entity, grouped by article."""
+    if "entity_mentions" not in await _tables(db):
+        return []
+    rows = await _rows(
+        db,
+        "select p.id, p.seq, p.kind, p.text, d.id as document_id, d.title, d.source_path, d.source_item,"
+        " d.publication, d.published_date, m.char_start, m.char_end"
+        " from entity_mentions m join paragraphs p on p.id = m.paragraph_id"
+        " join documents d on d.id = p.document_id"
+        " where m.entity_id = :id order by d.published_date, d.id, p.seq, m.char_start",
+        {"id": entity["id"]},
+    )
+    by_paragraph: dict[int, dict] = {}
+    css = f"mention type-{entity.get('type') or 'none'}"
+    for row in rows:
+        paragraph = by_paragraph.setdefault(row["id"], {**row, "spans": []})
+        paragraph["spans"].append(Span(row["char_start"], row["char_end"], css, entity["name"]))
+    documents: dict[int, dict] = {}
+    for paragraph in by_paragraph.values():
+        paragraph["html"] = render_highlighted(paragraph["text"], paragraph.pop("spans"))
+        paragraph["href"] = article_href(paragraph, urls, paragraph["seq"])
+        documents.setdefault(
+            paragraph["document_id"],
+            {
+                "title": display_title(paragraph),
+                "href": article_href(paragraph, urls),
+                "publication": paragraph["publication"],
+                "published_date": paragraph["published_date"],
+                "paragraphs": [],
+            },
+        )["paragraphs"].append(paragraph)
+    return list(documents.values())
+
+
+async def place_context(db, urls, key: str) -> dict | None:
+    """A place: its parents, child places, the projects located in it or in
+    its child places, the figures about it, the paragraphs naming it."""
+    place = await find_entity(db, key, "place")
+    if place is None:
+        return None
+    chain = await _rows(db, PLACE_CHAIN_SQL, {"id": place["id"]})
+    parents = chain[1:][::-1]
+    for p in parents:
+        p["href"] = entity_href(p, urls)
+    children = await _rows(
+        db, "select id, name, type from entities where parent_id = :id and type = 'place' order by name",
+        {"id": place["id"]},
+    )
+    for child in children:
+        child["href"] = entity_href(child, urls)
+    within = [r["id"] for r in await _rows(db, PLACE_TREE_SQL, {"id": place["id"]})]
+    projects = await _project_rows(db, urls, f"pr.location_id in ({', '.join(str(int(i)) for i in within)})")
+    return {
+        "place": place,
+        "parents": parents,
+        "children": children,
+        "projects": projects,
+        "metrics": await _figures_about(db, urls, [place["id"]]),
+        "documents": await _mentioning_paragraphs(db, urls, place),
+    }
+
+
+PROJECT_ROWS_SQL = """
+select e.id, e.name, e.type, pr.category, pr.status, loc.id as place_id, loc.name as place_name,
+    (select ms.event || coalesce('（' || ms.date || '）', '') from project_milestones ms
+     where ms.project_id = pr.rowid order by ms.date is null, ms.date desc, ms.id desc limit 1) as latest_milestone,
+    (select count(distinct m.document_id) from entity_mentions m where m.entity_id = e.id) as articles
+from projects pr
+join entities e on e.id = pr.entity_id
+left join entities loc on loc.id = pr.location_id
+"""
+
+
+async def _project_rows(db, urls, where: str = "1 = 1") -> list[dict]:
+    """Projects as a list people read: name, place, category, status, latest milestone."""
+    tables = await _tables(db)
+    if not {"projects", "project_milestones", "entity_mentions"} <= tables:
+        return []
+    rows = await _rows(db, PROJECT_ROWS_SQL + f" where {where} order by articles desc, e.name")
+    for row in rows:
+        row["href"] = entity_href(row, urls)
+        if row["place_id"] is not None:
+            row["place_href"] = entity_href({"type": "place", "name": row["place_name"]}, urls)
+        row["category_word"] = words.word("category", row["category"])
+        row["status_word"] = words.word("status", row["status"])
+    return rows
+
+
+async def projects_context(db, urls) -> dict:
+    return {"projects": await _project_rows(db, urls)}
+
+
+async def places_context(db, urls) -> dict:
+    """Places with the projects located in them (directly) and the articles naming them."""
+    if not {"entities", "projects", "entity_mentions"} <= await _tables(db):
+        return {"places": []}
+    places = await _rows(
+        db,
+        "select e.id, e.name, e.type, parent.name as parent_name,"
+        " (select count(*) from projects pr where pr.location_id = e.id) as projects,"
+        " (select count(distinct m.document_id) from entity_mentions m where m.entity_id = e.id) as articles"
+        " from entities e left join entities parent on parent.id = e.parent_id"
+        " where e.type = 'place' order by projects desc, articles desc, e.name",
+    )
+    for place in places:
+        place["href"] = entity_href(place, urls)
+        if place["parent_name"]:
+            place["parent_href"] = entity_href({"type": "place", "name": place["parent_name"]}, urls)
+    return {"places": places}
+
+
+async def articles_context(db, urls) -> dict:
+    """Articles: title, publication, date, how many figures and projects."""
+    tables = await _tables(db)
+    figures = "(select count(*) from metrics m where m.document_id = d.id)" if "metrics" in tables else "0"
+    projects = (
+        "(select count(distinct m.entity_id) from entity_mentions m join entities e on e.id = m.entity_id"
+        " where m.document_id = d.id and e.type = 'project')"
+        if {"entity_mentions", "entities"} <= tables
+        else "0"
+    )
+    articles = await _rows(
+        db,
+        "select d.id, d.title, d.source_path, d.source_item, d.publication, d.published_date,"
+        f" {figures} as figures, {projects} as projects from documents d"
+        " order by d.published_date is null, d.published_date desc, d.id",
+    )
+    for article in articles:
+        article["href"] = article_href(article, urls)
+        article["display_title"] = display_title(article)
+    return {"articles": articles}
+
+
+FIGURES_PAGE_SIZE = 200
+
+
+async def figures_context(db, urls, dimension: str | None, page: int) -> dict:
+    """Figures a page at a time: value in words, what it measures, of which
+    project or place, in which article and paragraph."""
+    if "metrics" not in await _tables(db):
+        return {"figures": [], "dimensions": [], "page": page, "more": False, "dimension": None}
+    dimensions = await _rows(db, "select dimension, count(*) as n from metrics group by dimension order by n desc")
+    for d in dimensions:
+        d["word"] = words.word("dimension", d["dimension"])
+    where, params = "", {}
+    if dimension:
+        where, params = "where m.dimension = :dimension", {"dimension": dimension}
+    figures = await _rows(
+        db,
+        f"select m.*, p.seq, {DOCUMENT_COLUMNS}, e.name as subject_name, e.type as subject_type"
+        " from metrics m join documents d on d.id = m.document_id join paragraphs p on p.id = m.paragraph_id"
+        f" left join entities e on e.id = m.subject_id {where}"
+        " order by d.published_date is null, d.published_date desc, d.id, p.seq, m.char_start"
+        f" limit {FIGURES_PAGE_SIZE + 1} offset {(page - 1) * FIGURES_PAGE_SIZE}",
+        params,
+    )
+    more = len(figures) > FIGURES_PAGE_SIZE
+    figures = figures[:FIGURES_PAGE_SIZE]
+    _describe_figures(figures)
+    _link_documents(figures, urls, "seq")
+    for f in figures:
+        if f["subject_name"] and f["subject_type"] in ("project", "place"):
+            f["subject_href"] = entity_href({"type": f["subject_type"], "name": f["subject_name"]}, urls)
+    return {"figures": figures, "dimensions": dimensions, "page": page, "more": more, "dimension": dimension}
 
 
 async def search_context(db, urls, query: str) -> dict:
@@ -335,13 +501,15 @@ async def search_context(db, urls, query: str) -> dict:
     conditions, params = paragraph_search_conditions(terms, alias="p")
     paragraphs = await _rows(
         db,
-        "select p.id, p.seq, p.kind, p.text, d.id as document_id, d.title from paragraphs p"
-        " join documents d on d.id = p.document_id where " + " and ".join(conditions)
+        "select p.id, p.seq, p.kind, p.text, d.id as document_id, d.title, d.source_path, d.source_item"
+        " from paragraphs p join documents d on d.id = p.document_id where " + " and ".join(conditions)
         + f" order by d.published_date desc, d.id, p.seq limit {SEARCH_LIMIT + 1}",
         params,
     )
     for p in paragraphs:
         p["html"] = mark_terms(p["text"], terms)
+        p["href"] = article_href(p, urls, p["seq"])
+        p["display_title"] = display_title(p)
     context["paragraphs"] = paragraphs
     if "entities" in tables:
         entity_conditions = []
@@ -369,17 +537,99 @@ async def search_context(db, urls, query: str) -> dict:
         )
         for e in entities:
             e["href"] = entity_href(e, urls)
-            e["type_label"] = ENTITY_TYPES.get(e["type"], e["type"])
+            e["type_label"] = words.word("entity_type", e["type"])
         context["entities"] = [e for e in entities if e["type"] != "project"]
-        if "projects" in tables:
-            projects = await _rows(
-                db,
-                "select e.id, e.name, pr.category, pr.status, loc.name as location from entities e"
-                " join projects pr on pr.entity_id = e.id left join entities loc on loc.id = pr.location_id"
-                f" where {where} order by e.name limit {SEARCH_LIMIT + 1}",
-                entity_params,
-            )
-            for p in projects:
-                p["href"] = urls.path(f"/-/project/{p['id']}")
-            context["projects"] = projects
+        context["projects"] = await _project_rows(
+            db, urls, "e.id in (" + ", ".join(str(e["id"]) for e in entities if e["type"] == "project") + ")"
+        ) if any(e["type"] == "project" for e in entities) else []
     return context
+
+
+# --- pictures ---
+
+
+async def charts_context(db, urls) -> dict:
+    """Figures by year, land released per district and year, projects by
+    status and category: the rows and their charts."""
+    tables = await _tables(db)
+    if not {"metrics", "projects", "entities"} <= tables:
+        return {"by_year": [], "land": [], "status": [], "charts": {}}
+    by_year = await _rows(
+        db,
+        "select coalesce(cast(m.as_of_year as text), substr(d.published_date, 1, 4), '年份不详') as year,"
+        " count(*) as figures from metrics m join documents d on d.id = m.document_id group by year order by year",
+    )
+    land = await _rows(db, (QUERIES_DIR / "land_released_per_district_and_year.sql").read_text(encoding="utf-8"))
+    status = await _rows(
+        db,
+        "select status, category, count(*) as projects from projects group by status, category"
+        " order by status is null, status, projects desc",
+    )
+    for row in land:
+        row["area_words"] = words.scaled(row["area_m2"], "m2", "area")
+        row["year_word"] = f"{row['year']}年" if row["year"] is not None else "年份不详"
+    for row in status:
+        row["status_word"] = words.word("status", row["status"])
+        row["category_word"] = words.word("category", row["category"])
+    charts = {
+        "by_year": bar_chart([
+            (f"{r['year']}年" if r["year"].isdigit() else r["year"], r["figures"], f"{r['year']}：{r['figures']} 个数字")
+            for r in by_year
+        ], " 个"),
+        "land": stacked_bar_chart(
+            [(r["district"], r["year_word"], round(r["area_m2"] / 1e4, 1)) for r in land], " 公顷"
+        ),
+        "status": stacked_bar_chart([(r["status_word"], r["category_word"], r["projects"]) for r in status], " 个"),
+    }
+    return {"by_year": by_year, "land": land, "status": status, "charts": charts}
+
+
+async def map_context(db, urls) -> dict:
+    """Projects placed where the text and the gazetteer allow: at their own
+    coordinates or their place's; otherwise gathered at the nearest enclosing
+    place that has coordinates (a cluster); the rest listed as not placed."""
+    if not {"projects", "entities"} <= await _tables(db):
+        return {"map": map_svg([]), "placed": [], "clustered": [], "unplaced": []}
+    projects = await _rows(
+        db,
+        "select e.id, e.name, e.type, e.longitude, e.latitude, pr.location_id from projects pr"
+        " join entities e on e.id = pr.entity_id order by e.name",
+    )
+    points: dict[tuple, MapPoint] = {}
+    placed, clustered, unplaced = [], [], []
+    for project in projects:
+        project["href"] = entity_href(project, urls)
+        chain = []
+        if project["longitude"] is not None and project["latitude"] is not None:
+            chain = [{**project, "type": "project"}]
+        elif project["location_id"] is not None:
+            chain = await _rows(db, PLACE_CHAIN_SQL, {"id": project["location_id"]})
+        anchor = next(((depth, p) for depth, p in enumerate(chain) if p["longitude"] is not None), None)
+        project["location"] = chain[0]["name"] if chain else None
+        if anchor is None:
+            unplaced.append(project)
+            continue
+        depth, place = anchor
+        exact = depth == 0
+        project["at"] = place["name"]
+        (placed if exact else clustered).append(project)
+        point = points.setdefault(
+            (place["id"], exact),
+            MapPoint(place["name"], place["longitude"], place["latitude"], [], exact, entity_href(place, urls)),
+        )
+        point.projects.append(project["name"])
+    return {"map": map_svg(list(points.values())), "placed": placed, "clustered": clustered, "unplaced": unplaced}
+
+
+async def home_context(db, urls) -> dict:
+    """What there is, and the ways into it."""
+    tables = await _tables(db)
+    counts = {"articles": (await _rows(db, "select count(*) as n from documents"))[0]["n"]}
+    for name, sql, needs in [
+        ("figures", "select count(*) as n from metrics", "metrics"),
+        ("projects", "select count(*) as n from projects", "projects"),
+        ("places", "select count(*) as n from entities where type = 'place'", "entities"),
+    ]:
+        counts[name] = (await _rows(db, sql))[0]["n"] if needs in tables else 0
+    latest = (await articles_context(db, urls))["articles"][:5]
+    return {"counts": counts, "latest": latest}

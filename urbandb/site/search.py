@@ -23,13 +23,27 @@ MIN_TRIGRAM_TERM = 3
 
 UNSEARCHED_KINDS = ("boilerplate",)
 
+MAX_TERMS = 10
+MAX_QUERY_CHARS = 200
+"""A longer query is refused (400) rather than compiled into a huge statement."""
+
+
+class SearchTooLarge(ValueError):
+    """A query with more terms or characters than the site searches for."""
+
 
 def search_terms(query: str | None) -> list[str]:
-    """The distinct whitespace-separated terms of a query (full-width spaces too)."""
+    """The distinct whitespace-separated terms of a query (full-width spaces
+    too); SearchTooLarge when there are more than MAX_TERMS or the query is
+    longer than MAX_QUERY_CHARS."""
+    if len(query or "") > MAX_QUERY_CHARS:
+        raise SearchTooLarge(f"搜索词太长：最多 {MAX_QUERY_CHARS} 个字符")
     terms: list[str] = []
     for term in (query or "").split():
         if term not in terms:
             terms.append(term)
+    if len(terms) > MAX_TERMS:
+        raise SearchTooLarge(f"搜索词太多：最多 {MAX_TERMS} 个")
     return terms
 
 

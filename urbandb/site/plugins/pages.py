@@ -1,66 +1,132 @@
-"""The site's own pages (search, article, project) and the links to them."""
+"""The site's own pages and the links to them from Datasette's tables and
+canned queries: codes shown as words, names opening their pages."""
 from __future__ import annotations
 
 from datasette import hookimpl
-from datasette.utils.asgi import NotFound, Response
+from datasette.utils.asgi import BadRequest, NotFound, Response
 from markupsafe import Markup, escape
 
-from urbandb.site import DATABASE_NAME
-from urbandb.site import pages
+from urbandb.site import DATABASE_NAME, pages, words
+from urbandb.site.identity import ROW_ID, article_href, entity_href
+from urbandb.site.search import SearchTooLarge
 
 
-async def search_page(datasette, request):
-    db = datasette.get_database(DATABASE_NAME)
-    context = await pages.search_context(db, datasette.urls, request.args.get("q", ""))
-    return Response.html(await datasette.render_template("urbandb/search.html", context, request=request))
+def _page(template: str, build, missing: str | None = None):
+    """A route rendering `template` with the context `build(db, urls, request)` returns."""
+
+    async def view(datasette, request):
+        db = datasette.get_database(DATABASE_NAME)
+        context = await build(db, datasette.urls, request)
+        if context is None:
+            raise NotFound(missing or "没有这一页")
+        return Response.html(await datasette.render_template(f"urbandb/{template}", context, request=request))
+
+    return view
 
 
-async def article_page(datasette, request):
-    db = datasette.get_database(DATABASE_NAME)
-    context = await pages.article_context(db, datasette.urls, int(request.url_vars["document_id"]))
-    if context is None:
-        raise NotFound("没有这篇文章")
-    return Response.html(await datasette.render_template("urbandb/article.html", context, request=request))
+def _search(db, urls, request):
+    try:
+        return pages.search_context(db, urls, request.args.get("q", ""))
+    except SearchTooLarge as error:
+        raise BadRequest(str(error)) from error
 
 
-async def project_page(datasette, request):
-    db = datasette.get_database(DATABASE_NAME)
-    context = await pages.project_context(db, datasette.urls, int(request.url_vars["entity_id"]))
-    if context is None:
-        raise NotFound("没有这个项目")
-    return Response.html(await datasette.render_template("urbandb/project.html", context, request=request))
+def _figures(db, urls, request):
+    page = request.args.get("page", "1")
+    if not page.isdigit() or not 1 <= int(page) <= 100_000:
+        raise BadRequest("页码应是正整数")
+    dimension = request.args.get("dimension") or None
+    if dimension is not None and dimension not in words.vocabularies()["dimension"]:
+        raise BadRequest("没有这种量纲")
+    return pages.figures_context(db, urls, dimension, int(page))
+
+
+async def article_by_id(datasette, request):
+    """An article by its row id (what the tables know): redirects to the lasting address."""
+    key = request.url_vars["document_id"]
+    if ROW_ID.match(key):
+        db = datasette.get_database(DATABASE_NAME)
+        rows = (await db.execute("select source_path, source_item from documents where id = ?", [int(key)])).rows
+        if rows:
+            return Response.redirect(article_href(dict(rows[0]), datasette.urls))
+    raise NotFound("没有这篇文章")
+
+
+ROUTES = [
+    (r"^/$", _page("home.html", lambda db, urls, r: pages.home_context(db, urls))),
+    (r"^/-/search$", _page("search.html", _search)),
+    (r"^/-/articles$", _page("articles.html", lambda db, urls, r: pages.articles_context(db, urls))),
+    (r"^/-/figures$", _page("figures.html", _figures)),
+    (r"^/-/projects$", _page("projects.html", lambda db, urls, r: pages.projects_context(db, urls))),
+    (r"^/-/places$", _page("places.html", lambda db, urls, r: pages.places_context(db, urls))),
+    (r"^/-/charts$", _page("charts.html", lambda db, urls, r: pages.charts_context(db, urls))),
+    (r"^/-/map$", _page("map.html", lambda db, urls, r: pages.map_context(db, urls))),
+    (r"^/-/article/(?P<document_id>[0-9]+)$", article_by_id),
+    (r"^/-/article/(?P<key>[^/]+)$", _page(
+        "article.html", lambda db, urls, r: pages.article_context(db, urls, r.url_vars["key"]), "没有这篇文章")),
+    (r"^/-/project/(?P<key>[^/]+)$", _page(
+        "project.html", lambda db, urls, r: pages.project_context(db, urls, r.url_vars["key"]), "没有这个项目")),
+    (r"^/-/place/(?P<key>[^/]+)$", _page(
+        "place.html", lambda db, urls, r: pages.place_context(db, urls, r.url_vars["key"]), "没有这个地点")),
+]
 
 
 @hookimpl
 def register_routes():
-    return [
-        (r"^/-/search$", search_page),
-        (r"^/-/article/(?P<document_id>\d+)$", article_page),
-        (r"^/-/project/(?P<entity_id>\d+)$", project_page),
-    ]
+    return ROUTES
+
+
+# Columns whose codes are shown as words in HTML (tables and canned queries);
+# the JSON and CSV keep the codes.
+WORD_COLUMNS = {
+    "category": "category", "status": "status", "qualifier": "qualifier", "dimension": "dimension",
+    "role": "role", "type": "entity_type", "kind": "paragraph_kind", "unit_normalized": "unit",
+}
+# A canned query's name column and the column holding what it names.
+NAMED_COLUMNS = {"project": "project", "district": "place", "subject": None, "location": "place"}
 
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    """Document titles open the article page, a paragraph's seq its place in
-    the article; project names open the project page."""
+    """Titles open articles, names open project and place pages, codes read as words."""
     if database != DATABASE_NAME or value is None:
         return None
     if table == "documents" and column == "title":
-        if _field(row, "id") is None:
+        if _field(row, "source_path") is None:
             return None
-        href = datasette.urls.path(f"/-/article/{row['id']}")
-        return Markup(f'<a href="{escape(href)}" title="打开文章页">{escape(value)}</a>')
+        href = article_href({"source_path": _field(row, "source_path"), "source_item": _field(row, "source_item")},
+                            datasette.urls)
+        return _link(href, value, "打开文章页")
+    if table == "documents" and column == "text" and isinstance(value, str) and len(value) > 80:
+        return Markup(f"{escape(value[:80])}…")
     if table == "paragraphs" and column == "seq":
         document = _field(row, "document_id")
         if document is None:
             return None
-        href = datasette.urls.path(f"/-/article/{document}#p{value}")
-        return Markup(f'<a href="{escape(href)}" title="在文章中查看">{escape(value)}</a>')
-    if table == "entities" and column == "name" and _field(row, "type") == "project":
-        href = datasette.urls.path(f"/-/project/{row['id']}")
-        return Markup(f'<a href="{escape(href)}" title="打开项目页">{escape(value)}</a>')
+        return _link(datasette.urls.path(f"/-/article/{document}#p{value}"), f"第 {value + 1} 段", "在文章中查看")
+    if table == "entities" and column == "name" and _field(row, "type") in ("project", "place"):
+        return _link(entity_href({"type": _field(row, "type"), "name": value}, datasette.urls), value, "打开页面")
+    if table is None and column in NAMED_COLUMNS and isinstance(value, str) and not value.startswith("("):
+        kind = NAMED_COLUMNS[column] or _subject_type(row)
+        if kind in ("project", "place"):
+            return _link(entity_href({"type": kind, "name": value}, datasette.urls), value, "打开页面")
+    if table is None and column == "names" and isinstance(value, str):
+        links = [_link(entity_href({"type": "project", "name": n}, datasette.urls), n, "打开项目页") for n in value.split("、")]
+        return Markup("、").join(links)
+    vocabulary = WORD_COLUMNS.get(column)
+    if vocabulary and isinstance(value, str) and value in words.vocabularies()[vocabulary]:
+        if table in (None, "projects", "project_milestones", "project_operators", "metrics", "entities", "paragraphs"):
+            vocabulary = "milestone_status" if table == "project_milestones" and column == "status" else vocabulary
+            return words.word(vocabulary, value) or value
     return None
+
+
+def _subject_type(row) -> str | None:
+    return "project" if _field(row, "project_id") is not None else None
+
+
+def _link(href: str, text, title: str) -> Markup:
+    return Markup(f'<a href="{escape(href)}" title="{escape(title)}">{escape(text)}</a>')
 
 
 def _field(row, name: str):
@@ -76,6 +142,9 @@ def _field(row, name: str):
 @hookimpl
 def menu_links(datasette):
     return [
-        {"href": datasette.urls.path("/-/search"), "label": "全站搜索"},
-        {"href": datasette.urls.table(DATABASE_NAME, "paragraphs"), "label": "段落全文搜索"},
+        {"href": datasette.urls.path(path), "label": label}
+        for path, label in [
+            ("/-/articles", "文章"), ("/-/projects", "项目"), ("/-/places", "地点"), ("/-/figures", "数字"),
+            ("/-/charts", "图表"), ("/-/map", "地图"), ("/-/search", "全站搜索"),
+        ]
     ]

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datasette import hookimpl
 from datasette.filters import FilterArguments
+from datasette.utils.asgi import BadRequest
 
 from urbandb.site import DATABASE_NAME
-from urbandb.site.search import paragraph_search_conditions, search_terms
+from urbandb.site.search import SearchTooLarge, paragraph_search_conditions, search_terms
 
 SEARCHABLE_TABLE = "paragraphs"
 
@@ -18,7 +19,10 @@ def filters_from_request(request, database, table, datasette):
     if database != DATABASE_NAME or table != SEARCHABLE_TABLE:
         return None
     query = request.args.get("_search", "")
-    terms = search_terms(query)
+    try:
+        terms = search_terms(query)
+    except SearchTooLarge as error:
+        raise BadRequest(str(error)) from error
     context = {"supports_search": True, "search": query}
     if not terms:
         return FilterArguments([], extra_context=context)

@@ -1,0 +1,107 @@
+"""Codes as words: what the site shows for the codes the database stores
+(research_base → 研发基地, more_than → 超过, 589000 m2 → 58.9公顷).
+
+The vocabularies live in `data/words.yml`. Quantities are shown in the unit a
+reader would use (公顷 for land, 万平方米 for floor space, 亿元 for large
+sums), the normalized value going into the tooltip.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+WORDS_FILE = Path(__file__).resolve().parent / "data" / "words.yml"
+
+
+@lru_cache(maxsize=1)
+def vocabularies() -> dict:
+    return yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+
+
+def word(vocabulary: str, code, unknown: str = "未知") -> str:
+    """The word for a code; `unknown` for none, the code itself when the
+    vocabulary lacks it (a new code shows up rather than vanishing)."""
+    if code is None or code == "":
+        return unknown
+    return vocabularies()[vocabulary].get(code, str(code))
+
+
+def internal_codes() -> set[str]:
+    """Every code that has a word: none of them may be visible on a page."""
+    vocab = vocabularies()
+    codes = set()
+    for name, table in vocab.items():
+        if isinstance(table, dict):
+            codes |= {code for code, text in table.items() if code != text and len(code) > 1}
+    return codes
+
+
+def number(value: float, digits: int = 2) -> str:
+    """58.9, 1,234, 0.35: at most `digits` decimals, no trailing zeros."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.{digits}f}".rstrip("0").rstrip(".")
+
+
+def _is_floor_space(label: str | None) -> bool:
+    return any(w in (label or "") for w in vocabularies()["floor_space_words"])
+
+
+def scaled(value: float, unit: str, dimension: str | None, label: str | None = None) -> str:
+    """A normalized value in the unit a reader would use: 58.9公顷, 47.3万平方米, 45亿元."""
+    magnitude = abs(value)
+    if unit == "m2":
+        if _is_floor_space(label):
+            return f"{number(value / 1e4)}万平方米" if magnitude >= 1e4 else f"{number(value)}平方米"
+        if magnitude >= 1e7:
+            return f"{number(value / 1e6)}平方公里"
+        return f"{number(value / 1e4)}公顷" if magnitude >= 1e4 else f"{number(value)}平方米"
+    if unit in ("CNY", "USD"):
+        currency = word("unit", unit)
+        if magnitude >= 1e8:
+            return f"{number(value / 1e8)}亿{currency}"
+        if magnitude >= 1e4:
+            return f"{number(value / 1e4)}万{currency}"
+        return f"{number(value)}{currency}"
+    if unit == "ratio":
+        return number(value, 3)
+    if dimension == "population" and magnitude >= 1e4:
+        return f"{number(value / 1e4)}万{unit}"
+    return f"{number(value)}{word('unit', unit, '') if unit in vocabularies()['unit'] else unit}"
+
+
+def plain(value: float, unit: str) -> str:
+    """The normalized value as stored, in words: 589,000平方米."""
+    return f"{number(value, 4)}{word('unit', unit, '') if unit in vocabularies()['unit'] else unit}"
+
+
+def figure_value(metric: dict) -> str:
+    """What a figure says, in words: 约58.9公顷, 超过2,300套, 3亿至5亿元."""
+    value = metric.get("value_normalized")
+    if value is None:
+        return metric.get("surface") or "?"
+    unit, dimension, label = metric.get("unit_normalized") or "", metric.get("dimension"), metric.get("label")
+    if metric.get("qualifier") == "range" and metric.get("value_max") is not None:
+        low = metric.get("value_min") if metric.get("value_min") is not None else value
+        return f"{scaled(low, unit, dimension, label)}至{scaled(metric['value_max'], unit, dimension, label)}"
+    return word("qualifier", metric.get("qualifier"), "") + scaled(value, unit, dimension, label)
+
+
+def figure_details(metric: dict) -> str:
+    """A figure's tooltip: the readable value, the normalized value, what it
+    measures, of what, for which year."""
+    parts = [figure_value(metric)]
+    value = metric.get("value_normalized")
+    if value is not None:
+        parts[0] += f"（{plain(value, metric.get('unit_normalized') or '')}）"
+    if metric.get("dimension"):
+        parts.append(word("dimension", metric["dimension"]))
+    if metric.get("label"):
+        parts.append(f"指标：{metric['label']}")
+    if metric.get("subject"):
+        parts.append(f"对象：{metric['subject']}")
+    if metric.get("as_of_year"):
+        parts.append(f"年份：{metric['as_of_year']}")
+    return " · ".join(parts)
