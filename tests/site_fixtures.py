@@ -87,6 +87,21 @@ def document_id(db_path: Path, seed_prefix: str) -> int:
     return rows[0][0]
 
 
+def article_url(db_path: Path, seed_prefix: str) -> str:
+    """The lasting address of a seed's article page."""
+    from urbandb.site.identity import article_key
+
+    rows = query(db_path, "select source_path, source_item from documents where source_path like ?", (f"%{seed_prefix}%",))
+    assert len(rows) == 1, rows
+    return f"/-/article/{article_key(*rows[0])}"
+
+
+def entity_url(kind: str, name: str) -> str:
+    from urllib.parse import quote
+
+    return f"/-/{kind}/{quote(name, safe='')}"
+
+
 TITLE = "清华南口国重基地建设加速"
 BODY = "该项目规划占地面积58.9公顷，建筑规模47.3万平方米，位于昌平区南口镇。"
 OTHER = "清华南口国重基地已有2个实验室入驻，盘活47万平方米工业遗存。"

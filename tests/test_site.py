@@ -16,9 +16,12 @@ import httpx
 import duckdb
 import pytest
 from markupsafe import Markup
-from site_fixtures import document_id, facts_db, get, query, require_tables, site, site_db, tables  # noqa: F401
+from site_fixtures import (  # noqa: F401
+    article_url, document_id, entity_url, facts_db, get, query, require_tables, site, site_db, tables,
+)
 
 from urbandb.site import DATABASE_NAME, SETTINGS, load_canned_queries, make_datasette
+from urbandb.site.identity import article_key
 from urbandb.site.pages import Span, mark_terms, nest_spans, render_highlighted
 from urbandb.site.search import MIN_TRIGRAM_TERM, paragraph_search_conditions, search_terms
 from urbandb.site.search_check import DEFAULT_QUERIES, check_queries
@@ -128,15 +131,19 @@ def test_site_milestones_facet_by_event_and_status(site, site_db):
 
 
 def test_site_document_titles_link_to_article_page(site, site_db):
-    doc = document_id(site_db, "001_")
     html = get(site, "/urbandb/documents").text
-    assert f'href="/-/article/{doc}"' in html
+    assert f'href="{article_url(site_db, "001_")}"' in html
 
 
 def test_site_paragraph_seq_links_to_its_place_in_the_article(site, site_db):
     pid, doc, seq = query(site_db, "select id, document_id, seq from paragraphs order by id limit 1")[0]
     html = get(site, f"/urbandb/paragraphs/{pid}").text
     assert f'href="/-/article/{doc}#p{seq}"' in html
+    assert f"第 {seq + 1} 段" in html
+    moved = get(site, f"/-/article/{doc}")
+    assert moved.status_code == 302
+    assert moved.headers["location"] == article_url(site_db, query(
+        site_db, "select source_path from documents where id = ?", (doc,))[0][0])
 
 
 def test_site_serve_blocks_and_answers_on_localhost(site_db):
@@ -307,14 +314,14 @@ def test_site_search_page_finds_entities_by_alias(site, site_db):
     require_tables(site_db, "entities", "entity_aliases")
     rows = query(
         site_db,
-        "select e.id, a.alias from entity_aliases a join entities e on e.id = a.entity_id"
-        " where a.alias != e.name and instr(e.name, a.alias) = 0 limit 1",
+        "select e.name, e.type, a.alias from entity_aliases a join entities e on e.id = a.entity_id"
+        " where a.alias != e.name and instr(e.name, a.alias) = 0 and e.type in ('place', 'project') limit 1",
     )
     if not rows:
         pytest.skip("no alias that differs from its entity's name in the seeds")
-    entity, alias = rows[0]
+    name, kind, alias = rows[0]
     html = get(site, "/-/search?q=" + quote(alias)).text
-    assert f"/{entity}\"" in html
+    assert f'href="{entity_url(kind, name)}"' in html
 
 
 def test_site_search_page_lists_projects(site, site_db):
@@ -322,7 +329,7 @@ def test_site_search_page_lists_projects(site, site_db):
     html = get(site, "/-/search?q=" + quote("清华南口")).text
     rows = query(site_db, "select id from entities where name = '清华南口国家重点实验室基地'")
     assert rows, "清华南口国家重点实验室基地 is an entity once the seeds are loaded"
-    assert f'href="/-/project/{rows[0][0]}"' in html
+    assert f'href="{entity_url("project", "清华南口国家重点实验室基地")}"' in html
 
 
 # --- canned queries ---
@@ -360,7 +367,7 @@ def test_site_canned_query_returns_rows_on_the_seeds(site, site_db, name):
 
 def test_site_article_page_shows_paragraphs_in_order_with_headings(site, site_db):
     doc = document_id(site_db, "001_")
-    html = get(site, f"/-/article/{doc}").text
+    html = get(site, article_url(site_db, "001_")).text
     rows = query(site_db, "select seq, kind from paragraphs where document_id = ? order by seq", (doc,))
     positions = [html.index(f'id="p{seq}"') for seq, _ in rows]
     assert positions == sorted(positions)
@@ -370,22 +377,21 @@ def test_site_article_page_shows_paragraphs_in_order_with_headings(site, site_db
 
 def test_site_article_page_highlights_metrics(site, site_db):
     require_tables(site_db, "metrics")
-    doc = document_id(site_db, "001_")
-    html = get(site, f"/-/article/{doc}").text
-    assert 'class="metric dim-area" title="470,000 m2' in html
+    html = get(site, article_url(site_db, "001_")).text
+    assert 'class="metric dim-area" title="47万平方米（470,000平方米） · 面积' in html
     assert "47万平方米</mark>" in html
 
 
 def test_site_article_page_highlights_entity_mentions(site, site_db):
     require_tables(site_db, "entity_mentions")
-    doc = document_id(site_db, "001_")
-    html = get(site, f"/-/article/{doc}").text
+    html = get(site, article_url(site_db, "001_")).text
     assert '<mark class="mention type-place" title="北京市昌平区（地点）"' in html or 'class="mention type-' in html
     assert html.count('class="mention') >= 5
 
 
 def test_site_article_page_of_unknown_document_is_404(site):
-    assert get(site, "/-/article/999999").status_code == 404
+    for path in ["/-/article/999999", "/-/article/99999999999999999999", "/-/article/aaaaaaaaaa", "/-/article/x%00y"]:
+        assert get(site, path).status_code == 404, path
 
 
 # --- project page ---
@@ -395,15 +401,19 @@ def test_site_project_page_lists_both_articles(site, site_db):
     require_tables(site_db, "entities", "projects", "entity_mentions")
     rows = query(site_db, "select id from entities where name = '清华南口国家重点实验室基地'")
     assert rows, "清华南口国家重点实验室基地 is an entity"
-    html = get(site, f"/-/project/{rows[0][0]}").text
+    html = get(site, entity_url("project", "清华南口国家重点实验室基地")).text
     for seed in ("000_", "001_"):
-        assert f'href="/-/article/{document_id(site_db, seed)}"' in html
+        assert f'href="{article_url(site_db, seed)}"' in html
+    assert get(site, f"/-/project/{rows[0][0]}").text == html
     assert "urbandb-timeline" in html or "文中没有给出日期的事件" in html
 
 
 def test_site_project_page_of_unknown_entity_is_404(site, site_db):
     require_tables(site_db, "entities", "projects")
-    assert get(site, "/-/project/999999").status_code == 404
+    for path in ["/-/project/999999", "/-/project/99999999999999999999", "/-/project/" + quote("火星基地")]:
+        assert get(site, path).status_code == 404, path
+    (place,) = query(site_db, "select id from entities where type = 'place' limit 1")[0]
+    assert get(site, f"/-/project/{place}").status_code == 404, "a place is no project"
 
 
 # --- map ---
@@ -451,29 +461,31 @@ def facts_site(facts_db):
 
 
 def test_pages_article_highlights_metrics_and_mentions_in_place(facts_site):
-    html = get(facts_site, "/-/article/1").text
-    assert '<mark class="metric dim-area" title="473,000 m2 · 精确（exact） · 指标：建筑规模' in html
+    html = get(facts_site, "/-/article/" + article_key("a.txt", 0)).text
+    assert '<mark class="metric dim-area" title="47.3万平方米（473,000平方米） · 面积 · 指标：建筑规模' in html
     assert ">47.3万平方米</mark>" in html
-    assert 'title="清华南口国家重点实验室基地（项目）" tabindex="0" data-href="/-/project/4">清华南口国重基地</mark>' in html
+    project = entity_url("project", "清华南口国家重点实验室基地")
+    assert f'title="清华南口国家重点实验室基地（项目）" tabindex="0" data-href="{project}">清华南口国重基地</mark>' in html
     assert '<h1 id="p0" class="para kind-title">' in html
 
 
 def test_pages_project_page_shows_location_timeline_metrics_operators_mentions(facts_site):
-    html = get(facts_site, "/-/project/4").text
+    html = get(facts_site, entity_url("project", "清华南口国家重点实验室基地")).text
     assert "南口镇</a> › <a" in html and "北京市昌平区</a> › <a" in html
     assert html.index("2023") < html.index("2025-12")
     assert html.count('class="milestone status-') == 2
-    assert "昌发展集团" in html and "research_base" in html
-    assert "47.3万平方米" in html and "47万平方米" in html
-    assert 'href="/-/article/1"' in html and 'href="/-/article/2"' in html
+    assert "昌发展集团</a>（开发方）" in html and "研发基地" in html and "在建" in html
+    assert "47.3万平方米" in html and "47万平方米" in html and "58.9公顷" in html
+    assert f'href="/-/article/{article_key("a.txt", 0)}#p1"' in html
+    assert f'href="/-/article/{article_key("b.txt", 0)}#p0"' in html
     assert "别名：清华南口国重基地" in html
 
 
 def test_pages_search_page_finds_project_and_entity_by_alias(facts_site):
     html = get(facts_site, "/-/search?q=" + quote("国重基地")).text
-    assert 'href="/-/project/4"' in html
+    assert f'href="{entity_url("project", "清华南口国家重点实验室基地")}"' in html
     html = get(facts_site, "/-/search?q=" + quote("昌平区")).text
-    assert 'href="/urbandb/entities/2"' in html
+    assert f'href="{entity_url("place", "北京市昌平区")}"' in html
 
 
 def test_pages_canned_queries_run_on_the_specified_schema(facts_site):
@@ -489,7 +501,9 @@ def test_pages_canned_queries_run_on_the_specified_schema(facts_site):
 
 
 def test_pages_entity_names_of_projects_link_to_project_page(facts_site):
-    assert 'href="/-/project/4"' in get(facts_site, "/urbandb/entities").text
+    html = get(facts_site, "/urbandb/entities").text
+    assert f'href="{entity_url("project", "清华南口国家重点实验室基地")}"' in html
+    assert f'href="{entity_url("place", "南口镇")}"' in html
 
 
 def test_pages_entities_with_coordinates_get_the_local_cluster_map(facts_site):

@@ -45,15 +45,22 @@ def number(value: float, digits: int = 2) -> str:
     return f"{value:,.{digits}f}".rstrip("0").rstrip(".")
 
 
-def _is_floor_space(label: str | None) -> bool:
+def _is_floor_space(label: str | None, written_unit: str | None) -> bool:
+    """Floor space (万平方米) rather than land (公顷): as the article wrote it
+    when it used square metres, else by what the label measures."""
+    written = written_unit or ""
+    if any(w in written for w in vocabularies()["land_units"]):
+        return False
+    if any(w in written for w in vocabularies()["floor_space_units"]):
+        return True
     return any(w in (label or "") for w in vocabularies()["floor_space_words"])
 
 
-def scaled(value: float, unit: str, dimension: str | None, label: str | None = None) -> str:
+def scaled(value: float, unit: str, dimension: str | None, label: str | None = None, written_unit: str | None = None) -> str:
     """A normalized value in the unit a reader would use: 58.9公顷, 47.3万平方米, 45亿元."""
     magnitude = abs(value)
     if unit == "m2":
-        if _is_floor_space(label):
+        if _is_floor_space(label, written_unit):
             return f"{number(value / 1e4)}万平方米" if magnitude >= 1e4 else f"{number(value)}平方米"
         if magnitude >= 1e7:
             return f"{number(value / 1e6)}平方公里"
@@ -82,11 +89,12 @@ def figure_value(metric: dict) -> str:
     value = metric.get("value_normalized")
     if value is None:
         return metric.get("surface") or "?"
-    unit, dimension, label = metric.get("unit_normalized") or "", metric.get("dimension"), metric.get("label")
+    unit, dimension = metric.get("unit_normalized") or "", metric.get("dimension")
+    hints = (metric.get("label"), metric.get("unit"))
     if metric.get("qualifier") == "range" and metric.get("value_max") is not None:
         low = metric.get("value_min") if metric.get("value_min") is not None else value
-        return f"{scaled(low, unit, dimension, label)}至{scaled(metric['value_max'], unit, dimension, label)}"
-    return word("qualifier", metric.get("qualifier"), "") + scaled(value, unit, dimension, label)
+        return f"{scaled(low, unit, dimension, *hints)}至{scaled(metric['value_max'], unit, dimension, *hints)}"
+    return word("qualifier", metric.get("qualifier"), "") + scaled(value, unit, dimension, *hints)
 
 
 def figure_details(metric: dict) -> str:

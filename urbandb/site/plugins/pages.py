@@ -3,7 +3,7 @@ canned queries: codes shown as words, names opening their pages."""
 from __future__ import annotations
 
 from datasette import hookimpl
-from datasette.utils.asgi import BadRequest, NotFound, Response
+from datasette.utils.asgi import BadRequest, Response
 from markupsafe import Markup, escape
 
 from urbandb.site import DATABASE_NAME, pages, words
@@ -11,22 +11,32 @@ from urbandb.site.identity import ROW_ID, article_href, entity_href
 from urbandb.site.search import SearchTooLarge
 
 
+async def _error(datasette, request, status: int, message: str) -> Response:
+    """An error page answered directly (raising NotFound would let Datasette
+    try other spellings of the URL and redirect)."""
+    context = {"ok": False, "error": message, "status": status, "title": "找不到" if status == 404 else "请求有误"}
+    return Response.html(await datasette.render_template("error.html", context, request=request), status=status)
+
+
 def _page(template: str, build, missing: str | None = None):
     """A route rendering `template` with the context `build(db, urls, request)` returns."""
 
     async def view(datasette, request):
         db = datasette.get_database(DATABASE_NAME)
-        context = await build(db, datasette.urls, request)
+        try:
+            context = await build(db, datasette.urls, request)
+        except BadRequest as error:
+            return await _error(datasette, request, 400, str(error))
         if context is None:
-            raise NotFound(missing or "没有这一页")
+            return await _error(datasette, request, 404, missing or "没有这一页")
         return Response.html(await datasette.render_template(f"urbandb/{template}", context, request=request))
 
     return view
 
 
-def _search(db, urls, request):
+async def _search(db, urls, request):
     try:
-        return pages.search_context(db, urls, request.args.get("q", ""))
+        return await pages.search_context(db, urls, request.args.get("q", ""))
     except SearchTooLarge as error:
         raise BadRequest(str(error)) from error
 
@@ -49,7 +59,7 @@ async def article_by_id(datasette, request):
         rows = (await db.execute("select source_path, source_item from documents where id = ?", [int(key)])).rows
         if rows:
             return Response.redirect(article_href(dict(rows[0]), datasette.urls))
-    raise NotFound("没有这篇文章")
+    return await _error(datasette, request, 404, "没有这篇文章")
 
 
 ROUTES = [
