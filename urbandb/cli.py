@@ -202,13 +202,14 @@ def export(
     ctx: typer.Context,
     out_dir: Path = typer.Argument(..., help="Folder to write one file per table into."),
     format: ExportFormat = typer.Option(ExportFormat.parquet, "--format", "-f"),
+    bom: bool = typer.Option(True, "--bom/--no-bom", help="CSV: begin each file with a UTF-8 byte order mark (for Excel)."),
 ) -> None:
-    """Export every table of the database as Parquet or CSV files."""
+    """Export every table, and projects and figures joined with their names, as Parquet or CSV files."""
     from urbandb.analytics import ReportError
     from urbandb.export import ExportError, export_database
 
     try:
-        written = export_database(sqlite_file(ctx.obj), out_dir, format.value)
+        written = export_database(sqlite_file(ctx.obj), out_dir, format.value, bom=bom)
     except (ExportError, ReportError) as error:
         fail(str(error))
     typer.echo(f"wrote {len(written)} files to {out_dir}")

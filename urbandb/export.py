@@ -1,13 +1,21 @@
-"""Every table of the database as one Parquet or CSV file, written by DuckDB.
+"""Every table of the database as one Parquet or CSV file, written by DuckDB,
+and joined exports with names (`export_queries/*.sql`: projects with their
+places and operators, figures with their articles and subjects).
 
 The SQLite file is attached read-only (`urbandb.analytics.connect`); DuckDB
 writes Parquet itself, with the column types SQLite declares. The full-text
 index (`fts_paragraphs` and its shadow tables) is not data and is left out.
+CSV files start with a UTF-8 byte order mark unless asked not to, so that
+Excel opens the Chinese text in the right encoding.
 """
 from __future__ import annotations
 
+import codecs
+import shutil
 import sqlite3
 from pathlib import Path
+
+JOINED_EXPORTS_DIR = Path(__file__).resolve().parent / "export_queries"
 
 FORMATS = {"parquet": "(FORMAT parquet, COMPRESSION zstd)", "csv": "(FORMAT csv, HEADER true)"}
 
@@ -30,9 +38,22 @@ def exported_tables(db_path: Path) -> list[str]:
     return [name for (name,) in rows]
 
 
-def export_database(db_path: Path, out_dir: Path, fmt: str) -> list[Path]:
-    """Write `<table>.<fmt>` for every table into `out_dir` (created if
-    missing, files replaced); returns the paths written."""
+def joined_exports(db_path: Path) -> dict[str, str]:
+    """The joined exports whose tables this database has: name → SQL."""
+    tables = set(exported_tables(db_path))
+    exports = {}
+    for path in sorted(JOINED_EXPORTS_DIR.glob("*.sql")):
+        sql = path.read_text(encoding="utf-8")
+        needed = {"projects", "entities"} if path.stem.startswith("projects") else {"metrics", "entities"}
+        if needed <= tables:
+            exports[path.stem] = sql
+    return exports
+
+
+def export_database(db_path: Path, out_dir: Path, fmt: str, bom: bool = True) -> list[Path]:
+    """Write `<table>.<fmt>` for every table, and the joined exports, into
+    `out_dir` (created if missing, files replaced); returns the paths written.
+    `bom`: CSV files begin with a UTF-8 byte order mark."""
     from urbandb.analytics import ReportError, connect
 
     if fmt not in FORMATS:
@@ -45,13 +66,27 @@ def export_database(db_path: Path, out_dir: Path, fmt: str) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     try:
-        for table in exported_tables(db_path):
-            target = out_dir / f"{table}.{fmt}"
-            conn.execute(f"COPY (SELECT * FROM {_identifier(table)}) TO {_literal(target)} {FORMATS[fmt]}")
+        queries = {table: f"SELECT * FROM {_identifier(table)}" for table in exported_tables(db_path)}
+        queries.update(joined_exports(db_path))
+        for name, sql in queries.items():
+            target = out_dir / f"{name}.{fmt}"
+            conn.execute(f"COPY ({sql}) TO {_literal(target)} {FORMATS[fmt]}")
+            if fmt == "csv" and bom:
+                _prepend_bom(target)
             written.append(target)
     finally:
         conn.close()
     return written
+
+
+def _prepend_bom(path: Path) -> None:
+    """Rewrite the file with a UTF-8 byte order mark in front (streamed)."""
+    staged = path.with_name(path.name + ".part")
+    path.replace(staged)
+    with staged.open("rb") as source, path.open("wb") as target:
+        target.write(codecs.BOM_UTF8)
+        shutil.copyfileobj(source, target)
+    staged.unlink()
 
 
 def _identifier(name: str) -> str:
