@@ -3,12 +3,14 @@ search, read-only, canned queries, article and project pages, export."""
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
 import time
+from html import unescape
 from urllib.parse import quote
 
 import httpx
@@ -17,10 +19,11 @@ import duckdb
 import pytest
 from markupsafe import Markup
 from site_fixtures import (  # noqa: F401
-    article_url, document_id, entity_url, facts_db, get, query, require_tables, site, site_db, tables,
+    SEEDS, article_url, document_id, entity_url, facts_db, get, query, require_tables, site, site_db, tables,
 )
 
 from urbandb.site import DATABASE_NAME, SETTINGS, load_canned_queries, make_datasette
+from urbandb.site import charts, words
 from urbandb.site.identity import article_key
 from urbandb.site.pages import Span, mark_terms, nest_spans, render_highlighted
 from urbandb.site.search import MIN_TRIGRAM_TERM, paragraph_search_conditions, search_terms
@@ -513,3 +516,307 @@ def test_pages_entities_with_coordinates_get_the_local_cluster_map(facts_site):
     assert scripts and all('src="/' in line for line in scripts), scripts
     rows = get(facts_site, "/urbandb/projects_on_the_map.json?_shape=array").json()
     assert [(r["project"], r["latitude"]) for r in rows] == [("清华南口国家重点实验室基地", 40.25)]
+
+
+# --- words instead of codes ---
+
+
+@pytest.mark.parametrize(
+    "value, unit, dimension, label, written, shown",
+    [
+        (589000, "m2", "area", "规划占地面积", "公顷", "58.9公顷"),
+        (473000, "m2", "area", "建筑规模", "万平方米", "47.3万平方米"),
+        (470000, "m2", "area", "工业遗存", "万平方米", "47万平方米"),
+        (63000000, "m2", "area", "总面积", "平方公里", "63平方公里"),
+        (1333333.3333, "m2", "area", "供应产业用地", "亩", "133.33公顷"),
+        (473000, "m2", "area", "建筑规模", None, "47.3万平方米"),
+        (4_500_000_000, "CNY", "money", None, "亿元", "45亿元"),
+        (35000, "CNY", "money", None, "万元", "3.5万元"),
+        (2300, "套", "count", None, "套", "2,300套"),
+        (2, "year", "duration", None, "年", "2年"),
+        (48.25, "%", "percent", None, "%", "48.25%"),
+    ],
+)
+def test_words_show_a_figure_in_the_unit_a_reader_uses(value, unit, dimension, label, written, shown):
+    assert words.scaled(value, unit, dimension, label, written) == shown
+
+
+def test_words_qualifiers_ranges_and_details_are_words():
+    approx = {"value_normalized": 589000, "unit_normalized": "m2", "dimension": "area", "qualifier": "approx",
+              "label": "规划占地面积", "unit": "公顷", "as_of_year": 2023}
+    assert words.figure_value(approx) == "约58.9公顷"
+    assert words.figure_value({**approx, "qualifier": "more_than"}) == "超过58.9公顷"
+    money = {"value_normalized": 3e8, "value_min": 3e8, "value_max": 5e8, "unit_normalized": "CNY",
+             "dimension": "money", "qualifier": "range"}
+    assert words.figure_value(money) == "3亿元至5亿元"
+    details = words.figure_details(approx)
+    assert details == "约58.9公顷（589,000平方米） · 面积 · 指标：规划占地面积 · 年份：2023"
+    assert not CODE_PATTERN.search(details)
+    assert words.word("category", "research_base") == "研发基地"
+    assert words.word("status", "under construction") == "在建"
+    assert words.word("status", None) == "未知"
+
+
+CODE_PATTERN = re.compile(
+    r"(?<![A-Za-z_])("
+    + "|".join(sorted(map(re.escape, {c for v in ("category", "status", "qualifier", "dimension", "role")
+                                        for c in words.vocabularies()[v]} | {"m2", "CNY", "USD"}),
+                      key=len, reverse=True))
+    + r")(?![A-Za-z_])"
+)
+
+
+def visible_text_and_titles(html: str) -> tuple[str, list[str]]:
+    """The text a reader sees in the page's content section, and its tooltips."""
+    content = html[html.index('<section class="content">'):]
+    content = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", content, flags=re.S)
+    titles = [unescape(t) for t in re.findall(r'title="([^"]*)"', content)]
+    titles += [unescape(t) for t in re.findall(r"<title>([^<]*)</title>", content)]
+    text = unescape(re.sub(r"<[^>]+>", " ", content))
+    return text, titles
+
+
+def assert_no_codes(html: str, path: str) -> None:
+    text, titles = visible_text_and_titles(html)
+    assert not CODE_PATTERN.findall(text), (path, sorted(set(CODE_PATTERN.findall(text))))
+    leaked = [t for t in titles if CODE_PATTERN.search(t)]
+    assert not leaked, (path, leaked[:3])
+
+
+PROJECT = "清华南口国家重点实验室基地"
+
+PAGES = {
+    # path → Chinese words the page must show
+    "/": ["文章", "项目", "地点", "图表", "搜索"],
+    "/-/articles": ["标题", "媒体", "日期", "数字", "北京市昌平区以城市更新彰显城市品牌魅力"],
+    "/-/figures": ["数值", "度量什么", "对象", "公顷", "万平方米", "亿元"],
+    "/-/figures?dimension=area": ["公顷", "面积"],
+    "/-/projects": ["类别", "状态", "最新里程碑", "研发基地", PROJECT],
+    "/-/places": ["上级", "昌平区"],
+    "/-/charts": ["各年份的数字", "各区每年释放的土地", "按状态和类别的项目", "公顷"],
+    "/-/map": ["项目地图", "只能定位到更大范围的项目", "未能定位的项目"],
+    "/-/search?q=" + quote("清华南口"): ["项目", "段落", PROJECT],
+    entity_url("project", PROJECT): ["位置", "类别", "研发基地", "里程碑", "提到该项目的段落"],
+    entity_url("place", "昌平区"): ["下级地点", "项目", PROJECT],
+    "/urbandb/biggest_projects_by_area": ["面积最大的项目", PROJECT],
+    "/urbandb/projects_by_status": ["按状态和类别统计项目", "研发基地", "在建"],
+    "/urbandb/land_released_per_district_and_year": ["各区每年释放的土地"],
+    "/urbandb/metrics_whose_sources_disagree": ["来源不一致的指标", "平方米"],
+}
+
+
+@pytest.mark.parametrize("path", sorted(PAGES))
+def test_site_page_reads_in_chinese_without_codes(site, site_db, path):
+    require_tables(site_db, "metrics", "entities", "projects")
+    response = get(site, path)
+    assert response.status_code == 200, (path, response.text[:300])
+    for word in PAGES[path]:
+        assert word in response.text, (path, word)
+    assert_no_codes(response.text, path)
+
+
+def test_site_article_page_reads_in_chinese_without_codes(site, site_db):
+    html = get(site, article_url(site_db, "001_")).text
+    assert "北京市昌平区以城市更新彰显城市品牌魅力" in html
+    assert_no_codes(html, "article")
+
+
+def test_site_links_on_the_pages_resolve(site, site_db):
+    require_tables(site_db, "metrics", "entities", "projects")
+    hrefs: set[str] = set()
+    for path in [*PAGES, article_url(site_db, "001_")]:
+        html = get(site, path).text
+        content = html[html.index('<section class="content">'):]
+        hrefs |= {unescape(h).split("#")[0] for h in re.findall(r'href="(/[^"]*)"', content)}
+    hrefs = {h for h in hrefs if not h.startswith("/-/static") and "_sort" not in h}
+    assert len(hrefs) > 100
+    broken = []
+    for href in sorted(hrefs):
+        response = get(site, href)
+        if response.status_code == 302:
+            response = get(site, response.headers["location"])
+        if response.status_code != 200:
+            broken.append((href, response.status_code))
+    assert broken == []
+
+
+def test_site_names_in_tables_and_reports_link_to_their_pages(site, site_db):
+    require_tables(site_db, "entities", "projects")
+    project = entity_url("project", PROJECT)
+    assert f'href="{project}"' in get(site, "/urbandb/biggest_projects_by_area").text
+    assert f'href="{project}"' in get(site, "/urbandb/projects_by_status").text
+    assert f'href="{project}"' in get(site, "/urbandb/entities?type=project").text
+    assert f'href="{entity_url("place", "昌平区")}"' in get(site, "/urbandb/land_released_per_district_and_year").text
+
+
+def test_site_canned_queries_show_results_with_the_sql_folded_away(site, site_db):
+    require_tables(site_db, "metrics", "entities", "projects")
+    html = get(site, "/urbandb/biggest_projects_by_area").text
+    assert "with area_metrics as" not in html, "the SQL is not printed above the results"
+    assert "_show_sql=1" in html
+    assert 'class="rows-and-columns"' in html
+    assert "with area_metrics as" in get(site, "/urbandb/biggest_projects_by_area?_show_sql=1").text
+    # The codes stay in the API.
+    rows = get(site, "/urbandb/projects_by_status.json?_shape=array").json()
+    assert {"research_base"} <= {r["category"] for r in rows}
+
+
+def test_site_home_page_leads_everywhere_and_lists_no_empty_database(site):
+    html = get(site, "/").text
+    for path in ["/-/articles", "/-/projects", "/-/places", "/-/figures", "/-/charts", "/-/map", "/-/search"]:
+        assert f'href="{path}"' in html, path
+    assert "_memory" not in html
+    assert [d["name"] for d in get(site, "/-/databases.json").json()] == ["urbandb"]
+
+
+def test_site_articles_list_every_article_with_its_counts(site, site_db):
+    html = get(site, "/-/articles").text
+    for (path, item, title, figures) in query(
+        site_db, "select source_path, source_item, title, (select count(*) from metrics m where m.document_id = d.id)"
+        " from documents d"):
+        row = html[html.index(f'href="/-/article/{article_key(path, item)}"'):]
+        row = row[:row.index("</tr>")]
+        assert (title or "（无标题）") in row
+        assert f'<td class="num">{figures}</td>' in row
+
+
+def test_site_figures_list_pages_and_refuses_bad_pages(site, site_db):
+    require_tables(site_db, "metrics")
+    (count,) = query(site_db, "select count(*) from metrics")[0]
+    html = get(site, "/-/figures").text
+    assert html.count('<td class="value">') == min(count, 200)
+    assert "#p" in html
+    for path in ["/-/figures?page=0", "/-/figures?page=x", "/-/figures?dimension=volume"]:
+        assert get(site, path).status_code == 400, path
+
+
+@pytest.mark.parametrize("path", ["/-/search?q=", "/urbandb/paragraphs?_search=", "/urbandb/paragraphs.json?_search="])
+def test_site_oversized_search_is_a_400_not_a_500(site, path):
+    many_terms = "+".join(f"词{i}" for i in range(2000))
+    assert get(site, path + many_terms).status_code == 400
+    assert get(site, path + "长" * 5000).status_code == 400
+
+
+def test_site_place_page_and_places_404_for_other_things(site, site_db):
+    require_tables(site_db, "entities", "projects")
+    html = get(site, entity_url("place", "昌平区")).text
+    (children,) = query(site_db, "select count(*) from entities where parent_id ="
+                                 " (select id from entities where name = '昌平区' and type = 'place')")[0]
+    assert children > 0 and html.count('<a href="/-/place/') >= children
+    for path in [entity_url("place", PROJECT), "/-/place/99999999999999999999", "/-/place/" + "地" * 500]:
+        assert get(site, path).status_code == 404, path
+
+
+def test_pages_place_page_lists_projects_in_child_places_and_figures(facts_site):
+    html = get(facts_site, entity_url("place", "北京市昌平区")).text
+    assert f'href="{entity_url("place", "南口镇")}"' in html
+    assert f'href="{entity_url("project", PROJECT)}"' in html
+    assert f'href="{entity_url("place", "北京市")}"' in html
+
+
+def test_pages_charts_draw_bars_with_words(facts_site):
+    html = get(facts_site, "/-/charts").text
+    assert html.count("<svg") == 3
+    assert "研发基地" in html and "在建" in html
+    assert_no_codes(html, "/-/charts")
+
+
+def test_pages_map_places_projects_at_their_place_without_tiles(facts_site):
+    html = get(facts_site, "/-/map").text
+    assert '<g class="map-point exact"><title>南口镇：1 个项目' in html
+    assert "定位到所在地点的项目（1）" in html and "未能定位的项目（0）" in html
+    content = html[html.index('<section class="content">'):]
+    assert "<svg" in content and "tile" not in content.lower()
+
+
+def test_site_map_clusters_what_it_cannot_place_exactly_and_says_so(site, site_db):
+    require_tables(site_db, "entities", "projects")
+    html = get(site, "/-/map").text
+    (total,) = query(site_db, "select count(*) from projects")[0]
+    counts = [int(n) for n in re.findall(r"（(\d+)）</h2>", html)]
+    assert sum(counts) == total
+    assert '<g class="map-point cluster">' in html
+
+
+def test_charts_bar_chart_scales_to_the_largest_value():
+    svg = charts.bar_chart([("甲", 10, "甲：10"), ("乙", 5, "乙：5")])
+    widths = [float(w) for w in re.findall(r'<rect x="150" y="\d+" width="([\d.]+)"', svg)]
+    assert widths[0] == pytest.approx(2 * widths[1])
+    assert "<title>乙：5</title>" in svg
+
+
+# --- stable addresses ---
+
+
+def test_site_article_keeps_its_address_when_its_file_is_edited(tmp_path):
+    from urbandb.db.engine import database_url, make_engine
+    from urbandb.db.migrate import upgrade
+    from urbandb.loaders.pipeline import Pipeline, load_paths
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for name in ("001_8fef133df46f6ba3.txt", "004_eb2d02766b2eee71.txt"):
+        shutil.copy(SEEDS / name, seeds / name)
+    db = tmp_path / "urbandb.sqlite"
+    url = database_url(str(db))
+    upgrade(url)
+
+    def load() -> None:
+        engine = make_engine(url)
+        assert load_paths(engine, [str(seeds)], pipeline=Pipeline()).ok
+        engine.dispose()
+
+    load()
+    address = article_url(db, "001_")
+    (old_id,) = query(db, "select id from documents where source_path like '%001_%'")[0]
+    before = get(make_datasette(db), address)
+    assert before.status_code == 200
+    edited = seeds / "001_8fef133df46f6ba3.txt"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n\n编辑后补充的一段：昌平区新增一处口袋公园。\n", encoding="utf-8")
+    load()
+    (new_id,) = query(db, "select id from documents where source_path like '%001_%'")[0]
+    assert new_id != old_id, "the reload gave the document a new row id"
+    ds = make_datasette(db)
+    after = get(ds, address)
+    assert after.status_code == 200
+    assert "编辑后补充的一段" in after.text
+    assert article_url(db, "001_") == address
+    assert get(ds, f"/-/article/{new_id}").headers["location"] == address
+
+
+def test_export_csv_starts_with_a_bom_unless_asked_not_to(site_db, tmp_path):
+    from urbandb.export import export_database
+
+    export_database(site_db, tmp_path / "bom", "csv")
+    export_database(site_db, tmp_path / "plain", "csv", bom=False)
+    with_bom = (tmp_path / "bom" / "documents.csv").read_bytes()
+    plain = (tmp_path / "plain" / "documents.csv").read_bytes()
+    assert with_bom.startswith(b"\xef\xbb\xbfid,") and not plain.startswith(b"\xef\xbb\xbf")
+    assert with_bom[3:] == plain
+    assert "北京市昌平区以城市更新彰显城市品牌魅力" in with_bom.decode("utf-8-sig")
+
+
+def test_export_joins_projects_and_figures_with_their_names(site_db, tmp_path):
+    require_tables(site_db, "metrics", "entities", "projects")
+    import csv
+
+    from urbandb.export import export_database
+
+    export_database(site_db, tmp_path, "csv")
+    with (tmp_path / "projects_named.csv").open(encoding="utf-8-sig", newline="") as f:
+        projects = {row["project"]: row for row in csv.DictReader(f)}
+    expected = query(site_db, "select e.name, l.name from projects p join entities e on e.id = p.entity_id"
+                              " left join entities l on l.id = p.location_id")
+    assert {name: place or "" for name, place in expected} == {k: v["place"] for k, v in projects.items()}
+    operated = query(site_db, "select e.name, org.name from project_operators o join projects p on p.id = o.project_id"
+                              " join entities e on e.id = p.entity_id join entities org on org.id = o.org_id limit 1")
+    if operated:
+        assert operated[0][1] in projects[operated[0][0]]["operators"]
+    with (tmp_path / "figures_named.csv").open(encoding="utf-8-sig", newline="") as f:
+        figures = list(csv.DictReader(f))
+    assert len(figures) == query(site_db, "select count(*) from metrics")[0][0]
+    named = [f for f in figures if f["surface"] == "58.9公顷"]
+    assert named and named[0]["subject_name"] == PROJECT and named[0]["source_path"].endswith(".txt")
+    export_database(site_db, tmp_path / "parquet", "parquet")
+    parquet = duckdb.sql(f"select count(*) from '{tmp_path}/parquet/projects_named.parquet'").fetchone()[0]
+    assert parquet == len(projects)
