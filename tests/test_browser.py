@@ -1,6 +1,6 @@
-"""The article and project pages in a real headless Chromium: highlights and
-the milestone timeline are drawn (after CSS and JavaScript), and screenshots
-are saved under pytest's tmp_path."""
+"""The site's pages in a real headless Chromium: highlights, the milestone
+timeline, lists, charts and the map are drawn (after CSS and JavaScript), and
+a screenshot of each page is saved under pytest's tmp_path."""
 from __future__ import annotations
 
 import json
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from site_fixtures import document_id, facts_db, query, require_tables, site_db  # noqa: F401
+from site_fixtures import article_url, entity_url, facts_db, query, require_tables, site_db  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -101,8 +101,8 @@ def browse(chromium: str, url: str, tmp_path: Path, name: str) -> tuple[str, dic
 
 
 def test_browser_article_page_draws_paragraphs_and_highlights(chromium, server, site_db, tmp_path):
-    doc = document_id(site_db, "001_")
-    dom, rendered = browse(chromium, f"{server}/-/article/{doc}", tmp_path, "article-001")
+    doc = query(site_db, "select id from documents where source_path like '%001_%'")[0][0]
+    dom, rendered = browse(chromium, f"{server}{article_url(site_db, '001_')}", tmp_path, "article-001")
     (paragraphs,) = query(site_db, "select count(*) from paragraphs where document_id = ?", (doc,))[0]
     assert rendered["paragraphs"] == paragraphs
     require_tables(site_db, "metrics")
@@ -114,25 +114,51 @@ def test_browser_project_page_draws_timeline_and_mentions(chromium, server, site
     require_tables(site_db, "entities", "projects", "project_milestones", "entity_mentions")
     rows = query(
         site_db,
-        "select p.entity_id from projects p where exists (select 1 from project_milestones m"
+        "select (select name from entities where id = p.entity_id) from projects p where exists (select 1 from project_milestones m"
         " where m.project_id = p.rowid) order by (select name from entities where id = p.entity_id)"
         " = '清华南口国家重点实验室基地' desc limit 1",
     )
     if not rows:
         pytest.skip("no project with milestones in the seeds")
-    dom, rendered = browse(chromium, f"{server}/-/project/{rows[0][0]}", tmp_path, "project")
+    dom, rendered = browse(chromium, f"{server}{entity_url('project', rows[0][0])}", tmp_path, "project")
     assert rendered["milestones"] >= 1
     assert rendered["mentions"] >= 1
     assert "urbandb-timeline" in dom
 
 
 def test_browser_project_page_draws_timeline_on_the_specified_schema(chromium, facts_server, tmp_path):
-    dom, rendered = browse(chromium, f"{facts_server}/-/project/4", tmp_path, "project-hand-built")
+    dom, rendered = browse(chromium, f"{facts_server}{entity_url('project', '清华南口国家重点实验室基地')}", tmp_path,
+                           "project-hand-built")
     assert rendered["milestones"] == 2
     assert rendered["mentions"] >= 2
     assert rendered["paragraphs"] == 2
 
 
 def test_browser_article_page_draws_mentions_on_the_specified_schema(chromium, facts_server, tmp_path):
-    dom, rendered = browse(chromium, f"{facts_server}/-/article/1", tmp_path, "article-hand-built")
-    assert rendered == {"metrics": 2, "mentions": 3, "milestones": 0, "paragraphs": 2}
+    from urbandb.site.identity import article_key
+
+    dom, rendered = browse(chromium, f"{facts_server}/-/article/{article_key('a.txt', 0)}", tmp_path, "article-hand-built")
+    assert {k: rendered[k] for k in ("metrics", "mentions", "milestones", "paragraphs")} == {
+        "metrics": 2, "mentions": 3, "milestones": 0, "paragraphs": 2}
+
+
+@pytest.mark.parametrize(
+    "name, path, drawn",
+    [
+        ("home", "/", {}),
+        ("articles", "/-/articles", {"rows": 5}),
+        ("projects", "/-/projects", {"rows": 20}),
+        ("figures", "/-/figures", {"rows": 100}),
+        ("places", "/-/places", {"rows": 20}),
+        ("place", entity_url("place", "昌平区"), {"rows": 5, "paragraphs": 1}),
+        ("charts", "/-/charts", {"bars": 10}),
+        ("map", "/-/map", {"mapPoints": 1}),
+        ("report", "/urbandb/biggest_projects_by_area", {"rows": 3}),
+    ],
+)
+def test_browser_lists_charts_and_map_are_drawn(chromium, server, site_db, tmp_path, name, path, drawn):
+    require_tables(site_db, "metrics", "entities", "projects")
+    dom, rendered = browse(chromium, f"{server}{path}", tmp_path, name)
+    for what, at_least in drawn.items():
+        assert rendered[what] >= at_least, (what, rendered)
+    assert "urbandb-nav" in dom or "urbandb-tiles" in dom or "rows-and-columns" in dom

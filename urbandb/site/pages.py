@@ -189,7 +189,8 @@ with recursive chain(id, name, type, parent_id, longitude, latitude, depth) as (
     from entities e join chain on e.id = chain.parent_id
     where chain.depth < 10
 )
-select id, name, type, longitude, latitude from chain order by depth
+select chain.id, chain.name, chain.type, chain.longitude, chain.latitude, e.adcode
+from chain join entities e on e.id = chain.id order by depth
 """
 
 PLACE_TREE_SQL = """
@@ -601,7 +602,7 @@ async def map_context(db, urls) -> dict:
         project["href"] = entity_href(project, urls)
         chain = []
         if project["longitude"] is not None and project["latitude"] is not None:
-            chain = [{**project, "type": "project"}]
+            chain = [{**project, "type": "project", "adcode": None}]
         elif project["location_id"] is not None:
             chain = await _rows(db, PLACE_CHAIN_SQL, {"id": project["location_id"]})
         anchor = next(((depth, p) for depth, p in enumerate(chain) if p["longitude"] is not None), None)
@@ -610,7 +611,9 @@ async def map_context(db, urls) -> dict:
             unplaced.append(project)
             continue
         depth, place = anchor
-        exact = depth == 0
+        # A district's or a city's centre (six-digit division code) says only
+        # which area a project is in: those are drawn as clusters.
+        exact = depth == 0 and not (place.get("adcode") or "").isdigit()
         project["at"] = place["name"]
         (placed if exact else clustered).append(project)
         point = points.setdefault(

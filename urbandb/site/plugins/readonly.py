@@ -1,4 +1,4 @@
-"""Nothing can be written through the site, and the site's own stylesheet."""
+"""Nothing can be written through the site, and the site's own stylesheet and script."""
 from __future__ import annotations
 
 from datasette import hookimpl
@@ -17,3 +17,8 @@ def prepare_connection(conn, database, datasette):
 @hookimpl
 def extra_css_urls(datasette):
     return [datasette.urls.path(f"/{STATIC_MOUNT}/site.css")]
+
+
+@hookimpl
+def extra_js_urls(datasette):
+    return [datasette.urls.path(f"/{STATIC_MOUNT}/site.js")]

@@ -1,6 +1,7 @@
 // urbandb pages: clicking (or Enter on) a highlight shows its details in a
 // panel; after load, <html data-rendered="…"> records how many highlights and
-// milestones are actually drawn (a check the browser test reads).
+// milestones, table rows, chart bars and map points are actually drawn (a
+// check the browser test reads).
 (function () {
   function show(mark) {
     var panel = document.getElementById("urbandb-detail");
@@ -30,12 +31,21 @@
         style.backgroundColor !== "rgba(0, 0, 0, 0)" && style.backgroundColor !== "transparent";
     }).length;
   }
+  function shown(selector) {
+    return Array.prototype.filter.call(document.querySelectorAll(selector), function (el) {
+      var box = el.getBoundingClientRect();
+      return box.width > 0 && box.height > 0;
+    }).length;
+  }
   window.addEventListener("load", function () {
     document.documentElement.setAttribute("data-rendered", JSON.stringify({
       metrics: drawn("article mark.metric"),
       mentions: drawn("article mark.mention"),
       milestones: drawn(".urbandb-timeline .milestone"),
-      paragraphs: document.querySelectorAll("article .para, .urbandb-mentions blockquote").length
+      paragraphs: document.querySelectorAll("article .para, .urbandb-mentions blockquote").length,
+      rows: shown("table.rows-and-columns tbody tr"),
+      bars: shown("svg.urbandb-chart rect"),
+      mapPoints: shown("svg.urbandb-map .map-point circle")
     }));
   });
 })();
