@@ -820,3 +820,18 @@ def test_export_joins_projects_and_figures_with_their_names(site_db, tmp_path):
     export_database(site_db, tmp_path / "parquet", "parquet")
     parquet = duckdb.sql(f"select count(*) from '{tmp_path}/parquet/projects_named.parquet'").fetchone()[0]
     assert parquet == len(projects)
+
+
+def test_site_untitled_articles_are_named_by_their_first_words_and_linked(site, site_db):
+    require_tables(site_db, "metrics")
+    untitled = query(site_db, "select id, source_path from documents where title is null or title = ''")
+    assert untitled, "seed 000 has no title"
+    doc, path = untitled[0]
+    (opening,) = query(site_db, "select substr(text, 1, 24) from paragraphs where document_id = ?"
+                                " and kind = 'body' order by seq limit 1", (doc,))[0]
+    href = f'href="/-/article/{article_key(path, 0)}"'
+    assert f"<a {href}>（无标题）{opening}…</a>" in get(site, "/-/articles").text
+    link = f'<a {href} title="打开文章页">（无标题）{opening}…</a>'
+    metrics = get(site, f"/urbandb/metrics?document_id={doc}&_size=5").text
+    assert link in metrics
+    assert ">None<" not in get(site, "/urbandb/metrics?_size=50").text

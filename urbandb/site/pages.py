@@ -119,13 +119,21 @@ async def _columns(db, table: str) -> set[str]:
     return set(await db.table_columns(table))
 
 
+async def document_link(db, urls, document_id: int) -> tuple[str, str] | None:
+    """The article page of a document row id, and the title to show for it."""
+    rows = await _rows(db, f"select d.title, d.source_path, d.source_item, {OPENING_SQL} as opening"
+                           " from documents d where d.id = :id", {"id": document_id})
+    return (article_href(rows[0], urls), display_title(rows[0])) if rows else None
+
+
 async def find_document(db, key: str) -> dict | None:
     """The document an article key names (see `identity.article_key`)."""
     if not ARTICLE_KEY.match(key):
         return None
     for row in await _rows(db, "select id, source_path, source_item from documents"):
         if article_key(row["source_path"], row["source_item"]) == key:
-            return (await _rows(db, "select * from documents where id = :id", {"id": row["id"]}))[0]
+            return (await _rows(db, f"select d.*, {OPENING_SQL} as opening from documents d where d.id = :id",
+                                {"id": row["id"]}))[0]
     return None
 
 
@@ -203,14 +211,22 @@ with recursive tree(id, depth) as (
 select id from tree
 """
 
-DOCUMENT_COLUMNS = "d.id as document_id, d.title as document_title, d.source_path, d.source_item"
+OPENING_SQL = (
+    "(select substr(op.text, 1, 24) from paragraphs op where op.document_id = d.id"
+    " and op.kind in ('title', 'subtitle', 'heading', 'body') order by op.seq limit 1)"
+)
+"""The first words of a document `d`, a title for an untitled article."""
+DOCUMENT_COLUMNS = f"d.id as document_id, d.title as document_title, d.source_path, d.source_item, {OPENING_SQL} as opening"
 
 
 def display_title(document: dict) -> str:
-    """A title to show and to click, also for an article without one."""
+    """A title to show and to click, also for an article without one: its
+    first words, or its file's name."""
     title = (document.get("title") or document.get("document_title") or "").strip()
     if title:
         return title
+    if document.get("opening"):
+        return f"（无标题）{document['opening']}…"
     name = (document.get("source_path") or "").rsplit("/", 1)[-1]
     return f"（无标题）{name}"
 
@@ -332,7 +348,7 @@ async def _mentioning_paragraphs(db, urls, entity: dict) -> list[dict]:
     rows = await _rows(
         db,
         "select p.id, p.seq, p.kind, p.text, d.id as document_id, d.title, d.source_path, d.source_item,"
-        " d.publication, d.published_date, m.char_start, m.char_end"
+        f" d.publication, d.published_date, m.char_start, m.char_end, {OPENING_SQL} as opening"
         " from entity_mentions m join paragraphs p on p.id = m.paragraph_id"
         " join documents d on d.id = p.document_id"
         " where m.entity_id = :id order by d.published_date, d.id, p.seq, m.char_start",
@@ -450,7 +466,7 @@ async def articles_context(db, urls) -> dict:
     articles = await _rows(
         db,
         "select d.id, d.title, d.source_path, d.source_item, d.publication, d.published_date,"
-        f" {figures} as figures, {projects} as projects from documents d"
+        f" {OPENING_SQL} as opening, {figures} as figures, {projects} as projects from documents d"
         " order by d.published_date is null, d.published_date desc, d.id",
     )
     for article in articles:
@@ -502,8 +518,8 @@ async def search_context(db, urls, query: str) -> dict:
     conditions, params = paragraph_search_conditions(terms, alias="p")
     paragraphs = await _rows(
         db,
-        "select p.id, p.seq, p.kind, p.text, d.id as document_id, d.title, d.source_path, d.source_item"
-        " from paragraphs p join documents d on d.id = p.document_id where " + " and ".join(conditions)
+        "select p.id, p.seq, p.kind, p.text, d.id as document_id, d.title, d.source_path, d.source_item,"
+        f" {OPENING_SQL} as opening from paragraphs p join documents d on d.id = p.document_id where " + " and ".join(conditions)
         + f" order by d.published_date desc, d.id, p.seq limit {SEARCH_LIMIT + 1}",
         params,
     )

@@ -28,16 +28,6 @@ def word(vocabulary: str, code, unknown: str = "未知") -> str:
     return vocabularies()[vocabulary].get(code, str(code))
 
 
-def internal_codes() -> set[str]:
-    """Every code that has a word: none of them may be visible on a page."""
-    vocab = vocabularies()
-    codes = set()
-    for name, table in vocab.items():
-        if isinstance(table, dict):
-            codes |= {code for code, text in table.items() if code != text and len(code) > 1}
-    return codes
-
-
 def number(value: float, digits: int = 2) -> str:
     """58.9, 1,234, 0.35: at most `digits` decimals, no trailing zeros."""
     if float(value).is_integer():

@@ -99,14 +99,14 @@ NAMED_COLUMNS = {"project": "project", "district": "place", "subject": None, "lo
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
     """Titles open articles, names open project and place pages, codes read as words."""
-    if database != DATABASE_NAME or value is None:
+    if database != DATABASE_NAME:
         return None
-    if table == "documents" and column == "title":
-        if _field(row, "source_path") is None:
-            return None
-        href = article_href({"source_path": _field(row, "source_path"), "source_item": _field(row, "source_item")},
-                            datasette.urls)
-        return _link(href, value, "打开文章页")
+    if table == "documents" and column == "title" and _field(row, "id") is not None:
+        return _document_cell(datasette, _field(row, "id"))
+    if table in DOCUMENT_TABLES and column == "document_id" and _field(row, "document_id") is not None:
+        return _document_cell(datasette, _field(row, "document_id"))
+    if value is None:
+        return None
     if table == "documents" and column == "text" and isinstance(value, str) and len(value) > 80:
         return Markup(f"{escape(value[:80])}…")
     if table == "paragraphs" and column == "seq":
@@ -129,6 +129,15 @@ def render_cell(row, value, column, table, database, datasette):
             vocabulary = "milestone_status" if table == "project_milestones" and column == "status" else vocabulary
             return words.word(vocabulary, value) or value
     return None
+
+
+DOCUMENT_TABLES = ("metrics", "paragraphs", "entity_mentions")
+
+
+async def _document_cell(datasette, document_id: int) -> Markup | None:
+    """A document's title (or first words) linking to its article page."""
+    link = await pages.document_link(datasette.get_database(DATABASE_NAME), datasette.urls, document_id)
+    return _link(link[0], link[1], "打开文章页") if link else None
 
 
 def _subject_type(row) -> str | None:
