@@ -692,9 +692,11 @@ def test_site_figures_list_pages_and_refuses_bad_pages(site, site_db):
 
 @pytest.mark.parametrize("path", ["/-/search?q=", "/urbandb/paragraphs?_search=", "/urbandb/paragraphs.json?_search="])
 def test_site_oversized_search_is_a_400_not_a_500(site, path):
+    # (Datasette prints a traceback for each error of a table page: one request each there.)
     many_terms = "+".join(f"词{i}" for i in range(2000))
     assert get(site, path + many_terms).status_code == 400
-    assert get(site, path + "长" * 5000).status_code == 400
+    if path.startswith("/-/"):
+        assert get(site, path + "长" * 5000).status_code == 400
 
 
 def test_site_place_page_and_places_404_for_other_things(site, site_db):
@@ -835,3 +837,15 @@ def test_site_untitled_articles_are_named_by_their_first_words_and_linked(site, 
     metrics = get(site, f"/urbandb/metrics?document_id={doc}&_size=5").text
     assert link in metrics
     assert ">None<" not in get(site, "/urbandb/metrics?_size=50").text
+
+
+def test_site_table_columns_naming_projects_and_places_link_to_their_pages(site, site_db):
+    require_tables(site_db, "projects", "project_milestones")
+    projects = get(site, "/urbandb/projects?_size=max").text
+    for name, place in query(site_db, "select e.name, l.name from projects p join entities e on e.id = p.entity_id"
+                                      " left join entities l on l.id = p.location_id"):
+        assert f'href="{entity_url("project", name)}"' in projects
+        assert place is None or f'href="{entity_url("place", place)}"' in projects
+    (project,) = query(site_db, "select e.name from project_milestones ms join projects p on p.id = ms.project_id"
+                                " join entities e on e.id = p.entity_id order by ms.id limit 1")[0]
+    assert f'href="{entity_url("project", project)}"' in get(site, "/urbandb/project_milestones?_sort=id").text

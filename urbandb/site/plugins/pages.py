@@ -105,6 +105,8 @@ def render_cell(row, value, column, table, database, datasette):
         return _document_cell(datasette, _field(row, "id"))
     if table in DOCUMENT_TABLES and column == "document_id" and _field(row, "document_id") is not None:
         return _document_cell(datasette, _field(row, "document_id"))
+    if (table, column) in ENTITY_COLUMNS and _field(row, column) is not None:
+        return _entity_cell(datasette, ENTITY_COLUMNS[(table, column)], _field(row, column))
     if value is None:
         return None
     if table == "documents" and column == "text" and isinstance(value, str) and len(value) > 80:
@@ -132,6 +134,28 @@ def render_cell(row, value, column, table, database, datasette):
 
 
 DOCUMENT_TABLES = ("metrics", "paragraphs", "entity_mentions")
+# Columns naming an entity (by entities.id) or a project (by projects.id).
+ENTITY_COLUMNS = {
+    ("projects", "entity_id"): "entities", ("projects", "location_id"): "entities",
+    ("project_operators", "org_id"): "entities", ("metrics", "subject_id"): "entities",
+    ("entity_mentions", "entity_id"): "entities", ("entities", "parent_id"): "entities",
+    ("entity_aliases", "entity_id"): "entities",
+    ("project_milestones", "project_id"): "projects", ("project_operators", "project_id"): "projects",
+}
+
+
+async def _entity_cell(datasette, table: str, key: int) -> Markup | None:
+    """A project's or place's name linking to its page (other entities keep
+    Datasette's link to their row)."""
+    sql = (
+        "select name, type from entities where id = ?" if table == "entities"
+        else "select e.name, e.type from projects p join entities e on e.id = p.entity_id where p.id = ?"
+    )
+    rows = (await datasette.get_database(DATABASE_NAME).execute(sql, [key])).rows
+    if not rows or rows[0]["type"] not in ("project", "place"):
+        return None
+    entity = dict(rows[0])
+    return _link(entity_href(entity, datasette.urls), entity["name"], "打开页面")
 
 
 async def _document_cell(datasette, document_id: int) -> Markup | None:
