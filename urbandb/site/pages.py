@@ -1,8 +1,11 @@
-"""What the site's own pages show: the data behind the search, article and
-project pages, and the highlighting of facts in paragraph text.
+"""What the site's own pages show: the data behind the home page, the lists
+(articles, projects, places, figures), the article, project and place pages,
+the search, the charts and the map, and the highlighting of facts in
+paragraph text. Codes are turned into words here (`urbandb.site.words`), links
+into lasting addresses (`urbandb.site.identity`).
 
 The functions take a Datasette `Database` and return plain template
-contexts; `urbandb.site.plugins.pages` turns them into responses. Tables that
+contexts (None: no such thing, a 404); `urbandb.site.plugins.pages` turns them into responses. Tables that
 a database at an older migration lacks (metrics, entities …) are left out of
 the pages, not an error.
 """
