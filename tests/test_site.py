@@ -469,7 +469,7 @@ def test_pages_article_highlights_metrics_and_mentions_in_place(facts_site):
     assert ">47.3万平方米</mark>" in html
     project = entity_url("project", "清华南口国家重点实验室基地")
     assert f'title="清华南口国家重点实验室基地（项目）" tabindex="0" data-href="{project}">清华南口国重基地</mark>' in html
-    assert '<h1 id="p0" class="para kind-title">' in html
+    assert '<h1 id="p0" class="para kind-title" data-n="1">' in html
 
 
 def test_pages_project_page_shows_location_timeline_metrics_operators_mentions(facts_site):
