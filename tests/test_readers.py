@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from urbandb.loaders.errors import MalformedArticle, UnreadableFile, UnsupportedFormat
-from urbandb.loaders.read import read_articles
+from urbandb.loaders.read import read_articles, read_source
 from urbandb.loaders.readers.markdown import markdown_line
 from urbandb.loaders.readers.text import text_blocks
 
@@ -289,8 +289,15 @@ BAD_INPUTS = [
     ("truncated.html", MalformedArticle, "truncated HTML"),
     ("bad_front_matter.md", MalformedArticle, "invalid front matter YAML"),
     ("no_body.json", MalformedArticle, "no article body"),
-    ("bad_line.jsonl", MalformedArticle, "invalid JSON on line 2"),
 ]
+
+
+def test_readers_json_lines_keep_the_records_around_a_broken_line():
+    reading = read_source("bad_line.jsonl", (FIXTURES / "bad_line.jsonl").read_bytes())
+    assert [(a.source_item, a.title) for a in reading.articles] == [(0, "第一篇"), (2, "第三篇")]
+    assert [(r.item, str(r.problem)) for r in reading.rejected] == [
+        (1, "invalid JSON on line 2: Expecting ',' delimiter (column 38)")
+    ]
 
 
 @pytest.mark.parametrize("name, error, message", BAD_INPUTS)
