@@ -39,7 +39,7 @@ def export_database(db_path: Path, out_dir: Path, fmt: str) -> list[Path]:
         raise ExportError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     db_path, out_dir = Path(db_path), Path(out_dir)
     try:
-        conn = connect(db_path)
+        conn = connect(db_path, sealed=False)
     except ReportError as error:
         raise ExportError(str(error)) from error
     out_dir.mkdir(parents=True, exist_ok=True)
