@@ -14,7 +14,6 @@ from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -25,6 +24,17 @@ from urbandb.exit_codes import ExitCode, explain
 DEBUG = "urbandb.debug"
 
 
+CLICK_USAGE_EXIT = 2  # what Click's usage errors (bad option, bad parameter) exit with
+
+
+def _usage_error(error: typer.TyperException) -> typer.TyperException:
+    """A usage error as one line and ExitCode.USAGE (2 means "busy" here);
+    other Click errors (and the help shown for no arguments) as they are."""
+    if getattr(error, "exit_code", None) != CLICK_USAGE_EXIT or type(error).__name__ == "NoArgsIsHelpError":
+        return error
+    fail(error.format_message(), ExitCode.USAGE)
+
+
 class ExplainingGroup(TyperGroup):
     """Usage errors exit with ExitCode.USAGE; any other exception becomes its
     one-line explanation and exit code, unless --debug asks for the traceback."""
@@ -32,17 +42,15 @@ class ExplainingGroup(TyperGroup):
     def make_context(self, info_name, args, parent=None, **extra):
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
-        except click.UsageError as error:
-            error.exit_code = ExitCode.USAGE
-            raise
+        except typer.TyperException as error:
+            raise _usage_error(error)
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except click.UsageError as error:
-            error.exit_code = ExitCode.USAGE
-            raise
-        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except typer.TyperException as error:
+            raise _usage_error(error)
+        except (typer.Exit, typer.Abort):
             raise
         except Exception as error:
             if ctx.meta.get(DEBUG):
