@@ -264,7 +264,7 @@ def test_load_refuses_a_database_at_a_revision_it_does_not_know(db, tmp_path):
     conn.commit()
     conn.close()
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
-    for command in (["load", str(tmp_path / "a.txt")], ["reextract"], ["serve"], ["runs"]):
+    for command in (["load", str(tmp_path / "a.txt")], ["reextract"], ["serve"], ["runs"], ["init"]):
         result = cli(db, *command)
         assert result.exit_code == ExitCode.REFUSED_DATABASE, (command, result.output)
         assert "ffff" in result.output and "Traceback" not in result.output
@@ -281,7 +281,7 @@ def test_load_into_an_older_revision_says_to_run_init(db, tmp_path):
 def test_a_file_that_is_not_a_database_is_one_line_and_exit_5(tmp_path):
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(bytes(range(256)) * 20)
-    for command in (["load", str(tmp_path)], ["serve"], ["runs"], ["reextract"]):
+    for command in (["load", str(tmp_path)], ["serve"], ["runs"], ["reextract"], ["query", "paragraphs_by_kind"]):
         result = cli(junk, *command)
         assert result.exit_code == ExitCode.REFUSED_DATABASE, (command, result.output)
         assert result.output.count("\n") == 1 and "not a database" in result.output

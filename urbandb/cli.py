@@ -108,8 +108,13 @@ def sqlite_file(url: str) -> Path:
 @app.command()
 def init(ctx: typer.Context) -> None:
     """Create the database, or upgrade it to the newest migration."""
-    from urbandb.db.migrate import current_revision, upgrade
+    from urbandb.db.migrate import SchemaError, current_revision, require_current_schema, upgrade
 
+    try:
+        require_current_schema(ctx.obj)
+    except SchemaError as error:
+        if not error.needs_init:  # a revision this code does not know: upgrading cannot help
+            raise
     upgrade(ctx.obj)
     typer.echo(f"database at revision {current_revision(ctx.obj)}: {ctx.obj}")
 

@@ -50,6 +50,11 @@ def explain(error: BaseException) -> tuple[ExitCode, str]:
         base = next((code for prefix, code in SQLITE_CODES.items() if name.startswith(prefix)), None)
         if base is not None:
             return base, f"database: {error} ({name})" + _hint(base)
+    if type(error).__module__.startswith(("duckdb", "_duckdb")):  # reports and SQL read through DuckDB
+        text = str(error).strip().splitlines()[0]
+        if "not a database" in text:
+            return ExitCode.REFUSED_DATABASE, f"database: {text}" + _hint(ExitCode.REFUSED_DATABASE)
+        return ExitCode.INPUT_FAILED, text
     if isinstance(error, OSError) and error.errno in WRITE_ERRNOS:
         where = f" {error.filename}" if error.filename else ""
         return ExitCode.CANNOT_WRITE, f"cannot write{where}: {error.strerror}"
