@@ -317,6 +317,8 @@ def test_readers_bad_input_fails_with_a_named_error(name, error, message):
         ("open.md", "---\ntitle: 标题\n正文。\n".encode(), MalformedArticle, "never closed"),
         ("list.md", "---\n- 甲\n- 乙\n---\n正文。\n".encode(), MalformedArticle, "not a mapping"),
         ("blank.jsonl", b"\n\n", UnreadableFile, "empty"),
+        ("deep.json", b"[" * 100_000, MalformedArticle, "nested too deeply"),
+        ("deep.md", b"---\na: " + b"[" * 100_000 + b"\n---\n", MalformedArticle, "nested too deeply|invalid front matter"),
     ],
 )
 def test_readers_bad_input_inline(path, data, error, message):

@@ -49,6 +49,8 @@ def json_items(text: str, lines: bool) -> list[tuple[int, str, dict | MalformedA
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise MalformedArticle(f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}") from error
+    except RecursionError:
+        raise MalformedArticle("invalid JSON: nested too deeply") from None
     if isinstance(data, list):
         if not data:
             raise MalformedArticle("empty JSON list: no articles")

@@ -66,6 +66,8 @@ def split_front_matter(text: str) -> tuple[dict | None, str]:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
         raise MalformedArticle(f"invalid front matter YAML{where}: {problem}") from error
+    except RecursionError:
+        raise MalformedArticle("invalid front matter YAML: nested too deeply") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
