@@ -37,3 +37,48 @@ def current_revision(url: str) -> str | None:
             return MigrationContext.configure(conn).get_current_revision()
     finally:
         engine.dispose()
+
+
+class SchemaError(Exception):
+    """The database is not at the revision this code writes: `needs_init` when
+    `urbandb init` would fix it (no schema, an older revision)."""
+
+    def __init__(self, message: str, needs_init: bool):
+        super().__init__(message)
+        self.needs_init = needs_init
+
+
+def known_revisions() -> tuple[str, list[str]]:
+    """(head, every revision oldest first) of the migrations shipped with this code."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return script.get_current_head(), [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
+def require_current_schema(url: str) -> None:
+    """Raise SchemaError unless the database is at this code's head revision.
+
+    A SQLite file that does not exist is not created.
+    """
+    from urbandb.db.engine import sqlite_path
+
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise SchemaError(f"no database at {path}: run `urbandb init` first", needs_init=True)
+    revision = current_revision(url)
+    head, known = known_revisions()
+    if revision == head:
+        return
+    if revision is None:
+        raise SchemaError(f"the database {url} has no schema: run `urbandb init` first", needs_init=True)
+    if revision in known:
+        raise SchemaError(
+            f"the database is at revision {revision}, this urbandb needs {head}: run `urbandb init` to upgrade it",
+            needs_init=True,
+        )
+    raise SchemaError(
+        f"the database is at revision {revision}, which this urbandb (head {head}) does not know;"
+        " it was written by another version: refusing to use it",
+        needs_init=False,
+    )

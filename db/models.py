@@ -5,7 +5,7 @@ site and outside checks rely on them. Change them only through a migration.
 """
 from __future__ import annotations
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Named constraints make batch migrations on SQLite reproducible.
@@ -36,10 +36,12 @@ class LoaderRun(Base):
     files_updated: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     files_unchanged: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     files_failed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Not article files (unsupported type, pipe or device, over the size limit): recorded, not failed.
+    files_skipped: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
 
 class LoadError(Base):
-    """A file a run could not load, and why."""
+    """An input a run could not load, skipped, or loaded with a caveat, and why."""
 
     __tablename__ = "load_errors"
 
@@ -48,6 +50,12 @@ class LoadError(Base):
     source_path: Mapped[str] = mapped_column(String, nullable=False, index=True)
     error_type: Mapped[str] = mapped_column(String, nullable=False)
     message: Mapped[str] = mapped_column(Text, nullable=False)
+    # error: not loaded; skipped: not an article file (by kind or size); warning: loaded with a caveat.
+    severity: Mapped[str] = mapped_column(String, nullable=False, default="error", server_default="error")
+    # The record of a JSON Lines file (0-based line), when the problem is one record's.
+    source_item: Mapped[int | None] = mapped_column(Integer)
+    # The file name as the OS gave it, when it is not UTF-8 (`source_path` then shows it escaped).
+    path_bytes: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class SourceFile(Base):
@@ -64,7 +72,9 @@ class SourceFile(Base):
     size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
     document_count: Mapped[int] = mapped_column(Integer, nullable=False)
     loaded_at: Mapped[str] = mapped_column(String, nullable=False)
-    run_id: Mapped[int | None] = mapped_column(ForeignKey("loader_runs.id", ondelete="SET NULL"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("loader_runs.id", ondelete="SET NULL"), index=True)
+    # The file name as the OS gave it, when it is not UTF-8 (`path` then shows it escaped).
+    path_bytes: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class Document(Base):
@@ -178,7 +188,7 @@ class Entity(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(Text, nullable=False)  # canonical
     type: Mapped[str] = mapped_column(String, nullable=False)  # place, org, person, project, policy
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id", ondelete="SET NULL"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id", ondelete="SET NULL"), index=True)
     role: Mapped[str | None] = mapped_column(Text)
     adcode: Mapped[str | None] = mapped_column(String)
     longitude: Mapped[float | None] = mapped_column(Float)
@@ -198,6 +208,8 @@ class EntityMention(Base):
     __table_args__ = (
         Index("ix_entity_mentions_entity_id", "entity_id"),
         Index("ix_entity_mentions_document_id", "document_id"),
+        # Deleting a changed file's paragraphs cascades here.
+        Index("ix_entity_mentions_paragraph_id", "paragraph_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -216,14 +228,17 @@ class ProjectRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), nullable=False, unique=True)
-    location_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id", ondelete="SET NULL"))
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id", ondelete="SET NULL"), index=True)
     category: Mapped[str] = mapped_column(String, nullable=False)
     status: Mapped[str | None] = mapped_column(String)  # planned, under construction, completed, in use
 
 
 class ProjectMilestone(Base):
     __tablename__ = "project_milestones"
-    __table_args__ = (Index("ix_project_milestones_project_id", "project_id"),)
+    __table_args__ = (
+        Index("ix_project_milestones_project_id", "project_id"),
+        Index("ix_project_milestones_paragraph_id", "paragraph_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), nullable=False)
@@ -237,5 +252,5 @@ class ProjectOperator(Base):
     __tablename__ = "project_operators"
 
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
-    org_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True, index=True)
     role: Mapped[str] = mapped_column(String, primary_key=True)  # developer, operator, builder

@@ -2,11 +2,15 @@
 
 Chinese news files come as UTF-8 (with or without BOM), GB18030/GBK, or
 UTF-16 with a BOM; HTML pages may declare their charset in a `<meta>` tag.
+A few bytes that fit no encoding (a bad byte, a character cut in half at the
+end) become U+FFFD and are counted, so one bad byte does not lose an article;
+more than a few mean the file is not text in that encoding.
 """
 from __future__ import annotations
 
 import codecs
 import re
+import threading
 from dataclasses import dataclass
 
 from urbandb.loaders.errors import UnreadableFile
@@ -42,10 +46,38 @@ META_CHARSET = re.compile(
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
+# Bad bytes tolerated: a few, or one per thousand in a long file.
+MIN_TOLERATED_BAD_BYTES = 4
+TOLERATED_BAD_BYTES_PER_BYTE = 1 / 1000
+
+
 @dataclass(frozen=True)
 class Decoded:
     text: str
     encoding: str  # utf-8, utf-8-sig, gb18030, utf-16, or a charset an HTML page declared
+    replaced_bytes: int = 0  # bytes no character of `encoding` fits, each run shown as U+FFFD
+
+
+_tally = threading.local()
+
+
+def _replace_and_count(error: UnicodeDecodeError) -> tuple[str, int]:
+    _tally.bad_bytes += error.end - error.start
+    return "\ufffd", error.end
+
+
+codecs.register_error("urbandb-replace-counting", _replace_and_count)
+
+
+def decode_tolerant(data: bytes, encoding: str) -> tuple[str, int]:
+    """The text and how many bytes were replaced by U+FFFD."""
+    _tally.bad_bytes = 0
+    text = data.decode(encoding, "urbandb-replace-counting")
+    return text, _tally.bad_bytes
+
+
+def tolerated_bad_bytes(size: int) -> int:
+    return max(MIN_TOLERATED_BAD_BYTES, int(size * TOLERATED_BAD_BYTES_PER_BYTE))
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -74,21 +106,20 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
     """
     if not data.strip():
         raise UnreadableFile("empty file: no text to read")
-    encoding = _bom_encoding(data)
-    if encoding is None:
-        if b"\x00" in data:
-            raise UnreadableFile("binary file: contains NUL bytes and no UTF-16 byte order mark")
-        encoding = _guess_encoding(data, declared)
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as error:
-        raise UnreadableFile(f"cannot decode as {encoding}: {error.reason} at byte {error.start}") from error
+    bom_encoding = _bom_encoding(data)
+    if bom_encoding is None and b"\x00" in data:
+        raise UnreadableFile("binary file: contains NUL bytes and no UTF-16 byte order mark")
+    candidates = [bom_encoding] if bom_encoding else _candidate_encodings(declared)
+    encoding, text, replaced = _best_decoding(data, candidates)
+    if replaced > tolerated_bad_bytes(len(data)):
+        tried = " or ".join(dict.fromkeys(candidates))
+        raise UnreadableFile(f"cannot decode: {replaced} bytes are not {tried} text (a few are tolerated)")
     text = normalize_newlines(text.lstrip("\ufeff"))
     if _looks_binary(text):
         raise UnreadableFile(f"binary file: control characters in text decoded as {encoding}")
     if not text.strip(" \t\n\u3000\xa0\ufeff"):
         raise UnreadableFile("empty file: only whitespace")
-    return Decoded(text=text, encoding=encoding)
+    return Decoded(text=text, encoding=encoding, replaced_bytes=replaced)
 
 
 def normalize_newlines(text: str) -> str:
@@ -102,7 +133,26 @@ def _bom_encoding(data: bytes) -> str | None:
     return None
 
 
-def _guess_encoding(data: bytes, declared: str | None) -> str:
+def _best_decoding(data: bytes, candidates: list[str]) -> tuple[str, str, int]:
+    """(encoding, text, bytes replaced): the first candidate that decodes cleanly
+    (or UTF-8 that is plainly UTF-8 with a few bad bytes), else the one that
+    replaces the fewest bytes."""
+    decodings = []
+    for encoding in candidates:
+        text, replaced = decode_tolerant(data, encoding)
+        if replaced == 0 or (encoding == "utf-8" and _mostly_utf8(data, text, replaced)):
+            return encoding, text, replaced
+        decodings.append((encoding, text, replaced))
+    return min(decodings, key=lambda decoding: decoding[2])
+
+
+def _mostly_utf8(data: bytes, text: str, replaced: int) -> bool:
+    # Each multi-byte character shortens the text by 1-3: many of them per bad
+    # byte is UTF-8 with damage, where GBK read as UTF-8 fails at nearly every character.
+    return replaced <= tolerated_bad_bytes(len(data)) and len(data) - len(text) >= 20 * replaced
+
+
+def _candidate_encodings(declared: str | None) -> list[str]:
     candidates = ["utf-8", "gb18030"]
     if declared:
         # A page declaring a Latin charset but holding UTF-8 is common and harmless
@@ -111,13 +161,7 @@ def _guess_encoding(data: bytes, declared: str | None) -> str:
             candidates = ["utf-8", declared]
         else:
             candidates = [declared] + [c for c in candidates if c != declared]
-    for encoding in candidates:
-        try:
-            data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    raise UnreadableFile("cannot decode: not UTF-8, UTF-16 or GB18030 text")
+    return candidates
 
 
 def _looks_binary(text: str) -> bool:

@@ -4,6 +4,8 @@ its own transaction.
 A file whose bytes are unchanged since the last run is skipped, so cron can
 call `urbandb load` as often as it likes; a file that fails is recorded in
 `load_errors` and the run goes on; a killed run leaves whole files only.
+Every input found ends as loaded, unchanged, or a `load_errors` row (error,
+skipped or, next to a loaded file, warning).
 """
 from __future__ import annotations
 
@@ -19,15 +21,16 @@ from typing import Callable, Iterable, Iterator, Sequence
 from sqlalchemy import Engine, select
 
 from urbandb.db.engine import sqlite_path
-from urbandb.db.models import Document, Paragraph
+from urbandb.db.models import Document, Paragraph, SourceFile
 from urbandb.loaders import writer
 from urbandb.loaders.entity_index import EntityIndex
 from urbandb.loaders.entity_store import load_entity_index
 from urbandb.loaders.article import Article
 from urbandb.loaders.article import Paragraph as ArticleParagraph
-from urbandb.loaders.errors import LoadFailure, LoadInProgress, UnreadableFile
-
-SUPPORTED_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".ndjson"}
+from urbandb.loaders.errors import LoadFailure, LoadInProgress
+from urbandb.loaders.inputs import raw_name, read_input, readable_name
+from urbandb.loaders.limits import DEFAULT_LIMITS, Limits
+from urbandb.loaders.read import Reading
 
 Stage = Callable[[Article], Article]
 
@@ -65,10 +68,11 @@ def add_metrics(article: Article) -> Article:
 
 @dataclass
 class FileOutcome:
-    path: str
-    status: str  # added, updated, unchanged, failed
+    path: str  # readable: undecodable bytes of the name escaped
+    status: str  # added, updated, unchanged, failed, skipped
     documents: int = 0
     error: str | None = None
+    rejected: int = 0  # JSON Lines records not loaded (each has its load_errors row)
 
 
 @dataclass
@@ -88,26 +92,33 @@ class LoadSummary:
             "files_updated": self.count("updated"),
             "files_unchanged": self.count("unchanged"),
             "files_failed": self.count("failed"),
+            "files_skipped": self.count("skipped"),
         }
 
     @property
+    def rejected_records(self) -> int:
+        return sum(o.rejected for o in self.outcomes)
+
+    @property
     def ok(self) -> bool:
-        return self.count("failed") == 0
+        return self.count("failed") == 0 and self.rejected_records == 0
 
     def line(self) -> str:
         c = self.counts
+        rejected = f", {self.rejected_records} records rejected" if self.rejected_records else ""
         return (
             f"run {self.run_id}: {c['files_seen']} files, {c['files_added']} added, "
             f"{c['files_updated']} updated, {c['files_unchanged']} unchanged, "
-            f"{c['files_failed']} failed in {self.seconds:.2f}s"
+            f"{c['files_failed']} failed, {c['files_skipped']} skipped{rejected} in {self.seconds:.2f}s"
         )
 
 
 def discover(paths: Iterable[str]) -> list[str]:
     """Files named, files under folders (recursively) and glob matches, each once.
 
-    Inside folders only article formats are taken and hidden files skipped;
-    a file named explicitly is always taken (and fails if unsupported).
+    Inside folders hidden files and folders are left out; every other entry is
+    taken, so that one of a kind no reader handles is recorded as skipped, and
+    a folder that cannot be listed is recorded as failed.
     """
     found: list[str] = []
     seen: set[str] = set()
@@ -124,20 +135,22 @@ def discover(paths: Iterable[str]) -> list[str]:
             add(given)  # reported as unreadable, not silently dropped
         for match in matches:
             if os.path.isdir(match):
-                for root, dirs, files in os.walk(match):
+                for root, dirs, files in os.walk(match, onerror=lambda error: add(error.filename)):
                     dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                     for name in sorted(files):
-                        if not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED_SUFFIXES:
+                        if not name.startswith("."):
                             add(os.path.join(root, name))
             else:
                 add(match)
     return found
 
 
-def parse_file(path: str, data: bytes, pipeline: Pipeline) -> list[Article]:
-    from urbandb.loaders.read import read_articles
+def parse_file(path: str, data: bytes, pipeline: Pipeline) -> Reading:
+    from urbandb.loaders.read import read_source
 
-    return [pipeline(article) for article in read_articles(path, data)]
+    reading = read_source(path, data)
+    reading.articles = [pipeline(article) for article in reading.articles]
+    return reading
 
 
 def load_paths(
@@ -146,6 +159,7 @@ def load_paths(
     pipeline: Pipeline | None = None,
     progress: Callable[[int, int, FileOutcome], None] | None = None,
     wait_seconds: float = 0.0,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> LoadSummary:
     pipeline = pipeline or default_pipeline()
     files = discover(paths)
@@ -159,7 +173,7 @@ def load_paths(
         status = "failed"
         try:
             for index, path in enumerate(files, 1):
-                outcome = load_file(engine, path, pipeline, run_id, entities)
+                outcome = load_file(engine, path, pipeline, run_id, entities, limits)
                 summary.outcomes.append(outcome)
                 if progress:
                     progress(index, len(files), outcome)
@@ -171,40 +185,63 @@ def load_paths(
     return summary
 
 
-def load_file(engine: Engine, path: str, pipeline: Pipeline, run_id: int, entities: EntityIndex) -> FileOutcome:
+def load_file(
+    engine: Engine, path: str, pipeline: Pipeline, run_id: int, entities: EntityIndex, limits: Limits = DEFAULT_LIMITS
+) -> FileOutcome:
+    # Rows name the file readably; `path_bytes` keeps a name that is not UTF-8 as the OS gave it.
+    name, raw = readable_name(path), raw_name(path)
     try:
-        data = read_bytes(path)
+        data = read_input(path, limits)
         digest = hashlib.sha256(data).hexdigest()
         with engine.connect() as conn:
-            previous = writer.stored_hash(conn, path)
+            previous = writer.stored_hash(conn, name)
             if previous == digest:
-                return FileOutcome(path, "unchanged")
-            articles = parse_file(path, data, pipeline)
+                return FileOutcome(name, "unchanged")
+            reading = parse_file(name, data, pipeline)
+            if not reading.articles:
+                return _failed_records(engine, run_id, name, raw, reading)
             # The index forgets this file's entities if its transaction rolls back (or fails to commit).
             with entities.transaction(), conn.begin():
-                writer.replace_source_file(conn, path, digest, len(data), articles, run_id, pipeline.version, entities)
+                writer.replace_source_file(conn, name, digest, len(data), reading.articles, run_id, pipeline.version, entities)
+                if raw is not None:
+                    conn.execute(SourceFile.__table__.update().where(SourceFile.path == name).values(path_bytes=raw))
+                record_reading_problems(conn, run_id, name, raw, reading)
     except LoadFailure as error:
-        return _failed(engine, run_id, path, type(error).__name__, str(error))
+        return _failed(engine, run_id, name, raw, type(error).__name__, str(error), error.severity)
     except Exception as error:  # a bug must not stop the other files; it is recorded with its type
-        return _failed(engine, run_id, path, type(error).__name__, f"internal error: {error!r}")
-    return FileOutcome(path, "added" if previous is None else "updated", documents=len(articles))
+        return _failed(engine, run_id, name, raw, type(error).__name__, f"internal error: {error!r}")
+    return FileOutcome(
+        name, "added" if previous is None else "updated", documents=len(reading.articles), rejected=len(reading.rejected)
+    )
 
 
-def read_bytes(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise UnreadableFile(f"no such file: {path}") from None
-    except IsADirectoryError:
-        raise UnreadableFile(f"is a directory: {path}") from None
-    except OSError as error:
-        raise UnreadableFile(f"cannot read {path}: {error.strerror}") from None
+def record_reading_problems(conn, run_id: int, name: str, raw: bytes | None, reading: Reading) -> None:
+    """A row per rejected record, and a warning for bytes decoding replaced."""
+    for record in reading.rejected:
+        writer.record_error(
+            conn, run_id, name, type(record.problem).__name__, str(record.problem), source_item=record.item, path_bytes=raw
+        )
+    if reading.replaced_bytes:
+        message = (
+            f"{reading.replaced_bytes} undecodable bytes replaced by U+FFFD (read as {reading.encoding}); the rest is loaded"
+        )
+        writer.record_error(conn, run_id, name, "ReplacedBytes", message, severity="warning", path_bytes=raw)
 
 
-def _failed(engine: Engine, run_id: int, path: str, error_type: str, message: str) -> FileOutcome:
+def _failed_records(engine: Engine, run_id: int, name: str, raw: bytes | None, reading: Reading) -> FileOutcome:
     with engine.begin() as conn:
-        writer.record_error(conn, run_id, path, error_type, message)
-    return FileOutcome(path, "failed", error=f"{error_type}: {message}")
+        record_reading_problems(conn, run_id, name, raw, reading)
+    first = reading.rejected[0].problem
+    return FileOutcome(name, "failed", error=f"{type(first).__name__}: no record loaded; {first}")
+
+
+def _failed(
+    engine: Engine, run_id: int, name: str, raw: bytes | None, error_type: str, message: str, severity: str = "error"
+) -> FileOutcome:
+    with engine.begin() as conn:
+        writer.record_error(conn, run_id, name, error_type, message, severity=severity, path_bytes=raw)
+    status = "skipped" if severity == "skipped" else "failed"
+    return FileOutcome(name, status, error=f"{error_type}: {message}")
 
 
 class loader_lock:

@@ -6,6 +6,7 @@ or HTML paragraphs) or a whole HTML page; a `.txt` with `#` headings is Markdown
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from urbandb.loaders.article import Article
@@ -29,10 +30,42 @@ READER_BY_SUFFIX = {
 MARKDOWN_SIGNS = re.compile(r"^\s{0,3}#{1,6}\s+\S|^\s*\[[^\]]+\]\([^)]+\)\s*$", re.MULTILINE)
 
 
+@dataclass
+class RejectedRecord:
+    """One record of a JSON Lines file (or item of a JSON list) that is not an article."""
+
+    item: int
+    problem: MalformedArticle
+
+
+@dataclass
+class Reading:
+    """What one file holds: its articles, the records rejected, and the bytes
+    decoding replaced with U+FFFD."""
+
+    articles: list[Article]
+    rejected: list[RejectedRecord] = field(default_factory=list)
+    replaced_bytes: int = 0
+    encoding: str | None = None
+
+
 def read_articles(source_path: str, data: bytes) -> list[Article]:
     """The articles in one file (a JSON Lines file holds several).
 
-    Raises UnsupportedFormat, UnreadableFile or MalformedArticle (all LoadFailure).
+    Raises UnsupportedFormat, UnreadableFile or MalformedArticle (all
+    LoadFailure); a feed whose records all fail raises the first one's problem.
+    """
+    reading = read_source(source_path, data)
+    if not reading.articles:
+        raise reading.rejected[0].problem
+    return reading.articles
+
+
+def read_source(source_path: str, data: bytes) -> Reading:
+    """The articles in one file, with the records that are not articles.
+
+    Raises UnsupportedFormat, UnreadableFile or MalformedArticle when the file
+    as a whole cannot be read.
     """
     suffix = PurePath(source_path).suffix.lower()
     reader = READER_BY_SUFFIX.get(suffix)
@@ -44,7 +77,8 @@ def read_articles(source_path: str, data: bytes) -> list[Article]:
     declared = declared_charset(data) if reader == "html" or data.lstrip()[:1] == b"<" else None
     decoded = decode(data, declared)
     fmt, blocks, metadata = read_document(decoded.text, reader)
-    return [article_from(blocks, metadata, fmt, decoded.encoding)]
+    article = article_from(blocks, metadata, fmt, decoded.encoding)
+    return Reading([article], replaced_bytes=decoded.replaced_bytes, encoding=decoded.encoding)
 
 
 def read_document(body: str, reader: str) -> tuple[str, list[Block], Metadata]:
@@ -67,15 +101,26 @@ def merged(primary: Metadata, fallback: Metadata) -> Metadata:
     return Metadata(**{name: getattr(primary, name) or getattr(fallback, name) for name in vars(primary)})
 
 
-def read_json(data: bytes, lines: bool) -> list[Article]:
+def read_json(data: bytes, lines: bool) -> Reading:
     decoded = decode(data)
-    articles = []
+    reading = Reading([], replaced_bytes=decoded.replaced_bytes, encoding=decoded.encoding)
     for position, where, item in jsonfeed.json_items(decoded.text, lines):
-        body = jsonfeed.item_body(item, where)
-        article = article_from(jsonfeed.item_blocks(body), jsonfeed.item_metadata(item), "json", decoded.encoding)
+        try:
+            if isinstance(item, MalformedArticle):
+                raise item
+            body = jsonfeed.item_body(item, where)
+            article = article_from(jsonfeed.item_blocks(body), jsonfeed.item_metadata(item), "json", decoded.encoding)
+        except MalformedArticle as problem:
+            reading.rejected.append(RejectedRecord(position, _named(problem, where)))
+            continue
         article.source_item = position
-        articles.append(article)
-    return articles
+        reading.articles.append(article)
+    return reading
+
+
+def _named(problem: MalformedArticle, where: str) -> MalformedArticle:
+    """The problem, its message starting with the record it belongs to."""
+    return problem if str(problem).startswith(where) or where in str(problem) else MalformedArticle(f"{where}: {problem}")
 
 
 def article_from(blocks: list[Block], declared: Metadata, fmt: str, encoding: str) -> Article:

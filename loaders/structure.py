@@ -136,6 +136,16 @@ class Metadata:
     url: str | None = None
 
 
+# Names in one author field: split at list punctuation, and at spaces only
+# between Chinese characters (张三 李四 is two people, John Smith is one).
+AUTHOR_SEPARATOR = re.compile(r"\s*[、,，;；/／]\s*|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
+def author_names(field_text: str) -> list[str]:
+    """The people an author field names."""
+    return [name.strip() for name in AUTHOR_SEPARATOR.split(field_text) if name.strip()]
+
+
 @dataclass
 class Structured:
     paragraphs: list[Paragraph]

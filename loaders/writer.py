@@ -229,5 +229,5 @@ def finish_run(conn: Connection, run_id: int, status: str, counts: dict[str, int
     conn.execute(loader_runs.update().where(loader_runs.c.id == run_id).values(finished_at=now(), status=status, **counts))
 
 
-def record_error(conn: Connection, run_id: int, path: str, error_type: str, message: str) -> None:
-    conn.execute(insert(load_errors).values(run_id=run_id, source_path=path, error_type=error_type, message=message))
+def record_error(conn: Connection, run_id: int, path: str, error_type: str, message: str, **details) -> None:
+    conn.execute(insert(load_errors).values(run_id=run_id, source_path=path, error_type=error_type, message=message, **details))

@@ -12,6 +12,7 @@ from conftest import GOLD, SEEDS
 from urbandb.db.engine import database_url, make_engine
 from urbandb.loaders.pipeline import loader_lock
 from urbandb.cli import app
+from urbandb.exit_codes import ExitCode
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def test_cli_init_creates_then_upgrades_in_place(run):
 
 def test_cli_commands_refuse_a_database_without_schema(run):
     result = run("load", str(SEEDS))
-    assert result.exit_code == 1
+    assert result.exit_code == ExitCode.NEEDS_INIT
     assert "urbandb init" in result.output
 
 

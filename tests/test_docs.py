@@ -23,3 +23,11 @@ def test_docs_every_command_has_help_and_is_in_the_readme(command):
     assert result.exit_code == 0
     assert len(get_command(app).commands[command].help or "") > 20
     assert f"urbandb {command}" in README
+
+
+def test_docs_readme_lists_every_exit_code():
+    from urbandb.exit_codes import ExitCode
+
+    table = README[README.index("#### Exit codes"):]
+    for code in ExitCode:
+        assert f"\n| {code.value} | " in table, code

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from urbandb.loaders.errors import MalformedArticle, UnreadableFile, UnsupportedFormat
-from urbandb.loaders.read import read_articles
+from urbandb.loaders.read import read_articles, read_source
 from urbandb.loaders.readers.markdown import markdown_line
 from urbandb.loaders.readers.text import text_blocks
 
@@ -289,8 +289,15 @@ BAD_INPUTS = [
     ("truncated.html", MalformedArticle, "truncated HTML"),
     ("bad_front_matter.md", MalformedArticle, "invalid front matter YAML"),
     ("no_body.json", MalformedArticle, "no article body"),
-    ("bad_line.jsonl", MalformedArticle, "invalid JSON on line 2"),
 ]
+
+
+def test_readers_json_lines_keep_the_records_around_a_broken_line():
+    reading = read_source("bad_line.jsonl", (FIXTURES / "bad_line.jsonl").read_bytes())
+    assert [(a.source_item, a.title) for a in reading.articles] == [(0, "第一篇"), (2, "第三篇")]
+    assert [(r.item, str(r.problem)) for r in reading.rejected] == [
+        (1, "invalid JSON on line 2: Expecting ',' delimiter (column 38)")
+    ]
 
 
 @pytest.mark.parametrize("name, error, message", BAD_INPUTS)
@@ -310,6 +317,8 @@ def test_readers_bad_input_fails_with_a_named_error(name, error, message):
         ("open.md", "---\ntitle: 标题\n正文。\n".encode(), MalformedArticle, "never closed"),
         ("list.md", "---\n- 甲\n- 乙\n---\n正文。\n".encode(), MalformedArticle, "not a mapping"),
         ("blank.jsonl", b"\n\n", UnreadableFile, "empty"),
+        ("deep.json", b"[" * 100_000, MalformedArticle, "nested too deeply"),
+        ("deep.md", b"---\na: " + b"[" * 100_000 + b"\n---\n", MalformedArticle, "nested too deeply|invalid front matter"),
     ],
 )
 def test_readers_bad_input_inline(path, data, error, message):

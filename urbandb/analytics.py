@@ -3,6 +3,9 @@
 The SQLite file is attached read-only through the sqlite_scanner extension
 that the `duckdb-extension-sqlite-scanner` package ships (nothing is
 downloaded), and made the default schema, so reports use plain table names.
+After that the connection is sealed: no file access (no COPY TO, no reading
+other files) and no configuration change, and `run_sql` takes only queries
+(SELECT, EXPLAIN), so no ATTACH can write anywhere.
 """
 from __future__ import annotations
 
@@ -16,11 +19,17 @@ from urbandb import queries
 
 QUERIES_DIR = Path(queries.__file__).resolve().parent
 PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+REPORT_NAME = re.compile(r"[A-Za-z0-9_]+")
+READ_ONLY_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 DEFAULT = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)\s*\(default\s+([^)]*)\)")
 
 
 class ReportError(Exception):
-    """A report that does not exist, or is called with missing parameters."""
+    """A report that does not exist, or a statement that cannot run."""
+
+
+class ParameterError(ReportError):
+    """A report called with a parameter it lacks, without one it needs, or of the wrong type."""
 
 
 def sqlite_scanner_path() -> Path:
@@ -32,13 +41,18 @@ def sqlite_scanner_path() -> Path:
     return path
 
 
-def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
+def connect(db_path: Path, sealed: bool = True) -> duckdb.DuckDBPyConnection:
+    """DuckDB with the database attached read-only; `sealed=False` keeps file
+    access, for `export` writing its files."""
     if not Path(db_path).exists():
         raise ReportError(f"no database at {db_path}: run `urbandb init` and `urbandb load` first")
     conn = duckdb.connect()
     conn.execute(f"LOAD {_literal(sqlite_scanner_path())}")
     conn.execute(f"ATTACH {_literal(db_path)} AS urbandb (TYPE sqlite, READ_ONLY)")
     conn.execute("USE urbandb")
+    if sealed:
+        conn.execute("SET enable_external_access = false")
+        conn.execute("SET lock_configuration = true")
     return conn
 
 
@@ -58,6 +72,12 @@ class Report:
         return dict(DEFAULT.findall(self.header))
 
     @property
+    def parameter_types(self) -> dict[str, type]:
+        """Each parameter's type, from its default in the header: 2 is an
+        integer, 0.05 a number, '…' text (and text without a default)."""
+        return {name: _literal_type(self.defaults.get(name)) for name in self.parameters}
+
+    @property
     def header(self) -> str:
         lines = []
         for line in self.sql.splitlines():
@@ -72,8 +92,9 @@ def list_reports(queries_dir: Path = QUERIES_DIR) -> list[Report]:
 
 
 def load_report(name: str, queries_dir: Path = QUERIES_DIR) -> Report:
+    """The report `name` in `queries/`: a name, never a path."""
     path = queries_dir / f"{name}.sql"
-    if not path.is_file():
+    if not REPORT_NAME.fullmatch(name) or not path.is_file():
         known = ", ".join(p.stem for p in sorted(queries_dir.glob("*.sql")))
         raise ReportError(f"no report named {name!r}; reports: {known}")
     sql = path.read_text(encoding="utf-8")
@@ -85,30 +106,51 @@ def run_report(conn: duckdb.DuckDBPyConnection, report: Report, params: dict[str
     values = {**report.defaults, **params}
     unknown = sorted(set(params) - set(report.parameters))
     if unknown:
-        raise ReportError(f"report {report.name} has no parameter {', '.join(unknown)}; it takes: {', '.join(report.parameters) or 'none'}")
+        raise ParameterError(f"report {report.name} has no parameter {', '.join(unknown)}; it takes: {', '.join(report.parameters) or 'none'}")
     missing = [name for name in report.parameters if name not in values]
     if missing:
-        raise ReportError(f"report {report.name} needs --param {' --param '.join(m + '=…' for m in missing)}")
-    return run_sql(conn, report.sql, {name: _typed(values[name]) for name in report.parameters})
+        raise ParameterError(f"report {report.name} needs --param {' --param '.join(m + '=…' for m in missing)}")
+    types = report.parameter_types
+    return run_sql(conn, report.sql, {name: _typed(name, values[name], types[name]) for name in report.parameters})
 
 
 def run_sql(conn: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> tuple[list[str], list[tuple]]:
+    """Run queries only: any other statement (ATTACH, COPY, INSERT, SET …) is refused."""
+    try:
+        statements = conn.extract_statements(sql)
+    except duckdb.Error as error:
+        raise ReportError(str(error).strip()) from None
+    refused = [s.type.name for s in statements if s.type not in READ_ONLY_STATEMENTS]
+    if refused or not statements:
+        raise ReportError(f"only queries (SELECT, EXPLAIN) are run, not {', '.join(refused) or 'an empty statement'}")
     cursor = conn.execute(sql, params or None)
     columns = [d[0] for d in cursor.description] if cursor.description else []
     return columns, cursor.fetchall() if columns else []
 
 
-def _typed(value: str):
-    """CLI parameters arrive as text; numbers are passed as numbers."""
-    if isinstance(value, str):
-        for cast in (int, float):
-            try:
-                return cast(value)
-            except ValueError:
-                pass
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            return value[1:-1]
-    return value
+def _literal_type(default: str | None) -> type:
+    if default is None or default[:1] in "'\"":
+        return str
+    for kind in (int, float):
+        try:
+            kind(default)
+            return kind
+        except ValueError:
+            pass
+    return str
+
+
+TYPE_NAMES = {int: "an integer", float: "a number", str: "text"}
+
+
+def _typed(name: str, value: str, kind: type):
+    """A CLI parameter (always text) as its report declares it."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        value = value[1:-1]
+    try:
+        return kind(value)
+    except ValueError:
+        raise ParameterError(f"parameter {name} wants {TYPE_NAMES[kind]}, got {value!r}") from None
 
 
 def _literal(path: Path) -> str:

@@ -1,5 +1,9 @@
 """The `urbandb` command: each command parses its arguments, makes one library
-call, and turns domain errors into a message and an exit code."""
+call, and turns domain errors into a message and an exit code.
+
+Every foreseeable failure ends in one line on stderr and an `ExitCode`
+(`urbandb/exit_codes.py`, listed in the README); `--debug` shows the traceback.
+"""
 from __future__ import annotations
 
 import csv
@@ -11,14 +15,56 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from typer.core import TyperGroup
 
 from urbandb.db.engine import database_url, make_engine, sqlite_path
-from urbandb.loaders.errors import LoadInProgress
+from urbandb.loaders.limits import DEFAULT_LIMITS, Limits
+from urbandb.exit_codes import ExitCode, explain
+
+DEBUG = "urbandb.debug"
+
+
+CLICK_USAGE_EXIT = 2  # what Click's usage errors (bad option, bad parameter) exit with
+
+
+def _usage_error(error: typer.TyperException) -> typer.TyperException:
+    """A usage error as one line and ExitCode.USAGE (2 means "busy" here);
+    other Click errors (and the help shown for no arguments) as they are."""
+    if getattr(error, "exit_code", None) != CLICK_USAGE_EXIT or type(error).__name__ == "NoArgsIsHelpError":
+        return error
+    fail(error.format_message(), ExitCode.USAGE)
+
+
+class ExplainingGroup(TyperGroup):
+    """Usage errors exit with ExitCode.USAGE; any other exception becomes its
+    one-line explanation and exit code, unless --debug asks for the traceback."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except typer.TyperException as error:
+            raise _usage_error(error)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except typer.TyperException as error:
+            raise _usage_error(error)
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as error:
+            if ctx.meta.get(DEBUG):
+                raise
+            code, message = explain(error)
+            fail(message, code)
+
 
 app = typer.Typer(
+    cls=ExplainingGroup,
     help="urbandb: Chinese news on urban renewal, land supply and industrial parks, as facts you can query.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,
 )
 
 
@@ -39,11 +85,13 @@ def main(
     db: Optional[str] = typer.Option(
         None, "--db", envvar="URBANDB_DB", help="Database: a SQLAlchemy URL or a SQLite file path (default: urbandb.sqlite)."
     ),
+    debug: bool = typer.Option(False, "--debug", help="Show the traceback of an error instead of one line."),
 ) -> None:
     ctx.obj = database_url(db)
+    ctx.meta[DEBUG] = debug
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = ExitCode.INPUT_FAILED) -> None:
     typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
     raise typer.Exit(code)
 
@@ -53,15 +101,20 @@ def sqlite_file(url: str) -> Path:
     if path is None:
         fail(f"this command needs a SQLite database file, not {url}")
     if not path.exists():
-        fail(f"no database at {path}: run `urbandb init` first")
+        fail(f"no database at {path}: run `urbandb init` first", ExitCode.NEEDS_INIT)
     return path
 
 
 @app.command()
 def init(ctx: typer.Context) -> None:
     """Create the database, or upgrade it to the newest migration."""
-    from urbandb.db.migrate import current_revision, upgrade
+    from urbandb.db.migrate import SchemaError, current_revision, require_current_schema, upgrade
 
+    try:
+        require_current_schema(ctx.obj)
+    except SchemaError as error:
+        if not error.needs_init:  # a revision this code does not know: upgrading cannot help
+            raise
     upgrade(ctx.obj)
     typer.echo(f"database at revision {current_revision(ctx.obj)}: {ctx.obj}")
 
@@ -71,25 +124,29 @@ def load(
     ctx: typer.Context,
     paths: List[str] = typer.Argument(..., help="Files, folders (recursive) or glob patterns."),
     wait: float = typer.Option(0.0, help="Seconds to wait for another running load before giving up."),
+    max_file_mb: float = typer.Option(
+        DEFAULT_LIMITS.max_file_mb, min=0, help="Skip (and record) files larger than this many MB, unread."
+    ),
+    max_seconds_per_file: float = typer.Option(
+        DEFAULT_LIMITS.max_seconds_per_file, min=1, help="Record a file as failed when reading and extracting it takes longer."
+    ),
 ) -> None:
-    """Load articles; unchanged files are skipped. Exit 1 if any file failed."""
+    """Load articles; unchanged files are skipped. Exit 1 if any file or record failed."""
     from urbandb.loaders.pipeline import load_paths
 
-    engine = make_engine(ctx.obj)
     _require_schema(ctx.obj)
+    engine = make_engine(ctx.obj)
+    limits = Limits(max_file_mb=max_file_mb, max_seconds_per_file=max_seconds_per_file)
     show_progress = sys.stderr.isatty()
 
     def progress(index: int, total: int, outcome) -> None:
-        if show_progress or outcome.status == "failed":
+        if show_progress or outcome.status in ("failed", "skipped") or outcome.rejected:
             detail = f" ({outcome.error})" if outcome.error else ""
             typer.echo(f"[{index}/{total}] {outcome.status:9} {outcome.path}{detail}", err=True)
 
-    try:
-        summary = load_paths(engine, paths, progress=progress, wait_seconds=wait)
-    except LoadInProgress as error:
-        fail(str(error), code=2)
+    summary = load_paths(engine, paths, progress=progress, wait_seconds=wait, limits=limits)
     typer.echo(summary.line())
-    raise typer.Exit(0 if summary.ok else 1)
+    raise typer.Exit(ExitCode.OK if summary.ok else ExitCode.INPUT_FAILED)
 
 
 @app.command()
@@ -101,10 +158,7 @@ def reextract(
 
     _require_schema(ctx.obj)
     pipeline = default_pipeline()
-    try:
-        count = run(make_engine(ctx.obj), pipeline, wait_seconds=wait)
-    except LoadInProgress as error:
-        fail(str(error), code=2)
+    count = run(make_engine(ctx.obj), pipeline, wait_seconds=wait)
     typer.echo(f"re-extracted {count} documents with {pipeline.version}")
 
 
@@ -121,7 +175,7 @@ def runs(ctx: typer.Context, limit: int = typer.Option(10, help="How many runs t
         rows = conn.execute(select(table).order_by(table.c.id.desc()).limit(limit)).all()
     columns = [
         "id", "started_at", "finished_at", "status", "files_seen", "files_added",
-        "files_updated", "files_unchanged", "files_failed",
+        "files_updated", "files_unchanged", "files_failed", "files_skipped",
     ]
     print_rows(columns, [tuple(getattr(r, c) for c in columns) for r in rows], OutputFormat.table)
 
@@ -134,6 +188,7 @@ def serve(
     """Publish the database with Datasette on 127.0.0.1, read-only."""
     from urbandb.site import SiteError, serve as serve_site
 
+    _require_schema(ctx.obj)
     try:
         serve_site(sqlite_file(ctx.obj), port=port)
     except SiteError as error:
@@ -149,7 +204,7 @@ def query(
     list_: bool = typer.Option(False, "--list", help="List the reports with their description."),
 ) -> None:
     """Run a report from queries/ in DuckDB over the database (attached read-only)."""
-    from urbandb.analytics import ReportError, connect, list_reports, load_report, run_report
+    from urbandb.analytics import ParameterError, ReportError, connect, list_reports, load_report, run_report
 
     if list_ or name is None:
         for report in list_reports():
@@ -159,6 +214,8 @@ def query(
     try:
         params = dict(_split_param(p) for p in param)
         columns, rows = run_report(connect(sqlite_file(ctx.obj)), load_report(name), params)
+    except ParameterError as error:
+        fail(str(error), ExitCode.USAGE)
     except ReportError as error:
         fail(str(error))
     print_rows(columns, rows, format)
@@ -216,16 +273,16 @@ def export(
 
 
 def _require_schema(url: str) -> None:
-    from urbandb.db.migrate import current_revision
+    """Refuse a database this code must not write: missing, older, unknown or not a database."""
+    from urbandb.db.migrate import require_current_schema
 
-    if current_revision(url) is None:
-        fail(f"the database {url} has no schema: run `urbandb init` first")
+    require_current_schema(url)
 
 
 def _split_param(text: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise typer.BadParameter(f"--param wants key=value, got {text!r}")
+    if not sep or not key.strip():
+        raise typer.BadParameter(f"--param wants key=value, got {text!r}", param_hint="--param")
     return key.strip(), value
 
 

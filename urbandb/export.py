@@ -60,7 +60,7 @@ def export_database(db_path: Path, out_dir: Path, fmt: str, bom: bool = True) ->
         raise ExportError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     db_path, out_dir = Path(db_path), Path(out_dir)
     try:
-        conn = connect(db_path)
+        conn = connect(db_path, sealed=False)
     except ReportError as error:
         raise ExportError(str(error)) from error
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ import lxml.html
 from lxml import etree
 
 from urbandb.loaders.errors import MalformedArticle
-from urbandb.loaders.structure import Block, Metadata, iso_date
+from urbandb.loaders.structure import Block, Metadata, author_names, iso_date
 
 DROP_TAGS = {
     "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",
@@ -133,7 +133,7 @@ def page_metadata(document) -> Metadata:
             None,
         )
     author = next((metas[k] for k in AUTHOR_META if k in metas), None)
-    authors = [a for a in re.split(r"[、,，;；\s]+", author) if a] if author else []
+    authors = author_names(author) if author else []
     return Metadata(
         title=title,
         authors=authors,

@@ -27,23 +27,21 @@ AUTHOR_FIELDS = ("author", "authors", "byline")
 PUBLICATION_FIELDS = ("source", "publication", "site_name", "site", "publisher", "media")
 
 
-def json_items(text: str, lines: bool) -> list[tuple[int, str, dict]]:
-    """(position, where, object) of each article in a `.json` file (object or list)
-    or a JSON Lines file, where position is the 0-based line index (JSON Lines)
-    or list index, and `where` names it for error messages.
+def json_items(text: str, lines: bool) -> list[tuple[int, str, dict | MalformedArticle]]:
+    """(position, where, object or what is wrong with it) of each article in a
+    `.json` file (an object or a list) or a JSON Lines file; position is the
+    0-based line (JSON Lines) or list index, `where` names it for messages.
 
-    Raises MalformedArticle naming the line of invalid JSON or the item that is
-    not an object: one bad line fails the whole file.
+    Each line or list item is a record of its own: a broken one is returned as
+    its MalformedArticle and the others are kept. A file with no records, or a
+    `.json` file that is not JSON at all, raises MalformedArticle.
     """
     if lines:
-        items = []
-        for number, line in enumerate(text.split("\n"), 1):
-            if not line.strip():
-                continue
-            try:
-                items.append((number - 1, f"line {number}", _object(json.loads(line), f"line {number}")))
-            except json.JSONDecodeError as error:
-                raise MalformedArticle(f"invalid JSON on line {number}: {error.msg} (column {error.colno})") from error
+        items = [
+            (number - 1, f"line {number}", _line_object(line, number))
+            for number, line in enumerate(text.split("\n"), 1)
+            if line.strip()
+        ]
         if not items:
             raise MalformedArticle("no JSON objects in the JSON Lines file")
         return items
@@ -51,11 +49,30 @@ def json_items(text: str, lines: bool) -> list[tuple[int, str, dict]]:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise MalformedArticle(f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}") from error
+    except RecursionError:
+        raise MalformedArticle("invalid JSON: nested too deeply") from None
     if isinstance(data, list):
         if not data:
             raise MalformedArticle("empty JSON list: no articles")
-        return [(n, f"item {n}", _object(item, f"item {n}")) for n, item in enumerate(data)]
+        return [(n, f"item {n}", _object_or_problem(item, f"item {n}")) for n, item in enumerate(data)]
     return [(0, "the JSON document", _object(data, "the JSON document"))]
+
+
+def _line_object(line: str, number: int) -> dict | MalformedArticle:
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError as error:
+        return MalformedArticle(f"invalid JSON on line {number}: {error.msg} (column {error.colno})")
+    except RecursionError:
+        return MalformedArticle(f"invalid JSON on line {number}: nested too deeply")
+    return _object_or_problem(value, f"line {number}")
+
+
+def _object_or_problem(value, where: str) -> dict | MalformedArticle:
+    try:
+        return _object(value, where)
+    except MalformedArticle as problem:
+        return problem
 
 
 def item_body(item: dict, where: str) -> str:

@@ -13,7 +13,7 @@ import yaml
 
 from urbandb.loaders.errors import MalformedArticle
 from urbandb.loaders.readers.html import html_fragment_blocks, looks_like_html
-from urbandb.loaders.structure import Block, Metadata, iso_date
+from urbandb.loaders.structure import Block, Metadata, author_names, iso_date
 
 FRONT_MATTER_OPEN = re.compile(r"---[ \t]*\n")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -39,6 +39,19 @@ AUTHOR_KEYS = ("author", "authors")
 PUBLICATION_KEYS = ("source", "publication", "site_name", "publisher")
 
 
+class FrontMatterLoader(yaml.SafeLoader):
+    """Safe YAML without aliases: a few hundred bytes of nested `*refs` expand
+    to gigabytes once printed, and no post's title or date needs one."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not accepted in front matter", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
 def split_front_matter(text: str) -> tuple[dict | None, str]:
     """(front matter mapping or None, the rest). Raises MalformedArticle for bad YAML."""
     if not FRONT_MATTER_OPEN.match(text):
@@ -47,12 +60,14 @@ def split_front_matter(text: str) -> tuple[dict | None, str]:
     if not match:
         raise MalformedArticle("front matter opened with --- is never closed")
     try:
-        data = yaml.safe_load(match.group("yaml"))
+        data = yaml.load(match.group("yaml"), Loader=FrontMatterLoader)
     except yaml.YAMLError as error:
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
         raise MalformedArticle(f"invalid front matter YAML{where}: {problem}") from error
+    except RecursionError:
+        raise MalformedArticle("invalid front matter YAML: nested too deeply") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -73,10 +88,10 @@ def front_matter_metadata(fields: dict) -> Metadata:
 
 
 def names_of(value) -> list[str]:
-    """Authors from a string (张三、李四 / 张三 李四) or a list."""
+    """Authors from a string (张三、李四 / 张三 李四 / John Smith) or a list."""
     if value is None:
         return []
-    items = value if isinstance(value, list) else re.split(r"[、,，;；\s]+", str(value))
+    items = value if isinstance(value, list) else author_names(str(value))
     names = [item.get("name", "") if isinstance(item, dict) else item for item in items]  # [{"name": "张三"}]
     return [str(name).strip() for name in names if str(name).strip()]
 

@@ -1,0 +1,69 @@
+"""Exit codes of the `urbandb` command, and the one-line message for each
+foreseeable failure (the traceback only with `--debug`)."""
+from __future__ import annotations
+
+import errno
+import sqlite3
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    INPUT_FAILED = 1  # files or records not loaded (see load_errors), a report or SQL error, eval below its floor
+    BUSY = 2  # another load holds the lock, or the database stayed locked
+    USAGE = 3  # unknown option, malformed or mistyped parameter
+    NEEDS_INIT = 4  # no database, no schema or an older revision: run `urbandb init`
+    REFUSED_DATABASE = 5  # not a SQLite database, corrupt, or a revision this code does not know
+    CANNOT_WRITE = 6  # read-only file or folder, disk full, permission denied
+    INTERNAL = 70  # a bug: run again with --debug and report the traceback
+
+
+SQLITE_CODES = {
+    "SQLITE_BUSY": ExitCode.BUSY,
+    "SQLITE_LOCKED": ExitCode.BUSY,
+    "SQLITE_FULL": ExitCode.CANNOT_WRITE,
+    "SQLITE_READONLY": ExitCode.CANNOT_WRITE,
+    "SQLITE_CANTOPEN": ExitCode.CANNOT_WRITE,
+    "SQLITE_PERM": ExitCode.CANNOT_WRITE,
+    "SQLITE_IOERR": ExitCode.CANNOT_WRITE,
+    "SQLITE_NOTADB": ExitCode.REFUSED_DATABASE,
+    "SQLITE_CORRUPT": ExitCode.REFUSED_DATABASE,
+}
+WRITE_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT}
+
+
+def explain(error: BaseException) -> tuple[ExitCode, str]:
+    """The exit code and one line for an exception that ended a command."""
+    from sqlalchemy.exc import DBAPIError
+
+    from urbandb.db.migrate import SchemaError
+    from urbandb.loaders.errors import LoadInProgress
+
+    if isinstance(error, SchemaError):
+        return (ExitCode.NEEDS_INIT if error.needs_init else ExitCode.REFUSED_DATABASE), str(error)
+    if isinstance(error, LoadInProgress):
+        return ExitCode.BUSY, str(error)
+    if isinstance(error, DBAPIError) and error.orig is not None:
+        error = error.orig
+    if isinstance(error, sqlite3.Error):
+        name = getattr(error, "sqlite_errorname", "") or ""
+        base = next((code for prefix, code in SQLITE_CODES.items() if name.startswith(prefix)), None)
+        if base is not None:
+            return base, f"database: {error} ({name})" + _hint(base)
+    if type(error).__module__.startswith(("duckdb", "_duckdb")):  # reports and SQL read through DuckDB
+        text = str(error).strip().splitlines()[0]
+        if "not a database" in text:
+            return ExitCode.REFUSED_DATABASE, f"database: {text}" + _hint(ExitCode.REFUSED_DATABASE)
+        return ExitCode.INPUT_FAILED, text
+    if isinstance(error, OSError) and error.errno in WRITE_ERRNOS:
+        where = f" {error.filename}" if error.filename else ""
+        return ExitCode.CANNOT_WRITE, f"cannot write{where}: {error.strerror}"
+    return ExitCode.INTERNAL, f"internal error: {type(error).__name__}: {error} (run again with --debug for the traceback)"
+
+
+def _hint(code: ExitCode) -> str:
+    return {
+        ExitCode.BUSY: "; another process is writing, try again later",
+        ExitCode.CANNOT_WRITE: "; check that the database file and its folder are writable and the disk has room",
+        ExitCode.REFUSED_DATABASE: "; --db must name a urbandb SQLite database",
+    }.get(code, "")
