@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from importlib import resources
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from typing import Callable, Iterable, Protocol
 
@@ -234,10 +235,17 @@ class EntityExtractor:
         tokens, offsets = self.tokens(text, list(places), tagged)
         places_text = {p.text: p for p in places}
         spans: list[Span] = [Span(m.start(), m.end(), m.group(), "policy") for m in _QUOTE_TITLE.finditer(text)]
+        orgs_ending: dict[int, list[Span]] = {}  # org spans by end offset: a project's owner is looked up near it
+
+        def add(span: Span) -> None:
+            spans.append(span)
+            if span.type == "org":
+                orgs_ending.setdefault(span.end, []).append(span)
+
         for i in [i for i, (_, tag) in enumerate(tokens) if tag == "nt"]:
             word = tokens[i][0]
             if len(word) >= 3 and word not in GENERIC_NAMES and (self.suffix_type(word) or ("", ""))[1] == "org":
-                spans.append(Span(offsets[i], offsets[i] + len(word), word, "org"))
+                add(Span(offsets[i], offsets[i] + len(word), word, "org"))
         last_chars = self._suffix_last_chars
         for i in [i for i, (word, _) in enumerate(tokens) if word[-1] in last_chars]:  # most tokens end no suffix
             word, tag = tokens[i]
@@ -269,12 +277,13 @@ class EntityExtractor:
             if tail and kind in ("project", "org"):
                 if kind == "org":
                     org_start = offsets[self._extend_left(tokens, head)]
-                    spans.append(Span(org_start, end, text[org_start:end], "org"))
+                    add(Span(org_start, end, text[org_start:end], "org"))
                 end = tail.end()
                 kind = "project"
             start_index = self._extend_left(tokens, head, allow_verbs=(kind == "policy"), project=(kind == "project"),
                                             adjacent=text[offsets[head]:end] == suffix)
-            owner = next((s for s in spans if s.type == "org" and s.start < offsets[start_index] <= s.end), None)
+            name_start = offsets[start_index]  # an owner org holds the name's start and ends within the name
+            owner = next((s for e in range(name_start, end + 1) for s in orgs_ending.get(e, ()) if s.start < name_start), None)
             if kind == "project" and owner is not None and owner.start in offsets:
                 start_index = offsets.index(owner.start)  # 中西医结合医院住院楼: a building of the hospital
             while start_index < head and _strippable(tokens[start_index], places_text) \
@@ -308,7 +317,7 @@ class EntityExtractor:
             if suffix in STRICT_SUFFIXES and not verb_named_zone and not _has_proper(tokens[start_index:head], name, places_text):
                 continue
             if kind == "project" and name.endswith("项目") and self.suffix_type(name[:-2]) and len(name) >= 6:
-                spans.append(Span(start, end, name, kind, role="项目"))  # marks a 项目-suffixed variant
+                add(Span(start, end, name, kind, role="项目"))  # marks a 项目-suffixed variant
                 continue
             if AWARD.search(text[max(0, start - 10):start]) and kind != "policy":
                 continue  # 获评…“两业融合”示范园: a title awarded, not a project
@@ -316,7 +325,7 @@ class EntityExtractor:
                 continue  # “产教科融汇”发展新模式: a description around a quoted slogan
             if text[start - 1:start] == "的" and not _has_proper(tokens[start_index:head], name, places_text, NAME_TAGS):
                 continue  # 全国领先的生命科学研发生产基地: a description, not a name
-            spans.append(Span(start, end, name, kind))
+            add(Span(start, end, name, kind))
         spans = listed_spans(text, tokens, offsets, spans, self.suffix_type)
         spans.extend(person_spans(text, tokens, offsets, spans))
         return spans
@@ -446,16 +455,22 @@ FIELD_WORDS = ("领域", "行业", "产业", "方面", "类型", "业态", "方�
 
 def _common_words_only(tokens: list[Token], offsets: list[int], start: int, end: int) -> bool:
     """The item is one common noun of the dictionary, or only descriptive words."""
-    words = [tokens[k] for k, o in enumerate(offsets) if start <= o < end]
+    words = tokens[bisect_left(offsets, start):bisect_left(offsets, end)]
     if len(words) == 1 and words[0][1] in ("n", "vn", "l", "an"):
         return True
     return all(word in DESCRIPTORS for word, _ in words)
 
 
 def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list[Span], suffix_type) -> list[Span]:
-    """Typed items of lists closed by 等 and a head noun; they replace the spans they cut across."""
+    """Typed items of lists closed by 等 and a head noun; they replace the spans they cut across.
+
+    Spans are kept in start order and each list looks only at those near it (a span is
+    at most `longest` characters long), so a paragraph of many lists stays linear."""
     if "等" not in text:
         return spans
+    spans = sorted(spans, key=lambda s: s.start)
+    starts = [s.start for s in spans]
+    longest = max((s.end - s.start for s in spans), default=0)
     for i, (word, _) in enumerate(tokens):
         if word != "等" or i == 0:
             continue
@@ -474,14 +489,17 @@ def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list
             bounds.append((offsets[sep] + len(tokens[sep][0]), end))
             end = offsets[sep]
         first_end_index = separators[-1] if separators else i
-        first_start = _first_list_item(text, tokens, offsets, first_end_index, spans)
+        near_end = spans[bisect_left(starts, offsets[first_end_index] - longest):bisect_left(starts, offsets[first_end_index])]
+        first_start = _first_list_item(text, tokens, offsets, first_end_index, near_end)
         if first_start is not None:
             bounds.append((first_start, end))
+        lo, hi = bisect_left(starts, min(b[0] for b in bounds) - longest) if bounds else 0, bisect_left(starts, offsets[i])
+        local = spans[lo:hi]
         for start, end in bounds:
             item = text[start:end]
             if not _LIST_ITEM.fullmatch(item) or item in GENERIC_NAMES or item.startswith(GENERIC_PREFIXES):
                 continue
-            if any(s.start == start and s.end == end for s in spans) or any(s.place is not None and s.start <= start and end <= s.end for s in spans):
+            if any(s.start == start and s.end == end for s in local) or any(s.place is not None and s.start <= start and end <= s.end for s in local):
                 continue
             found = suffix_type(_PHASE_END.sub("", item))
             if not found and _common_words_only(tokens, offsets, start, end):
@@ -491,8 +509,13 @@ def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list
             kind = found[1] if found else ("org" if head_type == "project" else head_type)
             if not kind or item == (found or ("",))[0]:
                 continue
-            spans = [s for s in spans if not (s.start < end and start < s.end and (s.start < start or s.end > end))]
-            spans.append(Span(start, end, item, kind))
+            local = [s for s in local if not (s.start < end and start < s.end and (s.start < start or s.end > end))]
+            local.append(Span(start, end, item, kind))
+            longest = max(longest, end - start)
+        if bounds:
+            local.sort(key=lambda s: s.start)
+            spans[lo:hi] = local
+            starts[lo:hi] = [s.start for s in local]
     return spans
 
 
@@ -637,10 +660,12 @@ def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundar
         if not forms:
             continue
         for seq, text in paragraphs:
-            taken = [(s.start, s.end) for s in out[seq]]
+            taken = sorted((s.start, s.end) for s in out[seq])  # disjoint, so their ends are in order too
+            taken_starts = [a for a, _ in taken]
             for start, end, form in forms.find(text):
-                if any(a < end and start < b for a, b in taken):
-                    continue
+                k = bisect_left(taken_starts, end)
+                if k and taken[k - 1][1] > start:
+                    continue  # overlaps a place found already
                 towns = [t for t in gazetteer.candidates(form, ("town",)) if t.parent is county]
                 cuts = (boundaries or {}).get(seq)
                 if towns and form != towns[0].name and cuts and start not in cuts:
@@ -674,26 +699,36 @@ def choose_place(candidates: list[Place], context: set[str], form: str, repeated
 def merge_spans(places: list[Span], named: list[Span]) -> list[Span]:
     """Named spans win over the gazetteer places and shorter names they contain,
     except a gazetteer place that is a whole word of the name is kept too (its
-    mention is nested)."""
+    mention is nested).
+
+    One sweep by start offset, O(n log n): a kept span matters to a later one only
+    while it is still open (ends after the later one starts), and the open spans are
+    one outer name and the names nested in it."""
     named = sorted(named, key=lambda s: (s.start, -(s.end - s.start)))
     kept: list[Span] = []
+    open_spans: list[Span] = []
     for span in named:
-        outer = [k for k in kept if k.start <= span.start and span.end <= k.end and (k.start, k.end) != (span.start, span.end)]
+        open_spans = [k for k in open_spans if k.end > span.start]
+        outer = [k for k in open_spans if span.end <= k.end and (k.start, k.end) != (span.start, span.end)]
         if outer and not (span.type == "org" and not span.text.endswith("实验室") and all(k.type == "project" and k.start == span.start for k in outer)):
             continue
-        if outer:
-            kept.append(span)
-            continue
-        if any(k.start < span.end and span.start < k.end for k in kept):
-            continue
+        if not outer and open_spans:
+            continue  # it overlaps a kept name
         kept.append(span)
+        open_spans.append(span)
     out = list(kept)
+    by_bounds = {}
+    for k in kept:
+        by_bounds.setdefault((k.start, k.end), k)
+    starts = [k.start for k in kept]  # kept is in start order
+    reach = list(accumulate((k.end for k in kept), max))  # furthest end among kept spans up to each
     for place in places:
-        same = next((k for k in kept if (k.start, k.end) == (place.start, place.end)), None)
+        same = by_bounds.get((place.start, place.end))
         if same is not None:
             same.type, same.place = "place", place.place
             continue
-        nested = any(k.start <= place.start and place.end <= k.end for k in kept)
+        i = bisect_right(starts, place.start)
+        nested = i > 0 and reach[i - 1] >= place.end
         if nested and place.text != place.place.name:
             continue
         out.append(place)

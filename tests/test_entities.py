@@ -237,3 +237,83 @@ def test_entities_verb_before_a_quoted_name_stays_out(extractor):
 def test_entities_lists_of_fields_name_no_orgs(extractor, text, not_names):
     found = names(extractor(article_of(text)))
     assert not any(name in found for name in not_names), found
+
+
+def _merge_spans_by_pairs(places, named):
+    """The definition of `merge_spans`, comparing every pair of spans (quadratic)."""
+    named = sorted(named, key=lambda s: (s.start, -(s.end - s.start)))
+    kept = []
+    for span in named:
+        outer = [k for k in kept if k.start <= span.start and span.end <= k.end and (k.start, k.end) != (span.start, span.end)]
+        if outer and not (span.type == "org" and not span.text.endswith("实验室") and all(k.type == "project" and k.start == span.start for k in outer)):
+            continue
+        if not outer and any(k.start < span.end and span.start < k.end for k in kept):
+            continue
+        kept.append(span)
+    out = list(kept)
+    for place in places:
+        same = next((k for k in kept if (k.start, k.end) == (place.start, place.end)), None)
+        if same is not None:
+            same.type, same.place = "place", place.place
+            continue
+        if any(k.start <= place.start and place.end <= k.end for k in kept) and place.text != place.place.name:
+            continue
+        out.append(place)
+    return sorted(out, key=lambda s: s.start)
+
+
+def _random_spans(rng, n, length):
+    from urbandb.extract.gazetteer import Place
+
+    def span(kind):
+        start = rng.randrange(length)
+        end = min(length, start + rng.randint(1, 12))
+        text = "名" * (end - start - 1) + rng.choice("园区司室")
+        place = Place(name=rng.choice([text, text + "区"]), level="county", adcode=None) if kind == "place" else None
+        return Span(start, end, text, kind, place=place)
+
+    named = [span(rng.choice(["org", "project", "policy"])) for _ in range(n)]
+    # names that share a start with a project (an org inside it), the case nesting keeps
+    named += [Span(s.start, max(s.start + 1, s.end - rng.randint(0, 3)), "名" * 2, "org") for s in named[: n // 4]]
+    return [span("place") for _ in range(n // 2)], named
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_entities_merge_spans_same_as_pairwise_definition(seed):
+    """`merge_spans` sweeps once by offset; on random overlapping spans it keeps exactly
+    what comparing every pair of spans keeps."""
+    import copy
+    import random
+
+    from urbandb.extract.entities import merge_spans
+
+    rng = random.Random(seed)
+    places, named = _random_spans(rng, rng.randint(1, 60), rng.randint(20, 200))
+    expected = _merge_spans_by_pairs(copy.deepcopy(places), copy.deepcopy(named))
+    got = merge_spans(places, named)
+    assert [(s.start, s.end, s.type, s.text) for s in got] == [(s.start, s.end, s.type, s.text) for s in expected]
+
+
+def test_entities_merge_spans_looks_at_few_spans_per_span(monkeypatch):
+    """Linear in the number of spans: each span is compared with the names still open
+    at its start, not with every name kept before it (counted through `Span.end`)."""
+    from urbandb.extract import entities
+
+    reads = 0
+
+    class CountingSpan(Span):
+        def __getattribute__(self, name):
+            nonlocal reads
+            if name == "end":
+                reads += 1
+            return object.__getattribute__(self, name)
+
+    def spans(n):
+        return [CountingSpan(10 * i, 10 * i + 6, "名名名名名园", "project") for i in range(n)]
+
+    counts = []
+    for n in (500, 2000):
+        reads = 0
+        entities.merge_spans([], spans(n))
+        counts.append(reads)
+    assert counts[1] <= 4.5 * counts[0]  # a quadratic sweep would read 16x as often
