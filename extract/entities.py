@@ -61,6 +61,12 @@ class RjiebaSegmenter:
         return self._jieba.tag(text)
 
 
+def read_table(name: str) -> list[list[str]]:
+    """Rows of a tab-separated data file under `extract/data/` (comments and blank lines left out)."""
+    text = resources.files("urbandb.extract").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return [[field.strip() for field in line.split("\t")] for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
 def read_suffixes() -> dict[str, str]:
     """The domain suffix table: suffix -> entity type."""
     text = resources.files("urbandb.extract").joinpath("data/suffixes.tsv").read_text(encoding="utf-8")
@@ -97,14 +103,23 @@ ONE_CHAR_SUFFIX_WORDS = set("布局 格局 全部 局部 大局 结局 开局 �
 LEADING_FUNCTION_CHARS = "由在与和及将把对从为向于以据让"
 # Verbs of this domain that jieba's dictionary tags as nouns; read as verbs they end a name on the left.
 DOMAIN_VERBS = set("落地 会同 投用 开工 完工 签约 入驻 封顶 开园 竣工 继续加强".split())
-PERSON_ROLES = ("董事长", "总经理", "副总经理", "经理", "负责人", "记者", "通讯员", "书记", "区长", "市长", "镇长", "局长", "主任", "院长", "所长",
-                "校长", "厅长", "部长", "处长", "科长", "社长", "主席", "总监", "总裁", "院士", "教授", "研究员", "专家", "委员", "居民", "村民", "代表")
-SPEECH_VERBS = ("说", "表示", "介绍", "指出", "认为", "称", "透露", "坦言", "告诉")
-SURNAMES = set(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤巩常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巢关蔺"
-)
+PERSON_CUES: dict[str, list[str]] = {}
+for _word, _cue in read_table("person_cues.tsv"):
+    PERSON_CUES.setdefault(_cue, []).append(_word)
+PERSON_ROLES = tuple(PERSON_CUES["role"])
+SPEECH_VERBS = tuple(PERSON_CUES["speech"])
+SURNAMES = set("".join(PERSON_CUES["surnames"]))
 _ROLE_BEFORE = re.compile("(?:" + "|".join(sorted(PERSON_ROLES, key=len, reverse=True)) + ")$")
 _SPEECH_AFTER = re.compile("|".join(SPEECH_VERBS))
+_ROLE_AFTER = re.compile("|".join(sorted(PERSON_CUES["role_after"], key=len, reverse=True)))
+# A credit line: 记者|王颖, 撰写丨王颖 李超, 作者：王颖 (the names run to the end of the line or the next credit).
+_BYLINE = re.compile("(?:" + "|".join(sorted(PERSON_CUES["byline"], key=len, reverse=True)) + r")\s*[丨|｜:：/]\s*")
+_BYLINE_NAME = re.compile(r"([\u4e00-\u9fff]{2,3}|[A-Za-z][A-Za-z.]{1,15})(?=[\s、，,；;）)]|$)")
+# A name right after a role word, closed by a mark, 等 or a verb of speech or attendance.
+_ROLE_NAME = re.compile("(?:" + "|".join(sorted(PERSON_ROLES, key=len, reverse=True)) + ")" + r"([\u4e00-\u9fff]{2,3}?)(?=[、，。；：,;:\s（(等]|" + "|".join(SPEECH_VERBS) + "|出席|参加|主持|到会|一行|在)")
+_LISTED_NAME_BEFORE = re.compile(r"(?:^|[、，：:\s])([\u4e00-\u9fff]{2,3})、$")
+_NOT_IN_NAME = re.compile(r"[在曾如将已也还就都是的了与及等说称为被把对向于从由]")  # function words end a name
+_LISTED_NAME = re.compile(r"、([\u4e00-\u9fff]{2,3}?)(?=[、，。；,;等\s])")
 AWARD = re.compile(r"(?:获评|评为|入选|荣获|获批)[^，。；、“”]{0,6}$")
 _PHASE_END = re.compile(r"[一二三四五六七八九十\d]+期$")
 _PHASE_SECTION_END = re.compile(r"[一二三四五六七八九十\d]+期(?:[\u4e00-\u9fff]{2}段)?$")
@@ -600,6 +615,8 @@ def person_spans(text: str, tokens: list[Token], offsets: list[int], named: list
         word, tag = tokens[i]
         start = offsets[i]
         speaks = _SPEECH_AFTER.match(text, start + len(word)) is not None
+        if _NOT_IN_NAME.search(word, 1):
+            continue  # 彭澎在: the segmenter glued a function word to the name
         if tag not in ("nr", "nrfg", "nrt") and not (speaks and _ROLE_BEFORE.search(text, max(0, start - 4), start)):
             continue
         before = text[max(0, start - 20):start].rstrip(" 　")
@@ -620,7 +637,55 @@ def person_spans(text: str, tokens: list[Token], offsets: list[int], named: list
                 org, role = org_in_head, head[len(org_in_head):] if org_in_head else head
             role = role or role_match
         out.append(Span(start, start + len(word), word, "person", role=role, org=org))
-    return out
+    return more_people(text, tokens, offsets, named, out)
+
+
+def more_people(text: str, tokens: list[Token], offsets: list[int], named: list[Span], people: list[Span]) -> list[Span]:
+    """People the segmenter does not tag as names: a name right after a role word
+    (董事长魏华山等), before one (何镜堂院士), in a credit line (撰写丨熊舒苗 陈羲龙),
+    and the other names of a list of people (何运平、曹和家、张焕明)."""
+    taken = {s.start for s in people}
+    in_names = sorted((s.start, s.end) for s in named)
+
+    def free(start: int, end: int) -> bool:
+        k = bisect_left(in_names, (end,))
+        return start not in taken and not any(a < end and start < b for a, b in in_names[max(0, k - 3):k])
+
+    tagged_names = {(o, o + len(w)) for (w, tag), o in zip(tokens, offsets) if tag in ("nr", "nrfg", "nrt")}
+
+    def person(start: int, end: int, role: str | None) -> None:
+        if (text[start] in SURNAMES or (start, end) in tagged_names) and not _NOT_IN_NAME.search(text, start + 1, end) and free(start, end):
+            people.append(Span(start, end, text[start:end], "person", role=role))
+            taken.add(start)
+
+    for i, (word, tag) in enumerate(tokens):
+        if tag in ("nr", "nrfg", "nrt") and word[0] in SURNAMES and 2 <= len(word) <= 3:
+            after = _ROLE_AFTER.match(text, offsets[i] + len(word))
+            if after:
+                person(offsets[i], offsets[i] + len(word), after.group())
+    for role in _ROLE_NAME.finditer(text):
+        person(role.start(1), role.end(1), role.group(0)[: role.start(1) - role.start()])
+    for credit in _BYLINE.finditer(text):
+        pos = credit.end()
+        while (name := _BYLINE_NAME.match(text, pos)) is not None:
+            if name.group()[0].isascii():
+                if free(name.start(), name.end()):
+                    people.append(Span(name.start(), name.end(), name.group(), "person", role=credit.group().rstrip(" 丨|｜:：/")))
+            else:
+                person(name.start(), name.end(), credit.group().rstrip(" 丨|｜:：/"))
+            pos = name.end()
+            while pos < len(text) and text[pos] in " 　、，,":
+                pos += 1
+    for found in sorted(people, key=lambda s: s.start):
+        pos = found.end
+        while (name := _LISTED_NAME.match(text, pos)) is not None:
+            person(name.start(1), name.end(1), None)
+            pos = name.end()
+        pos = found.start
+        while (name := _LISTED_NAME_BEFORE.search(text, max(0, pos - 5), pos)) is not None:
+            person(name.start(1), name.end(1), None)
+            pos = name.start(1)
+    return people
 
 
 # --- places ---
