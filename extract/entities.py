@@ -32,7 +32,7 @@ from itertools import accumulate
 from typing import Callable, Iterable, Protocol
 
 from urbandb.extract.entity_records import Entity, Mention
-from urbandb.extract.gazetteer import Gazetteer, Place, load_gazetteer
+from urbandb.extract.gazetteer import FormMatcher, Gazetteer, Place, load_gazetteer
 
 ENTITY_EXTRACTOR_VERSION = "1.1"
 
@@ -98,7 +98,7 @@ GENERIC_NAMES = set(
     "上市公司 跨国公司 领军企业 国家实验室 科研机构 开发企业 龙头企业 民营企业 央企 国企".split()
 )
 ONE_CHAR_SUFFIX_WORDS = set("布局 格局 全部 局部 大局 结局 开局 当局 北部 南部 东部 西部 中部 内部 外部 干部 头部 底部 顶部 腹部 "
-    "汇报 情报 举报 申报 预报 通报 回报 简报 海报 快报 画报 电报 捷报 喜报 警报 "
+    "汇报 情报 举报 申报 预报 通报 回报 简报 海报 快报 画报 电报 捷报 喜报 警报 网站 "
     "结合部 俱乐部 工厂 总部 驿站 校园 家园 花园 乐园 田园 庄园 菜园 果园 名园 园园".split())
 LEADING_FUNCTION_CHARS = "由在与和及将把对从为向于以据让"
 # Verbs of this domain that jieba's dictionary tags as nouns; read as verbs they end a name on the left.
@@ -135,6 +135,38 @@ _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 _PROJECT_REFERENCES = ("该项目", "项目", "这里", "该基地", "该园区", "本项目", "园区", "基地")
 
 
+class KnownNames:
+    """Organizations a text names without a suffix (data/org_names.tsv): each form found
+    where words begin and end, so that 万科 is not read inside another word."""
+
+    def __init__(self, rows: list[list[str]]):
+        self.canonical: dict[str, tuple[str, str]] = {}
+        for row in rows:
+            name, kind = row[0], row[1]
+            for form in (name, *(f for f in (row[2].split(",") if len(row) > 2 else ()) if f)):
+                self.canonical[form] = (name, kind)
+        self._matcher = None
+
+    def spans(self, text: str, cuts: set[int]) -> list[Span]:
+        if self._matcher is None:
+            self._matcher = FormMatcher(self.canonical)
+        out = []
+        for start, end, form in self._matcher.find(text):
+            if form.isascii():
+                if text[start - 1:start].isascii() and text[start - 1:start].isalnum() or text[end:end + 1].isascii() and text[end:end + 1].isalnum():
+                    continue  # part of a longer Latin word
+            elif len(form) < 3 and not (start in cuts and end in cuts):
+                continue
+            name, kind = self.canonical[form]
+            out.append(Span(start, end, form, kind, canonical=name))
+        return out
+
+
+_HEAD_ROLE = re.compile("副?书记")
+NOT_BEFORE_BARE_BODY = set("各全每城都本该")  # 各区政府, 城市委: no one body
+BARE_BODY = "bare body"  # Span.role of 市政府, 省委: a body named by its level alone
+
+
 @dataclass
 class Span:
     start: int
@@ -144,6 +176,7 @@ class Span:
     place: Place | None = None
     role: str | None = None
     org: str | None = None
+    canonical: str | None = None  # the full name of a known short form (国家发改委 -> 国家发展改革委)
 
 
 class EntityExtractor:
@@ -163,6 +196,10 @@ class EntityExtractor:
         for suffix, kind in sorted(self.suffixes.items(), key=lambda item: -len(item[0])):
             self._suffixes_ending.setdefault(suffix[-1], []).append((suffix, kind))
         self._suffix_last_chars = set(self._suffixes_ending)
+        self.known_names = KnownNames(read_table("org_names.tsv"))
+        bodies = read_table("government_bodies.tsv")
+        self._bodies_after_place = sorted((body for body, _ in bodies), key=len, reverse=True)
+        self._bare_bodies = re.compile("|".join(sorted((b for b, kind in bodies if kind == "bare"), key=len, reverse=True)))
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -179,7 +216,7 @@ class EntityExtractor:
         spans_by_seq = find_places(self.gazetteer, [(p.seq, p.text) for p in paragraphs], boundaries)
         for p, tagged in zip(paragraphs, tagging):
             named = self.named_spans(p.text, spans_by_seq.get(p.seq, []), tagged)
-            spans_by_seq[p.seq] = merge_spans(spans_by_seq.get(p.seq, []), named)
+            spans_by_seq[p.seq] = [s for s in merge_spans(spans_by_seq.get(p.seq, []), named) if s.type != "headline"]
         entities = resolve_entities(spans_by_seq)
         article.entities = entities
         article.projects = describe_projects(article, entities, spans_by_seq)
@@ -249,7 +286,7 @@ class EntityExtractor:
     def named_spans(self, text: str, places: list[Span] = (), tagged: list[Token] | None = None) -> list[Span]:
         tokens, offsets = self.tokens(text, list(places), tagged)
         places_text = {p.text: p for p in places}
-        spans: list[Span] = [Span(m.start(), m.end(), m.group(), "policy") for m in _QUOTE_TITLE.finditer(text)]
+        spans: list[Span] = [self._title_span(m.start(), m.end(), m.group()) for m in _QUOTE_TITLE.finditer(text)]
         orgs_ending: dict[int, list[Span]] = {}  # org spans by end offset: a project's owner is looked up near it
 
         def add(span: Span) -> None:
@@ -261,6 +298,11 @@ class EntityExtractor:
             word = tokens[i][0]
             if len(word) >= 3 and word not in GENERIC_NAMES and (self.suffix_type(word) or ("", ""))[1] == "org":
                 add(Span(offsets[i], offsets[i] + len(word), word, "org"))
+        cuts = {*offsets, len(text)}
+        for span in self.known_names.spans(text, cuts):
+            add(span)
+        for span in self.government_bodies(text, places):
+            add(span)
         last_chars = self._suffix_last_chars
         for i in [i for i, (word, _) in enumerate(tokens) if word[-1] in last_chars]:  # most tokens end no suffix
             word, tag = tokens[i]
@@ -270,7 +312,7 @@ class EntityExtractor:
                 continue
             suffix, kind = found
             if kind == "policy" and i + 1 < len(tokens) and tokens[i + 1][1] in ("n", "vn", "nz", "v") and len(tokens[i + 1][0]) >= 2 \
-                    and tokens[i + 1][0] not in ("出台", "发布", "印发", "实施"):
+                    and tokens[i + 1][0] not in DOCUMENT_VERBS:
                 continue  # 规划占地面积: a modifier, not a plan's name
             if kind == "policy" and i + 1 < len(tokens) and (tokens[i + 1][1] in ("t", "m", "d", "p") or tokens[i + 1][0] in ("于", "在", "将")):
                 continue  # 计划明年投用, 计划于…: the verb, not a plan's name
@@ -344,6 +386,31 @@ class EntityExtractor:
         spans = listed_spans(text, tokens, offsets, spans, self.suffix_type)
         spans.extend(person_spans(text, tokens, offsets, spans))
         return spans
+
+    def _title_span(self, start: int, end: int, title: str) -> Span:
+        """《…》 names a document (a policy), or a newspaper when its name ends as one (《浙江日报》)."""
+        inner = title[1:-1].strip()
+        if _HEADLINE.search(inner):
+            return Span(start, end, title, "headline")  # 《…，…》: an article's headline, no entity
+        if (self.suffix_type(inner) or ("", ""))[1] == "org" or self.known_names.canonical.get(inner, ("", ""))[1] == "org":
+            return Span(start, end, title, "org", canonical=inner)
+        return Span(start, end, title, "policy")
+
+    def government_bodies(self, text: str, places: list[Span]) -> list[Span]:
+        """A body named after a place (广东省自然资源厅, 中共黄石市委, 坪山区委宣传部), and a
+        bare body (市政府, 省委) that `resolve_entities` folds into the article's full one."""
+        out = []
+        for place in places:
+            body = next((b for b in self._bodies_after_place if text.startswith(b, place.end)), None)
+            if body is None or _HEAD_ROLE.match(text, place.end + len(body)):
+                continue  # 阳新县委书记: a role of the place, not the body (as 区长)
+            start = place.start - 2 if text[max(0, place.start - 2):place.start] == "中共" else place.start
+            out.append(Span(start, place.end + len(body), text[start:place.end + len(body)], "org"))
+        for found in self._bare_bodies.finditer(text):
+            if text[found.start() - 1:found.start()] in NOT_BEFORE_BARE_BODY or _HEAD_ROLE.match(text, found.end()):
+                continue
+            out.append(Span(found.start(), found.end(), found.group(), "org", role=BARE_BODY))
+        return out
 
     def _extend_left(self, tokens: list[Token], i: int, allow_verbs: bool = False, project: bool = False, adjacent: bool = True) -> int:
         """Index of the first token of the name whose suffix ends token `i`. `adjacent`: verbs
@@ -534,6 +601,8 @@ def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list
     return spans
 
 
+# Verbs a document is the subject or object of (报告指出, 规划提出): after a suffix they do not make it a modifier.
+DOCUMENT_VERBS = {"出台", "发布", "印发", "实施", "指出", "提出", "明确", "要求", "强调", "显示", "提到", "部署", "规定", "公布"}
 # Words that open a generic phrase, not a name: 年度供地计划, 相关部门.
 GENERIC_PREFIXES = ("年度", "相关", "有关", "各类", "各项", "其他", "其它", "下一", "上一", "这一", "每一")
 # Administrative units whose names stand without the enclosing place (史各庄街道昌艺园社区 -> 昌艺园社区).
@@ -584,7 +653,7 @@ DESCRIPTORS = set(
     "产业 工业 科技 创新 研发 生产 成果 转化 服务 养老 惠民 孵化 集体 综合 配套 新型 传统 现代 智慧 特色 大型 小型 "
     "公共 文化 体育 医疗 教育 人才 科研 科学 生物 医药 生物医药 信息 数字 绿色 生态 城市 社区 乡村 农村 老 旧 老旧 新 "
     "设施 项目 工程 小剧场 戏剧 城市更新 更新 改造 世界一流 国际一流 国内领先 一流 领先 高科技 制造 制造业 先进制造 "
-    "市级 区级 省级 国家级 县级 旧 工业区 世界 活动 休闲 连片 零星 低效 闲置 存量 周边".split()
+    "市级 区级 省级 国家级 县级 旧 工业区 世界 活动 休闲 连片 零星 低效 闲置 存量 周边 高等级 大型 中型 高水平".split()
 )
 
 
@@ -800,10 +869,16 @@ def merge_spans(places: list[Span], named: list[Span]) -> list[Span]:
     return sorted(out, key=lambda s: s.start)
 
 
+_HEADLINE = re.compile(r"[，！？!?]")
+_YEARS_AFTER = re.compile(r"[（(][\d—–\-~至年 ]+[）)]$")
+
+
 def is_short_form(short: str, full: str) -> bool:
     """清华南口国重基地 ⊂ 清华南口国家重点实验室基地; 昌平园 ⊂ 中关村昌平园; 《案例集》 ⊂ 《…案例集》."""
     if short.startswith("《") and full.startswith("《"):
-        short, full = short.strip("《》"), full.strip("《》")
+        short, full = short.strip("《》 "), _YEARS_AFTER.sub("", full.strip("《》 "))
+        if len(short) >= 2 and len(short) < len(full) and full.endswith(short):
+            return True  # 《指引》 ⊂ 《…协调指引》, 《城镇化规划》 ⊂ 《…新型城镇化规划（2021—2035年）》
     if len(short) >= len(full) or len(short) < 3:
         return False
     if full.endswith(short):
@@ -818,7 +893,7 @@ def resolve_entities(spans_by_seq: dict[int, list[Span]]) -> list[Entity]:
     by_key: dict[tuple[str, str], Entity] = {}
     for seq in sorted(spans_by_seq):
         for span in spans_by_seq[seq]:
-            name = span.place.name if span.place is not None else span.text
+            name = span.place.name if span.place is not None else span.canonical or span.text
             if span.type == "project" and span.role == "项目":
                 name = span.text[:-2]
             key = (name, span.type)
@@ -831,6 +906,8 @@ def resolve_entities(spans_by_seq: dict[int, list[Span]]) -> list[Entity]:
                     entity.parent = span.place.parent.name if span.place.parent else None
                     if span.place.level == "town":
                         entity.aliases.extend(_town_aliases(span.place))
+                elif name.startswith("《") and name.endswith("》"):
+                    entity.aliases.append(name[1:-1].strip())  # the title as written without its marks
                 elif span.type == "place" and name.endswith("地区") and len(name) >= 4:
                     entity.aliases.append(name[:-2])  # 回天地区 -> 回天, as the gazetteer's 南口地区 -> 南口
                 by_key[key] = entity
@@ -859,9 +936,66 @@ def resolve_entities(spans_by_seq: dict[int, list[Span]]) -> list[Entity]:
             merged[id(entity)] = target
             target.aliases.extend(a for a in (entity.name, *entity.aliases) if a not in target.forms())
             target.mentions.extend(entity.mentions)
-    out = [e for e in entities if id(e) not in merged]
+    out = _fold_government_bodies([e for e in entities if id(e) not in merged], bare={
+        span.text for spans in spans_by_seq.values() for span in spans if span.role == BARE_BODY})
     _parent_named_places(out)
     return out
+
+
+def _body_key(name: str) -> str:
+    """中共广东省委 = 广东省委, 深圳市人民政府 = 深圳市政府."""
+    return name.removeprefix("中共").replace("人民政府", "政府")
+
+
+def _fold_government_bodies(entities: list[Entity], bare: set[str]) -> list[Entity]:
+    """Forms of one body become one entity (the longest form is its name); a bare body
+    (市政府) joins the article's one body it can name, or is left out."""
+    orgs: dict[str, Entity] = {}
+    out = []
+    for entity in sorted(entities, key=lambda e: -len(e.name)):
+        if entity.type != "org" or entity.name in bare:
+            out.append(entity)
+            continue
+        same = orgs.setdefault(_body_key(entity.name), entity)
+        if same is entity:
+            out.append(entity)
+        else:
+            _absorb(same, entity)
+    kept = []
+    for entity in out:
+        if entity.type == "org" and entity.name in bare:
+            targets = [o for key, o in orgs.items() if key.endswith(_body_key(entity.name)) and len(key) > len(entity.name)]
+            if len(targets) == 1:
+                _absorb(targets[0], entity)
+                continue
+            place = _one_place_of_level(entities, entity.name[0])
+            if place is not None:  # 省政府 in an article about one province: 广东省人民政府
+                entity.aliases.append(entity.name)
+                entity.name = place.name + entity.name[1:].replace("政府", "人民政府", 1) if entity.name[1:].startswith("政府") \
+                    else place.name + entity.name[1:]
+                orgs[_body_key(entity.name)] = entity
+                kept.append(entity)
+            continue
+        kept.append(entity)
+    order = {id(e): i for i, e in enumerate(entities)}
+    return sorted(kept, key=lambda e: order[id(e)])
+
+
+# The level a bare body names by its first character, as the last digits of a division code show it.
+_LEVEL_OF_BODY = {"省": lambda code: code.endswith("0000"), "市": lambda code: code.endswith("00") and not code.endswith("0000"),
+                  "区": lambda code: not code.endswith("00"), "县": lambda code: not code.endswith("00")}
+
+
+def _one_place_of_level(entities: list[Entity], level_char: str) -> Entity | None:
+    is_level = _LEVEL_OF_BODY.get(level_char)
+    places = [e for e in entities if e.type == "place" and e.adcode and len(e.adcode) >= 6 and e.name.endswith(level_char)
+              and is_level is not None and is_level(e.adcode[:6])]
+    return places[0] if len(places) == 1 else None
+
+
+def _absorb(target: Entity, other: Entity) -> None:
+    target.aliases.extend(a for a in (other.name, *other.aliases) if a not in target.forms())
+    target.mentions.extend(other.mentions)
 
 
 def _town_aliases(place: Place) -> list[str]:
