@@ -126,7 +126,7 @@ _PHASE_SECTION_END = re.compile(r"[一二三四五六七八九十\d]+期(?:[\u4e
 _PHASE_AFTER = re.compile(r"(?:[\u4e00-\u9fff]{2,5}?)?(?:[一二三四五六七八九十\d]+期)(?:[\u4e00-\u9fff]{2}段)?")  # 二期, 二期昌平段
 _NOT_IN_PHASE = re.compile(r"[年月日将已于在和与及]")
 _SUB_AREA_AFTER = re.compile(r"[一二三四五六七八九十\d]{1,2}区(?![\u4e00-\u9fff])")  # 天通中苑二区
-_COUNT = re.compile(r"\d+[项个家处条座批大]|^[一二两三四五六七八九十]大")
+_COUNT = re.compile(r"\d+[项个家处条座批大片类]|^[一二两三四五六七八九十]大|[一二两三四五六七八九十]+[个大片类座条]")
 _QUOTED = re.compile(r"“[^”]*”")
 _UNIT_COUNTS = re.compile(r"(?:[一二三四五六七八九十两\d]+[\u4e00-\u9fff]{1,2}){2,}")
 _NAME_MARK = re.compile(r"[A-Za-z0-9“《]")
@@ -212,7 +212,7 @@ class EntityExtractor:
 
         paragraphs = [p for p in article.paragraphs if p.kind != "boilerplate"]
         tagging = self.tag_paragraphs([p.text for p in paragraphs])
-        boundaries = {p.seq: set(accumulate((len(w) for w, _ in tagged), initial=0)) for p, tagged in zip(paragraphs, tagging) if tagged}
+        boundaries = {p.seq: dict(zip(accumulate((len(w) for w, _ in tagged), initial=0), tagged)) for p, tagged in zip(paragraphs, tagging) if tagged}
         spans_by_seq = find_places(self.gazetteer, [(p.seq, p.text) for p in paragraphs], boundaries)
         for p, tagged in zip(paragraphs, tagging):
             named = self.named_spans(p.text, spans_by_seq.get(p.seq, []), tagged)
@@ -338,13 +338,13 @@ class EntityExtractor:
                 end = tail.end()
                 kind = "project"
             start_index = self._extend_left(tokens, head, allow_verbs=(kind == "policy"), project=(kind == "project"),
-                                            adjacent=text[offsets[head]:end] == suffix)
+                                            adjacent=text[offsets[head]:end] == suffix and (kind != "place" or suffix == "地区"))
             name_start = offsets[start_index]  # an owner org holds the name's start and ends within the name
             owner = next((s for e in range(name_start, end + 1) for s in orgs_ending.get(e, ()) if s.start < name_start), None)
             if kind == "project" and owner is not None and owner.start in offsets:
                 start_index = offsets.index(owner.start)  # 中西医结合医院住院楼: a building of the hospital
             while start_index < head and _strippable(tokens[start_index], places_text) \
-                    and not (kind == "place" and start_index == head - 1 and tokens[start_index][1] in ("v", "vn") and len(tokens[start_index][0]) == 2):
+                    and not (suffix == "地区" and start_index == head - 1 and tokens[start_index][1] in ("v", "vn") and len(tokens[start_index][0]) == 2):
                 start_index += 1
             start = offsets[start_index]
             name = text[start:end]
@@ -360,15 +360,17 @@ class EntityExtractor:
                 rest = text[offsets[k]:end]
                 if kind in ("place", "project") and is_specific(rest, suffix, tokens[k:head]):
                     name, start, start_index = rest, offsets[k], k
-                elif not is_specific(rest, suffix, tokens[k:head]):
-                    continue
-            verb_named_zone = kind == "place" and head - start_index == 1 and tokens[start_index][1] == "v" \
+                elif not is_specific(rest, suffix, tokens[k:head]) and not (kind == "policy" and rest == suffix and len(suffix) >= 4):
+                    continue  # (深圳市政府工作报告: a place's own document is named by the place)
+            verb_named_zone = suffix == "地区" and head - start_index == 1 and tokens[start_index][1] == "v" \
                 and name == tokens[start_index][0] + suffix  # 回天地区: a name the dictionary reads as a verb
             quoted = text[start - 1:start] == "“" and text[end:end + 1] == "”" and _quoted_name(name, suffix)
             if name.startswith(GENERIC_PREFIXES):
                 continue
             if not (verb_named_zone or quoted) and not is_specific(name, suffix, tokens[start_index:head]):
                 continue
+            if kind == "place" and suffix in PART_SUFFIXES and head - start_index == 1 and tokens[start_index][0] in places_text:
+                continue  # 广州中心区, 深圳区域: a part of a place, not a zone of its own
             if kind == "place" and head > start_index and tokens[head - 1][0] in AREA_PARTS:
                 continue  # 三期核心区域, 新城东区中心区域: a part of a place named before
             if suffix in STRICT_SUFFIXES and not verb_named_zone and not _has_proper(tokens[start_index:head], name, places_text):
@@ -607,6 +609,8 @@ DOCUMENT_VERBS = {"出台", "发布", "印发", "实施", "指出", "提出", "�
 GENERIC_PREFIXES = ("年度", "相关", "有关", "各类", "各项", "其他", "其它", "下一", "上一", "这一", "每一")
 # Administrative units whose names stand without the enclosing place (史各庄街道昌艺园社区 -> 昌艺园社区).
 ADMIN_SUFFIXES = {"社区", "街道", "村", "镇", "乡"}
+# Place suffixes that after a place's name make a part of it (广州中心区).
+PART_SUFFIXES = {"中心区", "区域", "城区", "核心区"}
 # Words before 区域/地区 that make a part of a place, not a place of its own.
 AREA_PARTS = {"核心", "中心", "周边", "重点", "部分"}
 # Two-character suffixes that make a name with any two characters before them (南方日报, 水屯地块, 火箭大街).
@@ -653,7 +657,7 @@ DESCRIPTORS = set(
     "产业 工业 科技 创新 研发 生产 成果 转化 服务 养老 惠民 孵化 集体 综合 配套 新型 传统 现代 智慧 特色 大型 小型 "
     "公共 文化 体育 医疗 教育 人才 科研 科学 生物 医药 生物医药 信息 数字 绿色 生态 城市 社区 乡村 农村 老 旧 老旧 新 "
     "设施 项目 工程 小剧场 戏剧 城市更新 更新 改造 世界一流 国际一流 国内领先 一流 领先 高科技 制造 制造业 先进制造 "
-    "市级 区级 省级 国家级 县级 旧 工业区 世界 活动 休闲 连片 零星 低效 闲置 存量 周边 高等级 大型 中型 高水平".split()
+    "市级 区级 省级 国家级 县级 旧 工业区 世界 活动 休闲 连片 零星 低效 闲置 存量 周边 高等级 大型 中型 高水平 好 旅游 知名 国际 历史 历史文化 第一 华南 华北 华东 华中 西南 西北 东北 南部 北部 沿海".split()
 )
 
 
@@ -760,11 +764,12 @@ def more_people(text: str, tokens: list[Token], offsets: list[int], named: list[
 # --- places ---
 
 
-def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundaries: dict[int, set[int]] | None = None) -> dict[int, list[Span]]:
+def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundaries: dict[int, dict[int, Token]] | None = None) -> dict[int, list[Span]]:
     """Gazetteer places in each paragraph: provinces and cities anywhere; counties
     when unambiguous or inside a province/city the article names; towns only under
     a county the article names, and a town's short form only where a word of the
-    paragraph begins (`boundaries`: seq -> offsets), not inside one (江高 of 临江高科园)."""
+    paragraph begins (`boundaries`: seq -> offset -> the token there), not inside one (江高 of
+    临江高科园), and not where the segmenter reads it as a common word (建设, 凤凰)."""
     raw: dict[int, list[tuple[int, int, str]]] = {}
     context: set[str] = set()
     for seq, text in paragraphs:
@@ -802,7 +807,7 @@ def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundar
                     continue  # overlaps a place found already
                 towns = [t for t in gazetteer.candidates(form, ("town",)) if t.parent is county]
                 cuts = (boundaries or {}).get(seq)
-                if towns and form != towns[0].name and cuts and start not in cuts:
+                if towns and form != towns[0].name and cuts and (start not in cuts or cuts[start][0] == form and cuts[start][1] not in PROPER_POS):
                     continue
                 if towns:
                     out[seq].append(Span(start, end, form, "place", place=towns[0]))
