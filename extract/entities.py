@@ -136,7 +136,7 @@ _PROJECT_REFERENCES = ("该项目", "项目", "这里", "该基地", "该园区"
 
 
 class KnownNames:
-    """Organizations a text names without a suffix (data/org_names.tsv): each form found
+    """Organizations a text names without a suffix (data/known_names.tsv): each form found
     where words begin and end, so that 万科 is not read inside another word."""
 
     def __init__(self, rows: list[list[str]]):
@@ -196,7 +196,7 @@ class EntityExtractor:
         for suffix, kind in sorted(self.suffixes.items(), key=lambda item: -len(item[0])):
             self._suffixes_ending.setdefault(suffix[-1], []).append((suffix, kind))
         self._suffix_last_chars = set(self._suffixes_ending)
-        self.known_names = KnownNames(read_table("org_names.tsv"))
+        self.known_names = KnownNames(read_table("known_names.tsv"))
         bodies = read_table("government_bodies.tsv")
         self._bodies_after_place = sorted((body for body, _ in bodies), key=len, reverse=True)
         self._bare_bodies = re.compile("|".join(sorted((b for b, kind in bodies if kind == "bare"), key=len, reverse=True)))
@@ -431,6 +431,10 @@ class EntityExtractor:
                 j = k
                 allow_verbs = adjacent = False  # 采用“政府主导+国企参与”模式: the verb is not part of the name
                 continue
+            if word in NAME_DASHES and j >= 2 and tokens[j - 2][1] in PROPER_POS | {"n", "nz", "ns"} and tokens[j - 2][0] not in STOP_WORDS:
+                chars += len(word)
+                j -= 1
+                continue  # 罗田水库-铁岗水库输水隧洞工程, 笋岗-清水河片区: two names joined
             if tag == "x" or word in STOP_WORDS and not (adjacent and tag == "v" and _verbs_follow_name(tokens, j - 1)):
                 break
             is_verb = tag in ("v", "vd", "vn") and len(word) == 2
@@ -609,6 +613,7 @@ DOCUMENT_VERBS = {"出台", "发布", "印发", "实施", "指出", "提出", "�
 GENERIC_PREFIXES = ("年度", "相关", "有关", "各类", "各项", "其他", "其它", "下一", "上一", "这一", "每一")
 # Administrative units whose names stand without the enclosing place (史各庄街道昌艺园社区 -> 昌艺园社区).
 ADMIN_SUFFIXES = {"社区", "街道", "村", "镇", "乡"}
+NAME_DASHES = {"-", "—", "－", "–", "——"}
 # Place suffixes that after a place's name make a part of it (广州中心区).
 PART_SUFFIXES = {"中心区", "区域", "城区", "核心区"}
 # Words before 区域/地区 that make a part of a place, not a place of its own.
