@@ -177,6 +177,7 @@ class Span:
     role: str | None = None
     org: str | None = None
     canonical: str | None = None  # the full name of a known short form (国家发改委 -> 国家发展改革委)
+    fuller: str | None = None  # the name with the places the text writes before it (杭州钱塘区临江高科园)
 
 
 class EntityExtractor:
@@ -352,13 +353,15 @@ class EntityExtractor:
                 name, start = name[1:], start + 1
             name, start, end = _balance_quotes(name, start, end)
             k = start_index
+            fuller = None
             while k < head and tokens[k][0] in places_text and places_text[tokens[k][0]].place is not None \
-                    and tokens[k][0] == places_text[tokens[k][0]].place.name \
+                    and (tokens[k][0] == places_text[tokens[k][0]].place.name or kind == "project" and tokens[k + 1][0] in places_text) \
                     and (places_text[tokens[k][0]].place.level != "town" or suffix in ADMIN_SUFFIXES):
                 k += 1
             if k > start_index:
                 rest = text[offsets[k]:end]
                 if kind in ("place", "project") and is_specific(rest, suffix, tokens[k:head]):
+                    fuller = name if kind == "project" else None  # 杭州钱塘区临江高科园 is a form of 临江高科园
                     name, start, start_index = rest, offsets[k], k
                 elif not is_specific(rest, suffix, tokens[k:head]) and not (kind == "policy" and rest == suffix and len(suffix) >= 4):
                     continue  # (深圳市政府工作报告: a place's own document is named by the place)
@@ -384,7 +387,7 @@ class EntityExtractor:
                 continue  # “产教科融汇”发展新模式: a description around a quoted slogan
             if text[start - 1:start] == "的" and not _has_proper(tokens[start_index:head], name, places_text, NAME_TAGS):
                 continue  # 全国领先的生命科学研发生产基地: a description, not a name
-            add(Span(start, end, name, kind))
+            add(Span(start, end, name, kind, canonical=None, fuller=fuller))
         spans = listed_spans(text, tokens, offsets, spans, self.suffix_type)
         spans.extend(person_spans(text, tokens, offsets, spans))
         return spans
@@ -613,6 +616,8 @@ DOCUMENT_VERBS = {"出台", "发布", "印发", "实施", "指出", "提出", "�
 GENERIC_PREFIXES = ("年度", "相关", "有关", "各类", "各项", "其他", "其它", "下一", "上一", "这一", "每一")
 # Administrative units whose names stand without the enclosing place (史各庄街道昌艺园社区 -> 昌艺园社区).
 ADMIN_SUFFIXES = {"社区", "街道", "村", "镇", "乡"}
+# Words that open a clause about a name, never the name: 重点推进|机荷高速公路改扩建工程, 续建项目.
+LEADING_WORDS = {"重点", "重点推进", "推进", "计划", "新开工", "续建", "深化", "加快推进", "全力推进", "积极推进", "谋划", "储备"}
 NAME_DASHES = {"-", "—", "－", "–", "——"}
 # Place suffixes that after a place's name make a part of it (广州中心区).
 PART_SUFFIXES = {"中心区", "区域", "城区", "核心区"}
@@ -641,6 +646,8 @@ STRIP_POS = {"v", "vd", "d", "p", "c", "t", "r", "u", "uj", "ad", "z", "f"}
 
 def _strippable(token: Token, places: dict) -> bool:
     word, tag = token
+    if word in LEADING_WORDS:
+        return True
     if tag == "t":
         return bool(re.search(r"[年月日底今近期时后前]", word))
     if word in STOP_WORDS or tag in STRIP_POS:
@@ -662,7 +669,7 @@ DESCRIPTORS = set(
     "产业 工业 科技 创新 研发 生产 成果 转化 服务 养老 惠民 孵化 集体 综合 配套 新型 传统 现代 智慧 特色 大型 小型 "
     "公共 文化 体育 医疗 教育 人才 科研 科学 生物 医药 生物医药 信息 数字 绿色 生态 城市 社区 乡村 农村 老 旧 老旧 新 "
     "设施 项目 工程 小剧场 戏剧 城市更新 更新 改造 世界一流 国际一流 国内领先 一流 领先 高科技 制造 制造业 先进制造 "
-    "市级 区级 省级 国家级 县级 旧 工业区 世界 活动 休闲 连片 零星 低效 闲置 存量 周边 高等级 大型 中型 高水平 好 旅游 知名 国际 历史 历史文化 第一 华南 华北 华东 华中 西南 西北 东北 南部 北部 沿海".split()
+    "市级 区级 省级 国家级 县级 旧 工业区 世界 活动 休闲 连片 零星 低效 闲置 存量 周边 高等级 大型 中型 高水平 好 旅游 知名 国际 历史 历史文化 第一 华南 华北 华东 华中 西南 西北 东北 南部 北部 沿海 城际 铁路 全球 开放式 城镇 智慧 大众化 中高档 高档 地标式 新入市 新开业".split()
 )
 
 
@@ -921,8 +928,10 @@ def resolve_entities(spans_by_seq: dict[int, list[Span]]) -> list[Entity]:
                 elif span.type == "place" and name.endswith("地区") and len(name) >= 4:
                     entity.aliases.append(name[:-2])  # 回天地区 -> 回天, as the gazetteer's 南口地区 -> 南口
                 by_key[key] = entity
-            if span.text != entity.name and span.text not in entity.aliases:
-                entity.aliases.append(span.text)
+            phaseless = _PHASE_END.sub("", span.text) if span.type == "project" else ""
+            for form in (span.text, span.fuller, phaseless if len(phaseless) >= 3 else None):
+                if form and form != entity.name and form not in entity.aliases:
+                    entity.aliases.append(form)  # as written, with its places, without its phase (公园一期)
             if span.type == "person":  # role/org only for people
 
                 entity.role = entity.role or span.role
