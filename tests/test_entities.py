@@ -317,3 +317,61 @@ def test_entities_merge_spans_looks_at_few_spans_per_span(monkeypatch):
         entities.merge_spans([], spans(n))
         counts.append(reads)
     assert counts[1] <= 4.5 * counts[0]  # a quadratic sweep would read 16x as often
+
+
+@pytest.mark.parametrize(
+    "text, name, type_",
+    [
+        ("中共湖南省委、湖南省人民政府召开会议，省政府办公厅参加。", "中共湖南省委", "org"),
+        ("长沙市自然资源和规划局公布了出让结果。", "长沙市自然资源和规划局", "org"),
+        ("据国家发改委消息，项目已获批复。", "国家发展改革委", "org"),
+        ("碧桂园、龙光等房企参与竞拍。", "碧桂园", "org"),
+        ("消息来源：澎湃新闻。", "澎湃新闻", "org"),
+        ("文章最早刊于《湖北日报》。", "湖北日报", "org"),
+        ("记者|郭晓燕", "郭晓燕", "person"),
+        ("撰写丨孔令杰 林慧欣", "林慧欣", "person"),
+        ("出席会议的还有市领导邓建国、秦志伟、罗天平等。", "罗天平", "person"),
+        ("该项目由张锦秋院士团队参与设计。", "张锦秋", "person"),
+        ("武汉都市圈建设提速。", "武汉都市圈", "place"),
+        ("成渝地区双城经济圈建设提速。", "成渝地区双城经济圈", "place"),
+        ("洛溪-沙滘片区纳入更新计划。", "洛溪-沙滘片区", "place"),
+        ("株洲市政府工作报告指出，今年将加快建设。", "株洲市政府工作报告", "policy"),
+    ],
+)
+def test_entities_names_without_a_classic_suffix(extractor, text, name, type_):
+    assert names(extractor(article_of(text))).get(name) == type_
+
+
+@pytest.mark.parametrize("text, not_a_name", [
+    ("全省规划了三个都市圈。", "三个都市圈"),
+    ("报告指出都市圈发展不平衡。", "指出都市圈"),
+    ("株洲中心区人口密集。", "株洲中心区"),
+    ("《谁在抢地，谁在观望？》一文引发讨论。", "《谁在抢地，谁在观望？》"),
+    ("他们对美的东西有追求。", "美的"),
+])
+def test_entities_counts_verbs_parts_and_headlines_are_not_names(extractor, text, not_a_name):
+    found = extractor(article_of(text)).entities
+    assert not_a_name not in {form for e in found for form in e.forms()}
+
+
+def test_entities_bare_body_folds_into_the_full_one(extractor):
+    article = extractor(article_of("株洲市人民政府印发通知。", "市政府要求各区落实。"))
+    body = next(e for e in article.entities if e.name == "株洲市人民政府")
+    assert "市政府" in body.aliases and not any(e.name == "市政府" for e in article.entities)
+
+
+def test_entities_bare_body_takes_the_article_province(extractor):
+    article = extractor(article_of("湖南省发布产业用地新政。", "省政府要求各市落实。"))
+    assert "湖南省人民政府" in names(article)
+
+
+def test_entities_policy_title_has_its_plain_form(extractor):
+    article = extractor(article_of("长沙市印发《关于推进产业用地提质增效的实施意见》。"))
+    policy = next(e for e in article.entities if e.type == "policy")
+    assert "关于推进产业用地提质增效的实施意见" in policy.aliases
+
+
+def test_entities_project_keeps_the_places_before_it_as_an_alias(extractor):
+    article = extractor(article_of("长沙岳麓区麓谷科技园二期开工。"))
+    project = next(e for e in article.entities if e.type == "project")
+    assert {"麓谷科技园二期", "麓谷科技园"} <= project.forms()
