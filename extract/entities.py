@@ -147,7 +147,8 @@ class KnownNames:
                 self.canonical[form] = (name, kind)
         self._matcher = None
 
-    def spans(self, text: str, cuts: set[int]) -> list[Span]:
+    def spans(self, text: str, cuts: list[int]) -> list[Span]:
+        """`cuts`: the offsets where words begin, in order."""
         if self._matcher is None:
             self._matcher = FormMatcher(self.canonical)
         out = []
@@ -155,7 +156,7 @@ class KnownNames:
             if form.isascii():
                 if text[start - 1:start].isascii() and text[start - 1:start].isalnum() or text[end:end + 1].isascii() and text[end:end + 1].isalnum():
                     continue  # part of a longer Latin word
-            elif len(form) < 3 and not (start in cuts and end in cuts):
+            elif len(form) < 3 and not (_is_cut(cuts, start) and _is_cut(cuts, end)):
                 continue
             name, kind = self.canonical[form]
             out.append(Span(start, end, form, kind, canonical=name))
@@ -164,7 +165,12 @@ class KnownNames:
 
 _HEAD_ROLE = re.compile("副?书记")
 NOT_BEFORE_BARE_BODY = set("各全每城都本该")  # 各区政府, 城市委: no one body
-BARE_BODY = "bare body"  # Span.role of 市政府, 省委: a body named by its level alone
+BARE_BODY = "bare body"
+
+
+def _is_cut(cuts: list[int], offset: int) -> bool:
+    k = bisect_left(cuts, offset)
+    return k < len(cuts) and cuts[k] == offset  # Span.role of 市政府, 省委: a body named by its level alone
 
 
 @dataclass
@@ -199,7 +205,9 @@ class EntityExtractor:
         self._suffix_last_chars = set(self._suffixes_ending)
         self.known_names = KnownNames(read_table("known_names.tsv"))
         bodies = read_table("government_bodies.tsv")
-        self._bodies_after_place = sorted((body for body, _ in bodies), key=len, reverse=True)
+        self._bodies_after_place: dict[str, list[str]] = {}  # by first character, longest first
+        for body, _ in sorted(bodies, key=lambda row: -len(row[0])):
+            self._bodies_after_place.setdefault(body[0], []).append(body)
         self._bare_bodies = re.compile("|".join(sorted((b for b, kind in bodies if kind == "bare"), key=len, reverse=True)))
 
     @property
@@ -299,8 +307,7 @@ class EntityExtractor:
             word = tokens[i][0]
             if len(word) >= 3 and word not in GENERIC_NAMES and (self.suffix_type(word) or ("", ""))[1] == "org":
                 add(Span(offsets[i], offsets[i] + len(word), word, "org"))
-        cuts = {*offsets, len(text)}
-        for span in self.known_names.spans(text, cuts):
+        for span in self.known_names.spans(text, [*offsets, len(text)]):
             add(span)
         for span in self.government_bodies(text, places):
             add(span)
@@ -341,7 +348,7 @@ class EntityExtractor:
             start_index = self._extend_left(tokens, head, allow_verbs=(kind == "policy"), project=(kind == "project"),
                                             adjacent=text[offsets[head]:end] == suffix and (kind != "place" or suffix == "地区"))
             name_start = offsets[start_index]  # an owner org holds the name's start and ends within the name
-            owner = next((s for e in range(name_start, end + 1) for s in orgs_ending.get(e, ()) if s.start < name_start), None)
+            owner = next((s for e in range(name_start, end + 1) for s in orgs_ending.get(e, ()) if s.start < name_start), None) if orgs_ending else None
             if kind == "project" and owner is not None and owner.start in offsets:
                 start_index = offsets.index(owner.start)  # 中西医结合医院住院楼: a building of the hospital
             while start_index < head and _strippable(tokens[start_index], places_text) \
@@ -406,7 +413,7 @@ class EntityExtractor:
         bare body (市政府, 省委) that `resolve_entities` folds into the article's full one."""
         out = []
         for place in places:
-            body = next((b for b in self._bodies_after_place if text.startswith(b, place.end)), None)
+            body = next((b for b in self._bodies_after_place.get(text[place.end:place.end + 1], ()) if text.startswith(b, place.end)), None)
             if body is None or _HEAD_ROLE.match(text, place.end + len(body)):
                 continue  # 阳新县委书记: a role of the place, not the body (as 区长)
             start = place.start - 2 if text[max(0, place.start - 2):place.start] == "中共" else place.start
@@ -736,10 +743,12 @@ def more_people(text: str, tokens: list[Token], offsets: list[int], named: list[
         k = bisect_left(in_names, (end,))
         return start not in taken and not any(a < end and start < b for a, b in in_names[max(0, k - 3):k])
 
-    tagged_names = {(o, o + len(w)) for (w, tag), o in zip(tokens, offsets) if tag in ("nr", "nrfg", "nrt")}
+    def tagged_name(start: int, end: int) -> bool:
+        k = bisect_left(offsets, start)
+        return k < len(offsets) and offsets[k] == start and len(tokens[k][0]) == end - start and tokens[k][1] in ("nr", "nrfg", "nrt")
 
     def person(start: int, end: int, role: str | None) -> None:
-        if (text[start] in SURNAMES or (start, end) in tagged_names) and not _NOT_IN_NAME.search(text, start + 1, end) and free(start, end):
+        if (text[start] in SURNAMES or tagged_name(start, end)) and not _NOT_IN_NAME.search(text, start + 1, end) and free(start, end):
             people.append(Span(start, end, text[start:end], "person", role=role))
             taken.add(start)
 
