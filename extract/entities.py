@@ -16,8 +16,13 @@ How names are found (general rules, no article-specific lists):
   (全国领先的生命科学研发生产基地, “产教科融汇”发展新模式, 一镇六街道);
 - lists closed by 等 and a head noun type their items, suffix or not
   (华夏英泰、可瑞生物等13家企业 → org);
+- organizations and regions named without a suffix from `data/known_names.tsv`
+  (国家发改委, 万科, 界面新闻, 粤港澳大湾区), at word boundaries; government and party
+  bodies after a place (中共广东省委, 深圳市发改委, `data/government_bodies.tsv`), and
+  bare ones (市政府) folded into the article's full body;
 - people: a surname-initial name the segmenter tags `nr` next to a role word
-  (总经理王颖, 负责人张多, 记者 巩静) or a speech verb.
+  (总经理王颖, 负责人张多, 记者 巩静) or a speech verb, before a title (王颖院士),
+  in credit lines (撰写丨王颖 李超) and in lists of people (`data/person_cues.tsv`).
 Short forms resolve to the full form in the article (清华南口国重基地 →
 清华南口国家重点实验室基地, 昌平园 → 中关村昌平园); a named zone in 地区 has
 its stem as an alias (回天地区 → 回天), as the gazetteer's towns do.
@@ -34,7 +39,7 @@ from typing import Callable, Iterable, Protocol
 from urbandb.extract.entity_records import Entity, Mention
 from urbandb.extract.gazetteer import FormMatcher, Gazetteer, Place, load_gazetteer
 
-ENTITY_EXTRACTOR_VERSION = "1.1"
+ENTITY_EXTRACTOR_VERSION = "1.2"
 
 Token = tuple[str, str]  # (word, POS)
 
