@@ -364,6 +364,9 @@ class EntityExtractor:
             while name and name[0] in LEADING_FUNCTION_CHARS and len(name) > 3:
                 name, start = name[1:], start + 1
             name, start, end = _balance_quotes(name, start, end)
+            opener = next((w for w in sorted(LEADING_WORDS, key=len, reverse=True) if name.startswith(w) and len(name) - len(w) >= 4), None)
+            if opener:  # 推进|机荷高速公路…: an opener the segmenter glued to the name
+                name, start = name[len(opener):], start + len(opener)
             k = start_index
             fuller = None
             while k < head and tokens[k][0] in places_text and places_text[tokens[k][0]].place is not None \
@@ -510,16 +513,17 @@ def _verbs_follow_name(tokens: list[Token], k: int) -> bool:
 
 # A list closed by 等 and a head noun says what its items are: 华夏英泰、可瑞生物等13家企业 (org),
 # 中关村生命科学园三期、国际生物工程创新中心等3个重大项目 (project).
-LIST_HEADS = {
-    "企业": "org", "公司": "org", "单位": "org", "机构": "org", "部门": "org", "高校": "org", "院所": "org",
-    "医院": "org", "学校": "org", "项目": "project", "工程": "project", "计划": "policy", "方案": "policy", "政策": "policy",
-}
+LIST_HEADS = {row[0]: row[1] for row in read_table("list_heads.tsv")}
+# What an item with no suffix is in a list of this type of head (a bare name among projects is a company).
+BARE_ITEMS = {row[0]: row[2] for row in read_table("list_heads.tsv") if len(row) > 2}
+# Organizations by suffix that are buildings when listed among projects (第二儿童医院等项目).
+FACILITY_SUFFIXES = ("医院", "学校", "中学", "小学", "大学", "学院", "科学院", "幼儿园")
 _LIST_ITEM_STOP_TAGS = {"v", "vn", "vd", "p", "c", "d", "ad", "u", "uj", "ul", "x", "r", "f", "m", "q"}
 _LIST_ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”]{3,20}")
 
 
 def _list_head(tokens: list[Token], i: int) -> str | None:
-    """What the words after 等 at token `i` say the items are: a type for a head noun
+    """What the words after 等 at token `i` say the items are: the head noun of `LIST_HEADS`
     (等13家企业, 等3个重大项目), "" for a bare count (等13项), None when no list closes here."""
     rest = tokens[i + 1:i + 6]
     k = 0
@@ -533,7 +537,7 @@ def _list_head(tokens: list[Token], i: int) -> str | None:
             return None  # 新能源、人工智能等领域企业: the items are fields, not names
         head = next((h for h in LIST_HEADS if word.endswith(h)), None)
         if head is not None:
-            return LIST_HEADS[head]
+            return head
         if tag in ("x", "m", "uj", "c", "p") or word in STOP_WORDS:
             break
     return "" if counted else None
@@ -564,6 +568,14 @@ def _common_words_only(tokens: list[Token], offsets: list[int], start: int, end:
     return all(word in DESCRIPTORS for word, _ in words)
 
 
+LIST_INNER_MARKS = {"、", "“", "”", "·", "（", "）", "-", "—"}  # marks inside a list and its names
+
+
+def _starts_with_place(tokens: list[Token], offsets: list[int], start: int, end: int) -> bool:
+    k = bisect_left(offsets, start)
+    return k < len(offsets) and offsets[k] == start and tokens[k][1] == "ns" and start + len(tokens[k][0]) < end
+
+
 def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list[Span], suffix_type) -> list[Span]:
     """Typed items of lists closed by 等 and a head noun; they replace the spans they cut across.
 
@@ -577,12 +589,13 @@ def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list
     for i, (word, _) in enumerate(tokens):
         if word != "等" or i == 0:
             continue
-        head_type = _list_head(tokens, i)
-        if head_type is None:
+        head = _list_head(tokens, i)
+        if head is None:
             continue
+        head_type = LIST_HEADS.get(head, "")
         separators = []
         j = i - 1
-        while j >= 0 and (tokens[j][0] == "、" or tokens[j][1] != "x") and offsets[i] - offsets[j] <= 120:
+        while j >= 0 and (tokens[j][0] in LIST_INNER_MARKS or tokens[j][1] != "x") and offsets[i] - offsets[j] <= 120:
             if tokens[j][0] in ("、", "和", "及", "与", "以及") and (tokens[j][0] == "、" or separators or j > 0 and tokens[j - 1][1] != "x"):
                 separators.append(j)
             j -= 1
@@ -602,14 +615,19 @@ def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list
             item = text[start:end]
             if not _LIST_ITEM.fullmatch(item) or item in GENERIC_NAMES or item.startswith(GENERIC_PREFIXES):
                 continue
-            if any(s.start == start and s.end == end for s in local) or any(s.place is not None and s.start <= start and end <= s.end for s in local):
+            same = next((s for s in local if s.start == start and s.end == end), None)
+            if same is not None and head_type == "project" and same.type == "org" and item.endswith(FACILITY_SUFFIXES):
+                same.type = "project"  # 第二儿童医院等项目: the hospital being built
+            if same is not None or any(s.place is not None and s.start <= start and end <= s.end for s in local):
                 continue
             found = suffix_type(_PHASE_END.sub("", item))
             if not found and _common_words_only(tokens, offsets, start, end):
                 continue  # 新能源、生物医药等企业: common nouns name a kind of firm, not one
             # A project's name carries its kind (园, 中心, 基地 …); a bare name in a list of
             # projects (落地星煜空天等11个成果转化项目) is the company that brings one.
-            kind = found[1] if found else ("org" if head_type == "project" else head_type)
+            kind = found[1] if found else BARE_ITEMS.get(head, head_type)
+            if head_type == "project" and (kind == "org" and item.endswith(FACILITY_SUFFIXES) or not found and _starts_with_place(tokens, offsets, start, end)):
+                kind = "project"  # 第二儿童医院, 龙华某某星河: a building, a project named by its place
             if not kind or item == (found or ("",))[0]:
                 continue
             local = [s for s in local if not (s.start < end and start < s.end and (s.start < start or s.end > end))]
