@@ -104,10 +104,10 @@ GENERIC_NAMES = set(
 )
 ONE_CHAR_SUFFIX_WORDS = set("布局 格局 全部 局部 大局 结局 开局 当局 北部 南部 东部 西部 中部 内部 外部 干部 头部 底部 顶部 腹部 "
     "汇报 情报 举报 申报 预报 通报 回报 简报 海报 快报 画报 电报 捷报 喜报 警报 网站 "
-    "结合部 俱乐部 工厂 总部 驿站 校园 家园 花园 乐园 田园 庄园 菜园 果园 名园 园园".split())
+    "结合部 俱乐部 工厂 总部 驿站 校园 家园 花园 乐园 田园 庄园 菜园 果园 名园 园园 季报 年报 月报 周报 财报 三季报".split())
 LEADING_FUNCTION_CHARS = "由在与和及将把对从为向于以据让"
 # Verbs of this domain that jieba's dictionary tags as nouns; read as verbs they end a name on the left.
-DOMAIN_VERBS = set("落地 会同 投用 开工 完工 签约 入驻 封顶 开园 竣工 继续加强".split())
+DOMAIN_VERBS = set("落地 会同 投用 开工 完工 签约 入驻 封顶 开园 竣工 继续加强 代表".split())
 PERSON_CUES: dict[str, list[str]] = {}
 for _word, _cue in read_table("person_cues.tsv"):
     PERSON_CUES.setdefault(_cue, []).append(_word)
@@ -387,8 +387,13 @@ class EntityExtractor:
                 continue
             if not (verb_named_zone or quoted) and not is_specific(name, suffix, tokens[start_index:head]):
                 continue
-            if kind == "place" and suffix in PART_SUFFIXES and head - start_index == 1 and tokens[start_index][0] in places_text:
-                continue  # 广州中心区, 深圳区域: a part of a place, not a zone of its own
+            if kind == "place" and suffix in PART_SUFFIXES and (head - start_index == 1 and tokens[start_index][0] in places_text
+                                                               or (self.suffix_type(name[:-len(suffix)]) or ("", ""))[1] == "place"):
+                continue  # 广州中心区, 新城东区中心区: a part of a place, not a zone of its own
+            if kind == "place" and "“" in name and not quoted:
+                continue  # 全省“一主引领、两翼驱动”区域: a slogan, not a zone
+            if kind == "policy" and suffix == "规划" and all(w in places_text for w, _ in tokens[start_index:head]):
+                continue  # 某某村规划: the planning of a place, no named plan
             if kind == "place" and head > start_index and tokens[head - 1][0] in AREA_PARTS:
                 continue  # 三期核心区域, 新城东区中心区域: a part of a place named before
             if suffix in STRICT_SUFFIXES and not verb_named_zone and not _has_proper(tokens[start_index:head], name, places_text):
@@ -620,7 +625,7 @@ def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list
                 same.type = "project"  # 第二儿童医院等项目: the hospital being built
             if same is not None or any(s.place is not None and s.start <= start and end <= s.end for s in local):
                 continue
-            found = suffix_type(_PHASE_END.sub("", item))
+            found = suffix_type(_PHASE_END.sub("", item)) or (("期", "project") if _PHASE_END.search(item) else None)
             if not found and _common_words_only(tokens, offsets, start, end):
                 continue  # 新能源、生物医药等企业: common nouns name a kind of firm, not one
             # A project's name carries its kind (园, 中心, 基地 …); a bare name in a list of
@@ -652,7 +657,8 @@ NAME_DASHES = {"-", "—", "－", "–", "——"}
 # Place suffixes that after a place's name make a part of it (广州中心区).
 PART_SUFFIXES = {"中心区", "区域", "城区", "核心区"}
 # Words before 区域/地区 that make a part of a place, not a place of its own.
-AREA_PARTS = {"核心", "中心", "周边", "重点", "部分"}
+AREA_PARTS = {"核心", "中心", "周边", "重点", "部分", "发展", "华南", "华北", "华东", "华中", "西南", "西北", "东北",
+              "南部", "北部", "东部", "西部", "沿海"}
 # Two-character suffixes that make a name with any two characters before them (南方日报, 水屯地块, 火箭大街).
 NAMING_SUFFIXES = {"日报", "晚报", "时报", "商报", "地块", "大街"}
 # Suffixes so common that the name needs a proper noun, a place, a number or a quote before them.
@@ -699,7 +705,7 @@ DESCRIPTORS = set(
     "产业 工业 科技 创新 研发 生产 成果 转化 服务 养老 惠民 孵化 集体 综合 配套 新型 传统 现代 智慧 特色 大型 小型 "
     "公共 文化 体育 医疗 教育 人才 科研 科学 生物 医药 生物医药 信息 数字 绿色 生态 城市 社区 乡村 农村 老 旧 老旧 新 "
     "设施 项目 工程 小剧场 戏剧 城市更新 更新 改造 世界一流 国际一流 国内领先 一流 领先 高科技 制造 制造业 先进制造 "
-    "市级 区级 省级 国家级 县级 旧 工业区 世界 活动 休闲 连片 零星 低效 闲置 存量 周边 高等级 大型 中型 高水平 好 旅游 知名 国际 历史 历史文化 第一 华南 华北 华东 华中 西南 西北 东北 南部 北部 沿海 城际 铁路 全球 开放式 城镇 智慧 大众化 中高档 高档 地标式 新入市 新开业".split()
+    "市级 区级 省级 国家级 县级 旧 工业区 世界 活动 休闲 连片 零星 低效 闲置 存量 周边 高等级 大型 中型 高水平 好 旅游 知名 国际 历史 历史文化 第一 华南 华北 华东 华中 西南 西北 东北 南部 北部 沿海 境内外 国内外 境内 境外 城际 铁路 全球 开放式 城镇 智慧 大众化 中高档 高档 地标式 新入市 新开业".split()
 )
 
 
