@@ -658,7 +658,7 @@ NAME_DASHES = {"-", "—", "－", "–", "——"}
 PART_SUFFIXES = {"中心区", "区域", "城区", "核心区"}
 # Words before 区域/地区 that make a part of a place, not a place of its own.
 AREA_PARTS = {"核心", "中心", "周边", "重点", "部分", "发展", "华南", "华北", "华东", "华中", "西南", "西北", "东北",
-              "南部", "北部", "东部", "西部", "沿海"}
+              "沿海"}
 # Two-character suffixes that make a name with any two characters before them (南方日报, 水屯地块, 火箭大街).
 NAMING_SUFFIXES = {"日报", "晚报", "时报", "商报", "地块", "大街"}
 # Suffixes so common that the name needs a proper noun, a place, a number or a quote before them.
@@ -814,6 +814,10 @@ def more_people(text: str, tokens: list[Token], offsets: list[int], named: list[
 # --- places ---
 
 
+# Divisions whose names are common words (阳泉市城区): never read as the division.
+COMMON_WORD_PLACES = {"城区", "郊区", "矿区", "新区", "市中区", "市辖区"}
+
+
 def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundaries: dict[int, dict[int, Token]] | None = None) -> dict[int, list[Span]]:
     """Gazetteer places in each paragraph: provinces and cities anywhere; counties
     when unambiguous or inside a province/city the article names; towns only under
@@ -823,8 +827,11 @@ def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundar
     raw: dict[int, list[tuple[int, int, str]]] = {}
     context: set[str] = set()
     for seq, text in paragraphs:
+        cuts = (boundaries or {}).get(seq)
         raw[seq] = [(s, e, f) for s, e, f in gazetteer.upper_forms.find(text)
-                    if not (f.endswith("区") and text[e:e + 1] == "域")]
+                    if not (f.endswith("区") and text[e:e + 1] == "域") and f not in COMMON_WORD_PLACES
+                    and (not cuts or s in cuts and (e in cuts or e == len(text)) or any(p.name == f for p in gazetteer.candidates(f)))]
+        # (a short form only as a word of its own: not 大同 in 最大同心圆)
         for _, _, form in raw[seq]:
             for place in gazetteer.candidates(form):
                 if place.level in ("province", "city"):
@@ -857,8 +864,9 @@ def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundar
                     continue  # overlaps a place found already
                 towns = [t for t in gazetteer.candidates(form, ("town",)) if t.parent is county]
                 cuts = (boundaries or {}).get(seq)
-                if towns and form != towns[0].name and cuts and (start not in cuts or cuts[start][0] == form and cuts[start][1] not in PROPER_POS):
-                    continue
+                if towns and form != towns[0].name and cuts and (start not in cuts or cuts[start][0] == form and cuts[start][1] not in PROPER_POS
+                                                                 or cuts.get(end, ("", "x"))[1] in ("n", "nz", "ns", "nt", "j")):
+                    continue  # (东山|百货, 岭南|特色: the start of a longer name or phrase)
                 if towns:
                     out[seq].append(Span(start, end, form, "place", place=towns[0]))
     return out

@@ -47,7 +47,7 @@ def short_forms(name: str, level: str) -> list[str]:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             stem = name[: -len(suffix)]
             # 内蒙古自治区 -> 内蒙古; minority suffixes (壮族…) are left for brevity.
-            return [stem]
+            return [stem, stem + "街"] if suffix == "街道" else [stem]  # 荔城街道 -> 荔城, 荔城街
     return []
 
 
