@@ -104,7 +104,7 @@ GENERIC_NAMES = set(
 )
 ONE_CHAR_SUFFIX_WORDS = set("布局 格局 全部 局部 大局 结局 开局 当局 北部 南部 东部 西部 中部 内部 外部 干部 头部 底部 顶部 腹部 "
     "汇报 情报 举报 申报 预报 通报 回报 简报 海报 快报 画报 电报 捷报 喜报 警报 网站 "
-    "结合部 俱乐部 工厂 总部 驿站 校园 家园 花园 乐园 田园 庄园 菜园 果园 名园 园园 季报 年报 月报 周报 财报 三季报".split())
+    "结合部 俱乐部 工厂 总部 驿站 校园 家园 花园 乐园 田园 庄园 菜园 果园 名园 园园 季报 年报 财报 三季报".split())
 LEADING_FUNCTION_CHARS = "由在与和及将把对从为向于以据让"
 # Verbs of this domain that jieba's dictionary tags as nouns; read as verbs they end a name on the left.
 DOMAIN_VERBS = set("落地 会同 投用 开工 完工 签约 入驻 封顶 开园 竣工 继续加强 代表".split())
@@ -129,6 +129,8 @@ AWARD = re.compile(r"(?:获评|评为|入选|荣获|获批)[^，。；、“”]
 _PHASE_END = re.compile(r"[一二三四五六七八九十\d]+期$")
 _PHASE_SECTION_END = re.compile(r"[一二三四五六七八九十\d]+期(?:[\u4e00-\u9fff]{2}段)?$")
 _PHASE_AFTER = re.compile(r"(?:[\u4e00-\u9fff]{2,5}?)?(?:[一二三四五六七八九十\d]+期)(?:[\u4e00-\u9fff]{2}段)?")  # 二期, 二期昌平段
+_BRANCH_AFTER = re.compile(r"(?:·[\u4e00-\u9fffA-Za-z0-9]{1,8}|[\u4e00-\u9fff]{2,4}店)(?![\u4e00-\u9fffA-Za-z0-9])")
+SHOP_SUFFIXES = {"百货", "广场", "购物中心", "商场", "商业中心"}
 _NOT_IN_PHASE = re.compile(r"[年月日将已于在和与及]")
 _SUB_AREA_AFTER = re.compile(r"[一二三四五六七八九十\d]{1,2}区(?![\u4e00-\u9fff])")  # 天通中苑二区
 _COUNT = re.compile(r"\d+[项个家处条座批大片类]|^[一二两三四五六七八九十]大|[一二两三四五六七八九十]+[个大片类座条]")
@@ -344,6 +346,10 @@ class EntityExtractor:
                 tail = _SUB_AREA_AFTER.match(text, end)  # 天通中苑二区
                 end = tail.end() if tail else end
                 tail = None
+            if kind == "project" and not tail:
+                branch = _BRANCH_AFTER.match(text, end)  # 某某广场·云尚, 某某百货花地湾店
+                if branch and (branch.group()[0] == "·" or suffix in SHOP_SUFFIXES):
+                    end = branch.end()
             if tail and kind in ("project", "org"):
                 if kind == "org":
                     org_start = offsets[self._extend_left(tokens, head)]
@@ -355,7 +361,7 @@ class EntityExtractor:
             name_start = offsets[start_index]  # an owner org holds the name's start and ends within the name
             owner = next((s for e in range(name_start, end + 1) for s in orgs_ending.get(e, ()) if s.start < name_start), None) if orgs_ending else None
             if kind == "project" and owner is not None and owner.start in offsets:
-                start_index = offsets.index(owner.start)  # 中西医结合医院住院楼: a building of the hospital
+                start_index = bisect_left(offsets, owner.start)  # 中西医结合医院住院楼: a building of the hospital
             while start_index < head and _strippable(tokens[start_index], places_text) \
                     and not (suffix == "地区" and start_index == head - 1 and tokens[start_index][1] in ("v", "vn") and len(tokens[start_index][0]) == 2):
                 start_index += 1
@@ -653,14 +659,14 @@ GENERIC_PREFIXES = ("年度", "相关", "有关", "各类", "各项", "其他", 
 ADMIN_SUFFIXES = {"社区", "街道", "村", "镇", "乡"}
 # Words that open a clause about a name, never the name: 重点推进|机荷高速公路改扩建工程, 续建项目.
 LEADING_WORDS = {"重点", "重点推进", "推进", "计划", "新开工", "续建", "深化", "加快推进", "全力推进", "积极推进", "谋划", "储备"}
-NAME_DASHES = {"-", "—", "－", "–", "——"}
+NAME_DASHES = {"-", "—", "－", "–", "——", "·"}
 # Place suffixes that after a place's name make a part of it (广州中心区).
 PART_SUFFIXES = {"中心区", "区域", "城区", "核心区"}
 # Words before 区域/地区 that make a part of a place, not a place of its own.
 AREA_PARTS = {"核心", "中心", "周边", "重点", "部分", "发展", "华南", "华北", "华东", "华中", "西南", "西北", "东北",
               "沿海"}
 # Two-character suffixes that make a name with any two characters before them (南方日报, 水屯地块, 火箭大街).
-NAMING_SUFFIXES = {"日报", "晚报", "时报", "商报", "地块", "大街"}
+NAMING_SUFFIXES = {"日报", "晚报", "时报", "商报", "周报", "地块", "大街"}
 # Suffixes so common that the name needs a proper noun, a place, a number or a quote before them.
 STRICT_SUFFIXES = {"项目", "规划", "平台", "地区", "区域", "公司", "案例"}
 
@@ -705,8 +711,12 @@ DESCRIPTORS = set(
     "产业 工业 科技 创新 研发 生产 成果 转化 服务 养老 惠民 孵化 集体 综合 配套 新型 传统 现代 智慧 特色 大型 小型 "
     "公共 文化 体育 医疗 教育 人才 科研 科学 生物 医药 生物医药 信息 数字 绿色 生态 城市 社区 乡村 农村 老 旧 老旧 新 "
     "设施 项目 工程 小剧场 戏剧 城市更新 更新 改造 世界一流 国际一流 国内领先 一流 领先 高科技 制造 制造业 先进制造 "
-    "市级 区级 省级 国家级 县级 旧 工业区 世界 活动 休闲 连片 零星 低效 闲置 存量 周边 高等级 大型 中型 高水平 好 旅游 知名 国际 历史 历史文化 第一 华南 华北 华东 华中 西南 西北 东北 南部 北部 沿海 境内外 国内外 境内 境外 城际 铁路 全球 开放式 城镇 智慧 大众化 中高档 高档 地标式 新入市 新开业".split()
+    "市级 区级 省级 国家级 县级 旧 工业区 世界 活动 休闲 连片 零星 低效 闲置 存量 周边 高等级 大型 中型 高水平 好 旅游 知名 历史 历史文化 第一 华南 华北 华东 华中 西南 西北 东北 南部 北部 沿海 境内外 国内外 境内 境外 城际 铁路 全球 开放式 城镇 智慧 大众化 中高档 高档 地标式 新入市 新开业".split()
 )
+
+
+# Descriptors that with a place make a name as often as not (南沙国际邮轮母港).
+NAME_DESCRIPTORS = {"国际", "国家", "全国", "中国"}
 
 
 def is_specific(name: str, suffix: str, prefix_tokens: list[Token]) -> bool:
@@ -717,7 +727,9 @@ def is_specific(name: str, suffix: str, prefix_tokens: list[Token]) -> bool:
     prefix = name[: -len(suffix)] if name.endswith(suffix) else name
     if prefix in STOP_WORDS or prefix in GENERIC_NAMES or name.startswith(GENERIC_PREFIXES):
         return False
-    if prefix_tokens and all(word in DESCRIPTORS for word, _ in prefix_tokens):
+    if len(suffix) >= 2 and prefix_tokens and all(word in DESCRIPTORS or tag == "ns" for word, tag in prefix_tokens) \
+            and any(word in DESCRIPTORS and word not in NAME_DESCRIPTORS for word, _ in prefix_tokens):
+        return False  # 广州新开业购物中心: a kind of thing in a place, not a name
         return False
     if _COUNT.search(_QUOTED.sub("", name)):
         return False  # a count (75项重点项目), not a name
