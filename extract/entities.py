@@ -318,6 +318,9 @@ class EntityExtractor:
             add(span)
         for span in self.government_bodies(text, places):
             add(span)
+        if "店" in text or "牌" in text:
+            for span in brand_spans(text, tokens, offsets):
+                add(span)
         last_chars = self._suffix_last_chars
         for i in [i for i, (word, _) in enumerate(tokens) if word[-1] in last_chars]:  # most tokens end no suffix
             word, tag = tokens[i]
@@ -486,6 +489,46 @@ class EntityExtractor:
         return j
 
 
+BRAND_CUES: dict[str, set[str]] = {}
+for _word, _cue in read_table("brand_cues.tsv"):
+    BRAND_CUES.setdefault(_cue, set()).add(_word)
+_SHOP_TAIL = re.compile("(?:" + "|".join(sorted(BRAND_CUES["scope"])) + r"|[\u4e00-\u9fff]{2})?(?:" + "|".join(sorted(BRAND_CUES["store"])) + ")$")
+_BRAND_TAGS = {"eng", "nr", "nrt", "nrfg", "nz"}  # a brand is a word the dictionary does not know as a common one
+_BRAND_BREAK = set("、，。；：,;:！!？?（()）“”《》<>")
+
+
+def brand_spans(text: str, tokens: list[Token], offsets: list[int]) -> list[Span]:
+    """Brands named by their shop (谢谢锅全国首店, LeTAO广州首店, 引入GUCCI限时店) or after
+    the word brand (运动品牌迪桑特)."""
+    out = []
+    for i, (word, tag) in enumerate(tokens):
+        if word in BRAND_CUES["store"] or word.endswith("店") and word[-3:] in BRAND_CUES["store"]:
+            j = i - 1
+            if j >= 0 and (tokens[j][0] in BRAND_CUES["scope"] or tokens[j][1] == "ns"):
+                j -= 1
+            k = j
+            while k >= 0 and i - k <= 8 and (tokens[k][0] not in _BRAND_BREAK or tokens[k][0] in "’'" and k > 0 and tokens[k - 1][1] == "eng") and tokens[k][1] not in ("v", "p", "c", "uj", "u", "d", "m") \
+                    and tokens[k][0] not in STOP_WORDS and not tokens[k][0].endswith(tuple(BRAND_CUES["brand"])):
+                k -= 1
+            first, last = k + 1, j
+        elif word.endswith(tuple(BRAND_CUES["brand"])) and i + 1 < len(tokens):
+            first = last = i + 1
+            while last + 1 < len(tokens) and tokens[last + 1][1] == "eng" or last + 2 < len(tokens) and tokens[last + 1][0] == " " and tokens[last + 2][1] == "eng":
+                last += 1
+            if last + 1 < len(tokens) and tokens[last + 1][0] not in _BRAND_BREAK and tokens[last + 1][0] not in ("等", "亦", "也"):
+                continue  # the brand's name must end there
+        else:
+            continue
+        if first > last or not any(t in _BRAND_TAGS for _, t in tokens[first:last + 1]):
+            continue
+        while first <= last and tokens[first][0].strip() == "":
+            first += 1
+        start, end = offsets[first], offsets[last] + len(tokens[last][0])
+        if 2 <= end - start <= 24 and not _COUNT.search(text[start:end]):
+            out.append(Span(start, end, text[start:end], "org"))
+    return out
+
+
 def _quoted_name(name: str, suffix: str) -> bool:
     """A quoted term with a suffix is a coined name (“北四村”, “能源谷”), unless it counts
     (“三大厂”, “两谷一园”) or only describes (“里子工程”)."""
@@ -623,6 +666,8 @@ def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list
         lo, hi = bisect_left(starts, min(b[0] for b in bounds) - longest) if bounds else 0, bisect_left(starts, offsets[i])
         local = spans[lo:hi]
         for start, end in bounds:
+            shop = _SHOP_TAIL.search(text, start, end)
+            end = shop.start() if shop and shop.start() > start else end  # 某某华南首店: the brand
             item = text[start:end]
             if not _LIST_ITEM.fullmatch(item) or item in GENERIC_NAMES or item.startswith(GENERIC_PREFIXES):
                 continue

@@ -375,3 +375,17 @@ def test_entities_project_keeps_the_places_before_it_as_an_alias(extractor):
     article = extractor(article_of("长沙岳麓区麓谷科技园二期开工。"))
     project = next(e for e in article.entities if e.type == "project")
     assert {"麓谷科技园二期", "麓谷科技园"} <= project.forms()
+
+
+@pytest.mark.parametrize("text, brand", [
+    ("商场今年引进Blue Harbor华南首店、Nordlys广州旗舰店等。", "Blue Harbor"),
+    ("商场今年引进Blue Harbor华南首店、Nordlys广州旗舰店等。", "Nordlys"),
+    ("二层新开运动品牌Kestrel，客流明显上升。", "Kestrel"),
+])
+def test_entities_brands_named_by_their_shops(extractor, text, brand):
+    assert names(extractor(article_of(text))).get(brand) == "org"
+
+
+def test_entities_shop_words_are_not_part_of_a_brand(extractor):
+    found = names(extractor(article_of("商场今年引进Blue Harbor华南首店、Nordlys广州旗舰店等。")))
+    assert not any(name.endswith("店") for name in found)
