@@ -760,8 +760,10 @@ DESCRIPTORS = set(
 )
 
 
-# Descriptors that with a place make a name as often as not (南沙国际邮轮母港).
-NAME_DESCRIPTORS = {"国际", "国家", "全国", "中国"}
+# Descriptors of age, size or standing: with only a place they make a kind of thing, not a name
+# (广州新开业购物中心), as a field (体育, 生态) does not (回龙观体育文化公园).
+QUALITY_WORDS = set("新 新开业 新入市 大型 小型 中型 地标式 智慧 中高档 高档 大众化 高端 优质 高品质 重要 重大 重点 一流 领先 "
+                    "老 旧 老旧 知名 好 传统 现代 新型".split())
 
 
 def is_specific(name: str, suffix: str, prefix_tokens: list[Token]) -> bool:
@@ -772,8 +774,10 @@ def is_specific(name: str, suffix: str, prefix_tokens: list[Token]) -> bool:
     prefix = name[: -len(suffix)] if name.endswith(suffix) else name
     if prefix in STOP_WORDS or prefix in GENERIC_NAMES or name.startswith(GENERIC_PREFIXES):
         return False
+    if prefix_tokens and all(word in DESCRIPTORS for word, _ in prefix_tokens):
+        return False
     if len(suffix) >= 2 and prefix_tokens and all(word in DESCRIPTORS or tag == "ns" for word, tag in prefix_tokens) \
-            and any(word in DESCRIPTORS and word not in NAME_DESCRIPTORS for word, _ in prefix_tokens):
+            and any(word in QUALITY_WORDS for word, _ in prefix_tokens):
         return False  # 广州新开业购物中心: a kind of thing in a place, not a name
         return False
     if _COUNT.search(_QUOTED.sub("", name)):
