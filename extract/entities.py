@@ -121,15 +121,16 @@ _ROLE_AFTER = re.compile("|".join(sorted(PERSON_CUES["role_after"], key=len, rev
 _BYLINE = re.compile("(?:" + "|".join(sorted(PERSON_CUES["byline"], key=len, reverse=True)) + r")\s*[丨|｜:：/]\s*")
 _BYLINE_NAME = re.compile(r"([\u4e00-\u9fff]{2,3}|[A-Za-z][A-Za-z.]{1,15})(?=[\s、，,；;）)]|$)")
 # A name right after a role word, closed by a mark, 等 or a verb of speech or attendance.
-_ROLE_NAME = re.compile("(?:" + "|".join(sorted(PERSON_ROLES, key=len, reverse=True)) + ")" + r"([\u4e00-\u9fff]{2,3}?)(?=[、，。；：,;:\s（(等]|" + "|".join(SPEECH_VERBS) + "|出席|参加|主持|到会|一行|在)")
+_ROLE_NAME = re.compile("(?:" + "|".join(sorted(PERSON_ROLES, key=len, reverse=True)) + ")" + r"([\u4e00-\u9fff]{2,3}?)(?=[、，。；：,;:\s（(等]|" + "|".join(SPEECH_VERBS) + "|出席|参加|主持|到会|一行|在|作)")
 _LISTED_NAME_BEFORE = re.compile(r"(?:^|[、，：:\s])([\u4e00-\u9fff]{2,3})、$")
-_NOT_IN_NAME = re.compile(r"[在曾如将已也还就都是的了与及等说称为被把对向于从由]")  # function words end a name
+_NOT_IN_NAME = re.compile(r"[在曾如将已也还就都是的了与及等说称为被把对向于从由作]")  # function words end a name
 _LISTED_NAME = re.compile(r"、([\u4e00-\u9fff]{2,3}?)(?=[、，。；,;等\s])")
 AWARD = re.compile(r"(?:获评|评为|入选|荣获|获批)[^，。；、“”]{0,6}$")
 _PHASE_END = re.compile(r"[一二三四五六七八九十\d]+期$")
 _PHASE_SECTION_END = re.compile(r"[一二三四五六七八九十\d]+期(?:[\u4e00-\u9fff]{2}段)?$")
 _PHASE_AFTER = re.compile(r"(?:[\u4e00-\u9fff]{2,5}?)?(?:[一二三四五六七八九十\d]+期)(?:[\u4e00-\u9fff]{2}段)?")  # 二期, 二期昌平段
-_BRANCH_AFTER = re.compile(r"(?:·[\u4e00-\u9fffA-Za-z0-9]{1,8}|[\u4e00-\u9fff]{2,4}店)(?![\u4e00-\u9fffA-Za-z0-9])")
+_ASIDE_AFTER = re.compile(r"（([^（）]{1,6})）(?:项目)?")
+_BRANCH_AFTER = re.compile(r"·[\u4e00-\u9fffA-Za-z0-9]{1,8}(?![\u4e00-\u9fffA-Za-z0-9])|[\u4e00-\u9fff]{2,4}?店")
 SHOP_SUFFIXES = {"百货", "广场", "购物中心", "商场", "商业中心"}
 _NOT_IN_PHASE = re.compile(r"[年月日将已于在和与及]")
 _SUB_AREA_AFTER = re.compile(r"[一二三四五六七八九十\d]{1,2}区(?![\u4e00-\u9fff])")  # 天通中苑二区
@@ -173,6 +174,26 @@ class KnownNames:
 _HEAD_ROLE = re.compile("副?书记")
 NOT_BEFORE_BARE_BODY = set("各全每城都本该")  # 各区政府, 城市委: no one body
 BARE_BODY = "bare body"
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _token_index(offsets: list[int], start: int) -> int | None:
+    """The index of the token that begins at `start`, if one does."""
+    k = bisect_left(offsets, start)
+    return k if k < len(offsets) and offsets[k] == start else None
+
+
+def _token_tag_at(tokens: list[Token], offsets: list[int], start: int) -> str | None:
+    k = _token_index(offsets, start)
+    return None if k is None else tokens[k][1]
+
+
+def _token_at(tokens: list[Token], offsets: list[int], start: int, word: str) -> str | None:
+    """The tag of the token `word` at `start`, if the text is cut so."""
+    k = _token_index(offsets, start)
+    return tokens[k][1] if k is not None and tokens[k][0] == word else None
 
 
 def _is_cut(cuts: list[int], offset: int) -> bool:
@@ -349,9 +370,14 @@ class EntityExtractor:
                 tail = _SUB_AREA_AFTER.match(text, end)  # 天通中苑二区
                 end = tail.end() if tail else end
                 tail = None
+            aside = _ASIDE_AFTER.match(text, end) if kind == "project" else None
+            if aside and (aside.group(1) in places_text or self.gazetteer.by_form.get(aside.group(1)) or _PHASE_END.fullmatch(aside.group(1))
+                          or _token_at(tokens, offsets, aside.start(1), aside.group(1)) == "ns"):
+                end = aside.end()  # 某某工业园（深汕）项目, 某某天地（二期）: a place or phase in brackets is part of the name
             if kind == "project" and not tail:
                 branch = _BRANCH_AFTER.match(text, end)  # 某某广场·云尚, 某某百货花地湾店
-                if branch and (branch.group()[0] == "·" or suffix in SHOP_SUFFIXES):
+                if branch and (branch.group()[0] == "·" or suffix in SHOP_SUFFIXES and (
+                        not _CJK.match(text, branch.end()) or _token_tag_at(tokens, offsets, end) in PROPER_POS)):
                     end = branch.end()
             if tail and kind in ("project", "org"):
                 if kind == "org":
@@ -359,7 +385,7 @@ class EntityExtractor:
                     add(Span(org_start, end, text[org_start:end], "org"))
                 end = tail.end()
                 kind = "project"
-            start_index = self._extend_left(tokens, head, allow_verbs=(kind == "policy"), project=(kind == "project"),
+            start_index = self._extend_left(tokens, head, allow_verbs=(kind == "policy"), project=(kind == "project"), landmark_named=suffix in LANDMARK_NAMED,
                                             adjacent=text[offsets[head]:end] == suffix and (kind != "place" or suffix == "地区"))
             name_start = offsets[start_index]  # an owner org holds the name's start and ends within the name
             owner = next((s for e in range(name_start, end + 1) for s in orgs_ending.get(e, ()) if s.start < name_start), None) if orgs_ending else None
@@ -418,8 +444,10 @@ class EntityExtractor:
                 continue  # 全国领先的生命科学研发生产基地: a description, not a name
             add(Span(start, end, name, kind, canonical=None, fuller=fuller))
         spans = listed_spans(text, tokens, offsets, spans, self.suffix_type)
-        spans.extend(person_spans(text, tokens, offsets, spans))
-        return spans
+        people = person_spans(text, tokens, offsets, spans)
+        if people:  # 市长某某作招商项目: a clause about a person, not a name
+            spans = [s for s in spans if not any(s.start <= p.start and p.end <= s.end and s.type in ("project", "policy") for p in people)]
+        return spans + people
 
     def _title_span(self, start: int, end: int, title: str) -> Span:
         """《…》 names a document (a policy), or a newspaper when its name ends as one (《浙江日报》)."""
@@ -446,7 +474,8 @@ class EntityExtractor:
             out.append(Span(found.start(), found.end(), found.group(), "org", role=BARE_BODY))
         return out
 
-    def _extend_left(self, tokens: list[Token], i: int, allow_verbs: bool = False, project: bool = False, adjacent: bool = True) -> int:
+    def _extend_left(self, tokens: list[Token], i: int, allow_verbs: bool = False, project: bool = False, adjacent: bool = True,
+                     landmark_named: bool = False) -> int:
         """Index of the first token of the name whose suffix ends token `i`. `adjacent`: verbs
         right before the suffix may belong to the name (改造提升工程)."""
         j, chars = i, len(tokens[i][0])
@@ -480,7 +509,8 @@ class EntityExtractor:
                 break  # a date is not part of a name
             if chars + len(word) > 24:
                 break
-            if project and not verbs_crossed and len(word) >= 2 and (self.suffix_type(word) or ("", ""))[1] == "project" and tag != "ns":
+            before = self.suffix_type(word) if project and not verbs_crossed and len(word) >= 2 and tag != "ns" else None
+            if before and before[1] == "project" and not (landmark_named and before[0] not in LINE_SUFFIXES):
                 break  # 地铁5号线|天通苑站: another project's name ends here
             chars += len(word)
             j -= 1
@@ -702,6 +732,9 @@ DOCUMENT_VERBS = {"出台", "发布", "印发", "实施", "指出", "提出", "�
 GENERIC_PREFIXES = ("年度", "相关", "有关", "各类", "各项", "其他", "其它", "下一", "上一", "这一", "每一")
 # Administrative units whose names stand without the enclosing place (史各庄街道昌艺园社区 -> 昌艺园社区).
 ADMIN_SUFFIXES = {"社区", "街道", "村", "镇", "乡"}
+# Suffixes of things named after a landmark, itself a project: 某某广场站.
+LANDMARK_NAMED = {"站"}
+LINE_SUFFIXES = {"号线", "环线"}  # 地铁5号线|天通苑站: a line's station is named after its place
 # Words that open a clause about a name, never the name: 重点推进|机荷高速公路改扩建工程, 续建项目.
 LEADING_WORDS = {"重点", "重点推进", "推进", "计划", "新开工", "续建", "深化", "加快推进", "全力推进", "积极推进", "谋划", "储备"}
 NAME_DASHES = {"-", "—", "－", "–", "——", "·"}
@@ -756,7 +789,7 @@ DESCRIPTORS = set(
     "产业 工业 科技 创新 研发 生产 成果 转化 服务 养老 惠民 孵化 集体 综合 配套 新型 传统 现代 智慧 特色 大型 小型 "
     "公共 文化 体育 医疗 教育 人才 科研 科学 生物 医药 生物医药 信息 数字 绿色 生态 城市 社区 乡村 农村 老 旧 老旧 新 "
     "设施 项目 工程 小剧场 戏剧 城市更新 更新 改造 世界一流 国际一流 国内领先 一流 领先 高科技 制造 制造业 先进制造 "
-    "市级 区级 省级 国家级 县级 旧 工业区 世界 活动 休闲 连片 零星 低效 闲置 存量 周边 高等级 大型 中型 高水平 好 旅游 知名 历史 历史文化 第一 华南 华北 华东 华中 西南 西北 东北 南部 北部 沿海 境内外 国内外 境内 境外 城际 铁路 全球 开放式 城镇 智慧 大众化 中高档 高档 地标式 新入市 新开业".split()
+    "市级 区级 省级 国家级 县级 旧 工业区 世界 活动 休闲 连片 零星 低效 闲置 存量 周边 高等级 大型 中型 高水平 好 旅游 知名 历史 历史文化 第一 华南 华北 华东 华中 西南 西北 东北 南部 北部 沿海 轨道交通 城际铁路 境内外 国内外 境内 境外 城际 铁路 全球 开放式 城镇 智慧 大众化 中高档 高档 地标式 新入市 新开业".split()
 )
 
 
@@ -780,6 +813,8 @@ def is_specific(name: str, suffix: str, prefix_tokens: list[Token]) -> bool:
             and any(word in QUALITY_WORDS for word, _ in prefix_tokens):
         return False  # 广州新开业购物中心: a kind of thing in a place, not a name
         return False
+    if any(word == "类" for word, _ in prefix_tokens):
+        return False  # 片区类城市更新项目: a category of projects
     if _COUNT.search(_QUOTED.sub("", name)):
         return False  # a count (75项重点项目), not a name
     if _UNIT_COUNTS.fullmatch(name):
@@ -827,7 +862,7 @@ def more_people(text: str, tokens: list[Token], offsets: list[int], named: list[
     (董事长魏华山等), before one (何镜堂院士), in a credit line (撰写丨熊舒苗 陈羲龙),
     and the other names of a list of people (何运平、曹和家、张焕明)."""
     taken = {s.start for s in people}
-    in_names = sorted((s.start, s.end) for s in named)
+    in_names = sorted((s.start, s.end) for s in named if s.type not in ("project", "policy"))  # those give way to a person
 
     def free(start: int, end: int) -> bool:
         k = bisect_left(in_names, (end,))

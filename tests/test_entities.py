@@ -389,3 +389,24 @@ def test_entities_brands_named_by_their_shops(extractor, text, brand):
 def test_entities_shop_words_are_not_part_of_a_brand(extractor):
     found = names(extractor(article_of("商场今年引进Blue Harbor华南首店、Nordlys广州旗舰店等。")))
     assert not any(name.endswith("店") for name in found)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("重点推进长沙汽车产业园（浏阳）项目、某某路改造工程等项目建设。", "长沙汽车产业园（浏阳）项目"),
+    ("地铁将在五一广场站与2号线换乘。", "五一广场站"),
+    ("乘客可在地铁2号线橘子洲站换乘。", "橘子洲站"),
+    ("老牌的湘江百货河西店陆续歇业。", "湘江百货河西店"),
+    ("重点推进第一人民医院、湘江大桥等项目建设。", "第一人民医院"),
+])
+def test_entities_projects_beyond_a_classic_suffix(extractor, text, name):
+    assert names(extractor(article_of(text))).get(name) == "project"
+
+
+@pytest.mark.parametrize("text, not_a_name", [
+    ("加快推进片区类城市更新项目。", "片区类城市更新项目"),
+    ("长沙新开业购物中心数量居前。", "长沙新开业购物中心"),
+    ("副市长李建军作招商项目推介。", "副市长李建军作招商项目"),
+])
+def test_entities_kinds_and_clauses_are_not_projects(extractor, text, not_a_name):
+    found = extractor(article_of(text)).entities
+    assert not_a_name not in {form for e in found for form in e.forms()}
