@@ -385,7 +385,7 @@ class EntityExtractor:
                     add(Span(org_start, end, text[org_start:end], "org"))
                 end = tail.end()
                 kind = "project"
-            start_index = self._extend_left(tokens, head, allow_verbs=(kind == "policy"), project=(kind == "project"), landmark_named=suffix in LANDMARK_NAMED,
+            start_index = self._extend_left(tokens, head, allow_verbs=(kind == "policy"), project=(kind == "project"), landmark_named=suffix in LANDMARK_NAMED, kind=kind,
                                             adjacent=text[offsets[head]:end] == suffix and (kind != "place" or suffix == "地区"))
             name_start = offsets[start_index]  # an owner org holds the name's start and ends within the name
             owner = next((s for e in range(name_start, end + 1) for s in orgs_ending.get(e, ()) if s.start < name_start), None) if orgs_ending else None
@@ -475,7 +475,7 @@ class EntityExtractor:
         return out
 
     def _extend_left(self, tokens: list[Token], i: int, allow_verbs: bool = False, project: bool = False, adjacent: bool = True,
-                     landmark_named: bool = False) -> int:
+                     landmark_named: bool = False, kind: str | None = None) -> int:
         """Index of the first token of the name whose suffix ends token `i`. `adjacent`: verbs
         right before the suffix may belong to the name (改造提升工程)."""
         j, chars = i, len(tokens[i][0])
@@ -492,10 +492,11 @@ class EntityExtractor:
                 j = k
                 allow_verbs = adjacent = False  # 采用“政府主导+国企参与”模式: the verb is not part of the name
                 continue
-            if word in NAME_DASHES and j >= 2 and tokens[j - 2][1] in PROPER_POS | {"n", "nz", "ns"} and tokens[j - 2][0] not in STOP_WORDS:
+            if word in NAME_DASHES and j >= 2 and tokens[j - 2][1] in PROPER_POS | {"n", "nz", "ns"} and tokens[j - 2][0] not in STOP_WORDS \
+                    and not (kind is not None and (self.suffix_type(tokens[j - 2][0]) or ("", ""))[1] == kind):
                 chars += len(word)
                 j -= 1
-                continue  # 罗田水库-铁岗水库输水隧洞工程, 笋岗-清水河片区: two names joined
+                continue  # 罗田水库-铁岗水库输水隧洞工程, 笋岗-清水河片区: two names joined (not two of a kind: A水库-B水库)
             if tag == "x" or word in STOP_WORDS and not (adjacent and tag == "v" and _verbs_follow_name(tokens, j - 1)):
                 break
             is_verb = tag in ("v", "vd", "vn") and len(word) == 2
@@ -961,7 +962,7 @@ def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundar
                 towns = [t for t in gazetteer.candidates(form, ("town",)) if t.parent is county]
                 cuts = (boundaries or {}).get(seq)
                 if towns and form != towns[0].name and cuts and (start not in cuts or cuts[start][0] == form and cuts[start][1] not in PROPER_POS
-                                                                 or cuts.get(end, ("", "x"))[1] in ("n", "nz", "ns", "nt", "j")):
+                                                                 or cuts.get(end, ("", "x"))[1] in ("n", "nz", "ns", "nt", "j") and text[end:end + 1] not in "镇乡"):
                     continue  # (东山|百货, 岭南|特色: the start of a longer name or phrase)
                 if towns:
                     out[seq].append(Span(start, end, form, "place", place=towns[0]))
