@@ -339,6 +339,11 @@ class EntityExtractor:
             add(span)
         for span in self.government_bodies(text, places):
             add(span)
+        for found in _SOURCE.finditer(text):
+            name = found.group(1).strip("“”")
+            if name and name[0] not in "其该此这本各" and not _NOT_IN_NAME.search(name) and not self.suffix_type(name) and name not in GENERIC_NAMES and not name.startswith(GENERIC_PREFIXES):
+                start = found.start(1) + found.group(1).index(name)
+                add(Span(start, start + len(name), name, "org"))
         if "店" in text or "牌" in text:
             for span in brand_spans(text, tokens, offsets):
                 add(span)
@@ -520,6 +525,12 @@ class EntityExtractor:
         return j
 
 
+SOURCE_CUES: dict[str, list[str]] = {}
+for _word, _cue in read_table("source_cues.tsv"):
+    SOURCE_CUES.setdefault(_cue, []).append(_word)
+# 据赢某智库统计, 公众号“某某”: 2 to 10 letters of a name (no space, mark or digit-led count) between the cues
+_SOURCE = re.compile("(?:" + "|".join(map(re.escape, SOURCE_CUES["before"])) + r")(“?[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9]{1,9}?”?)"
+                     "(?=" + "|".join(sorted(SOURCE_CUES["after"], key=len, reverse=True)) + "|”)")
 BRAND_CUES: dict[str, set[str]] = {}
 for _word, _cue in read_table("brand_cues.tsv"):
     BRAND_CUES.setdefault(_cue, set()).add(_word)
@@ -535,8 +546,8 @@ def brand_spans(text: str, tokens: list[Token], offsets: list[int]) -> list[Span
     for i, (word, tag) in enumerate(tokens):
         if word in BRAND_CUES["store"] or word.endswith("店") and word[-3:] in BRAND_CUES["store"]:
             j = i - 1
-            if j >= 0 and (tokens[j][0] in BRAND_CUES["scope"] or tokens[j][1] == "ns"):
-                j -= 1
+            while j >= 0 and i - j <= 2 and (tokens[j][0] in BRAND_CUES["scope"] or tokens[j][1] == "ns"):
+                j -= 1  # 华南首店, 广州首家精品店
             k = j
             while k >= 0 and i - k <= 8 and (tokens[k][0] not in _BRAND_BREAK or tokens[k][0] in "’'" and k > 0 and tokens[k - 1][1] == "eng") and tokens[k][1] not in ("v", "p", "c", "uj", "u", "d", "m") \
                     and tokens[k][0] not in STOP_WORDS and not tokens[k][0].endswith(tuple(BRAND_CUES["brand"])):
@@ -1104,6 +1115,9 @@ def resolve_entities(spans_by_seq: dict[int, list[Span]]) -> list[Entity]:
     return out
 
 
+CORPORATE_SUFFIXES = ("集团", "集团公司", "集团有限公司", "有限公司", "股份有限公司", "公司", "控股")
+
+
 def _body_key(name: str) -> str:
     """中共广东省委 = 广东省委, 深圳市人民政府 = 深圳市政府."""
     return name.removeprefix("中共").replace("人民政府", "政府")
@@ -1123,6 +1137,12 @@ def _fold_government_bodies(entities: list[Entity], bare: set[str]) -> list[Enti
             out.append(entity)
         else:
             _absorb(same, entity)
+    by_name = {e.name: e for e in out if e.type == "org"}
+    for entity in list(out):
+        full = next((by_name[entity.name + s] for s in CORPORATE_SUFFIXES if entity.name + s in by_name), None) if entity.type == "org" else None
+        if full is not None:  # 凯德 = 凯德集团
+            _absorb(full, entity)
+            out.remove(entity)
     kept = []
     for entity in out:
         if entity.type == "org" and entity.name in bare:

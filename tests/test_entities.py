@@ -410,3 +410,17 @@ def test_entities_projects_beyond_a_classic_suffix(extractor, text, name):
 def test_entities_kinds_and_clauses_are_not_projects(extractor, text, not_a_name):
     found = extractor(article_of(text)).entities
     assert not_a_name not in {form for e in found for form in e.forms()}
+
+
+@pytest.mark.parametrize("text, source", [
+    ("据睿地数据统计，今年前三季度成交回落。", "睿地数据"),
+    ("本文来自微信公众号“城市观察社”，经授权转载。", "城市观察社"),
+])
+def test_entities_sources_of_figures_are_organizations(extractor, text, source):
+    assert names(extractor(article_of(text))).get(source) == "org"
+
+
+def test_entities_a_company_short_name_joins_its_full_name(extractor):
+    article = extractor(article_of("万科集团今年拿地放缓。", "万科在长沙的项目已开盘。"))
+    company = next(e for e in article.entities if e.name == "万科集团")
+    assert "万科" in company.aliases and "万科" not in names(article)
