@@ -85,7 +85,7 @@ def read_suffixes() -> dict[str, str]:
 
 
 # Tokens that may be part of a name to the left of its suffix.
-NAME_POS = {"n", "t", "q", "k", "h", "zg", "nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng", "vn", "an", "b", "l", "s", "f", "a", "m", "ng"}
+NAME_POS = {"n", "t", "q", "k", "h", "zg", "z", "nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng", "vn", "an", "b", "l", "s", "f", "a", "m", "ng"}
 PROPER_POS = {"nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng"}
 NAME_TAGS = PROPER_POS - {"j"}  # abbreviations (研发, 央企) are as often common words
 # Words that end a name on the left even when tagged as nouns.
@@ -497,7 +497,7 @@ class EntityExtractor:
                 j = k
                 allow_verbs = adjacent = False  # 采用“政府主导+国企参与”模式: the verb is not part of the name
                 continue
-            if word in NAME_DASHES and j >= 2 and tokens[j - 2][1] in PROPER_POS | {"n", "nz", "ns"} and tokens[j - 2][0] not in STOP_WORDS \
+            if word in NAME_DASHES and j >= 2 and tokens[j - 2][1] in PROPER_POS | {"n", "nz", "ns", "ng"} and tokens[j - 2][0] not in STOP_WORDS \
                     and not (kind is not None and (self.suffix_type(tokens[j - 2][0]) or ("", ""))[1] == kind):
                 chars += len(word)
                 j -= 1
@@ -656,10 +656,10 @@ def _first_list_item(text: str, tokens: list[Token], offsets: list[int], end_ind
 FIELD_WORDS = ("领域", "行业", "产业", "方面", "类型", "业态", "方向", "门类")
 
 
-def _common_words_only(tokens: list[Token], offsets: list[int], start: int, end: int) -> bool:
+def _common_words_only(tokens: list[Token], offsets: list[int], start: int, end: int, descriptors_only: bool = False) -> bool:
     """The item is one common noun of the dictionary, or only descriptive words."""
     words = tokens[bisect_left(offsets, start):bisect_left(offsets, end)]
-    if len(words) == 1 and words[0][1] in ("n", "vn", "l", "an"):
+    if not descriptors_only and len(words) == 1 and words[0][1] in ("n", "vn", "l", "an"):
         return True
     return all(word in DESCRIPTORS for word, _ in words)
 
@@ -721,6 +721,8 @@ def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list
             found = suffix_type(_PHASE_END.sub("", item)) or (("期", "project") if _PHASE_END.search(item) else None)
             if not found and _common_words_only(tokens, offsets, start, end):
                 continue  # 新能源、生物医药等企业: common nouns name a kind of firm, not one
+            if found and end - start > len(found[0]) and _common_words_only(tokens, offsets, start, end - len(found[0]), descriptors_only=True):
+                continue  # 城际铁路工程: descriptors before a suffix name a kind of project
             # A project's name carries its kind (园, 中心, 基地 …); a bare name in a list of
             # projects (落地星煜空天等11个成果转化项目) is the company that brings one.
             kind = found[1] if found else BARE_ITEMS.get(head, head_type)
@@ -758,7 +760,7 @@ AREA_PARTS = {"核心", "中心", "周边", "重点", "部分", "发展", "华�
 # Two-character suffixes that make a name with any two characters before them (南方日报, 水屯地块, 火箭大街).
 NAMING_SUFFIXES = {"日报", "晚报", "时报", "商报", "周报", "地块", "大街"}
 # Suffixes so common that the name needs a proper noun, a place, a number or a quote before them.
-STRICT_SUFFIXES = {"项目", "规划", "平台", "地区", "区域", "公司", "案例"}
+STRICT_SUFFIXES = {"项目", "规划", "平台", "地区", "区域", "公司", "案例", "园区"}
 
 
 def _has_proper(tokens: list[Token], name: str, places: dict, tags: set[str] = PROPER_POS) -> bool:
@@ -801,7 +803,7 @@ DESCRIPTORS = set(
     "产业 工业 科技 创新 研发 生产 成果 转化 服务 养老 惠民 孵化 集体 综合 配套 新型 传统 现代 智慧 特色 大型 小型 "
     "公共 文化 体育 医疗 教育 人才 科研 科学 生物 医药 生物医药 信息 数字 绿色 生态 城市 社区 乡村 农村 老 旧 老旧 新 "
     "设施 项目 工程 小剧场 戏剧 城市更新 更新 改造 世界一流 国际一流 国内领先 一流 领先 高科技 制造 制造业 先进制造 "
-    "市级 区级 省级 国家级 县级 旧 工业区 世界 活动 休闲 连片 零星 低效 闲置 存量 周边 高等级 大型 中型 高水平 好 旅游 知名 历史 历史文化 第一 华南 华北 华东 华中 西南 西北 东北 南部 北部 沿海 户外 地标 式 地标式 科技产业 先进 新老 轨道交通 城际铁路 境内外 国内外 境内 境外 城际 铁路 全球 开放式 城镇 智慧 大众化 中高档 高档 地标式 新入市 新开业".split()
+    "市级 区级 省级 国家级 县级 旧 工业区 世界 活动 休闲 连片 零星 低效 闲置 存量 周边 高等级 大型 中型 高水平 好 旅游 知名 历史 历史文化 第一 华南 华北 华东 华中 西南 西北 东北 南部 北部 沿海 商场 户外 地标 式 地标式 科技产业 先进 新老 轨道交通 城际铁路 境内外 国内外 境内 境外 城际 铁路 全球 开放式 城镇 智慧 大众化 中高档 高档 地标式 新入市 新开业".split()
 )
 
 
