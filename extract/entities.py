@@ -659,6 +659,8 @@ FIELD_WORDS = ("领域", "行业", "产业", "方面", "类型", "业态", "方�
 def _common_words_only(tokens: list[Token], offsets: list[int], start: int, end: int, descriptors_only: bool = False) -> bool:
     """The item is one common noun of the dictionary, or only descriptive words."""
     words = tokens[bisect_left(offsets, start):bisect_left(offsets, end)]
+    if descriptors_only and len(words) > 1:
+        return False  # several words before a suffix make a name as often as not (国际生物工程创新中心)
     if not descriptors_only and len(words) == 1 and words[0][1] in ("n", "vn", "l", "an"):
         return True
     return all(word in DESCRIPTORS for word, _ in words)
