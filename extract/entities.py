@@ -119,9 +119,11 @@ _SPEECH_AFTER = re.compile("|".join(SPEECH_VERBS))
 _ROLE_AFTER = re.compile("|".join(sorted(PERSON_CUES["role_after"], key=len, reverse=True)))
 # A credit line: 记者|王颖, 撰写丨王颖 李超, 作者：王颖 (the names run to the end of the line or the next credit).
 _BYLINE = re.compile("(?:" + "|".join(sorted(PERSON_CUES["byline"], key=len, reverse=True)) + r")\s*[丨|｜:：/]\s*")
+_CREDIT_MARKS = re.compile(r"[丨|｜:：/]")
 _BYLINE_NAME = re.compile(r"([\u4e00-\u9fff]{2,3}|[A-Za-z][A-Za-z.]{1,15})(?=[\s、，,；;）)]|$)")
 # A name right after a role word, closed by a mark, 等 or a verb of speech or attendance.
-_ROLE_NAME = re.compile("(?:" + "|".join(sorted(PERSON_ROLES, key=len, reverse=True)) + ")" + r"([\u4e00-\u9fff]{2,3}?)(?=[、，。；：,;:\s（(等]|" + "|".join(SPEECH_VERBS) + "|出席|参加|主持|到会|一行|在|作)")
+_ROLE_WORDS = FormMatcher(PERSON_ROLES)  # one pass over a paragraph finds every role word
+_NAME_AFTER_ROLE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?=[、，。；：,;:\s（(等]|" + "|".join(SPEECH_VERBS) + "|出席|参加|主持|到会|一行|在|作)")
 _LISTED_NAME_BEFORE = re.compile(r"(?:^|[、，：:\s])([\u4e00-\u9fff]{2,3})、$")
 _NOT_IN_NAME = re.compile(r"[在曾如将已也还就都是的了与及等说称为被把对向于从由作]")  # function words end a name
 _LISTED_NAME = re.compile(r"、([\u4e00-\u9fff]{2,3}?)(?=[、，。；,;等\s])")
@@ -404,7 +406,7 @@ class EntityExtractor:
             while name and name[0] in LEADING_FUNCTION_CHARS and len(name) > 3:
                 name, start = name[1:], start + 1
             name, start, end = _balance_quotes(name, start, end)
-            opener = next((w for w in sorted(LEADING_WORDS, key=len, reverse=True) if name.startswith(w) and len(name) - len(w) >= 4), None)
+            opener = next((w for w in LEADING_WORDS if name.startswith(w) and len(name) - len(w) >= 4), None)
             if opener:  # 推进|机荷高速公路…: an opener the segmenter glued to the name
                 name, start = name[len(opener):], start + len(opener)
             k = start_index
@@ -752,7 +754,8 @@ ADMIN_SUFFIXES = {"社区", "街道", "村", "镇", "乡"}
 LANDMARK_NAMED = {"站"}
 LINE_SUFFIXES = {"号线", "环线"}  # 地铁5号线|天通苑站: a line's station is named after its place
 # Words that open a clause about a name, never the name: 重点推进|机荷高速公路改扩建工程, 续建项目.
-LEADING_WORDS = {"重点", "重点推进", "推进", "计划", "新开工", "续建", "深化", "加快推进", "全力推进", "积极推进", "谋划", "储备"}
+LEADING_WORDS = tuple(sorted({"重点", "重点推进", "推进", "计划", "新开工", "续建", "深化", "加快推进", "全力推进", "积极推进", "谋划", "储备"},
+                            key=len, reverse=True))  # longest first
 NAME_DASHES = {"-", "—", "－", "–", "——", "·"}
 # Place suffixes that after a place's name make a part of it (广州中心区).
 PART_SUFFIXES = {"中心区", "区域", "城区", "核心区"}
@@ -898,9 +901,11 @@ def more_people(text: str, tokens: list[Token], offsets: list[int], named: list[
             after = _ROLE_AFTER.match(text, offsets[i] + len(word))
             if after:
                 person(offsets[i], offsets[i] + len(word), after.group())
-    for role in _ROLE_NAME.finditer(text):
-        person(role.start(1), role.end(1), role.group(0)[: role.start(1) - role.start()])
-    for credit in _BYLINE.finditer(text):
+    for role_start, role_end, role in _ROLE_WORDS.find(text):
+        name = _NAME_AFTER_ROLE.match(text, role_end)
+        if name:
+            person(name.start(1), name.end(1), role)
+    for credit in _BYLINE.finditer(text) if _CREDIT_MARKS.search(text) else ():
         pos = credit.end()
         while (name := _BYLINE_NAME.match(text, pos)) is not None:
             if name.group()[0].isascii():
