@@ -116,7 +116,7 @@ SPEECH_VERBS = tuple(PERSON_CUES["speech"])
 SURNAMES = set("".join(PERSON_CUES["surnames"]))
 _ROLE_BEFORE = re.compile("(?:" + "|".join(sorted(PERSON_ROLES, key=len, reverse=True)) + ")$")
 _SPEECH_AFTER = re.compile("|".join(SPEECH_VERBS))
-_ROLE_AFTER = re.compile("|".join(sorted(PERSON_CUES["role_after"], key=len, reverse=True)))
+_TITLE_WORDS = FormMatcher(PERSON_CUES["role_after"])  # titles after a name: 某某院士
 # A credit line: 记者|王颖, 撰写丨王颖 李超, 作者：王颖 (the names run to the end of the line or the next credit).
 _BYLINE = re.compile("(?:" + "|".join(sorted(PERSON_CUES["byline"], key=len, reverse=True)) + r")\s*[丨|｜:：/]\s*")
 _CREDIT_MARKS = re.compile(r"[丨|｜:：/]")
@@ -896,11 +896,12 @@ def more_people(text: str, tokens: list[Token], offsets: list[int], named: list[
             people.append(Span(start, end, text[start:end], "person", role=role))
             taken.add(start)
 
-    for i, (word, tag) in enumerate(tokens):
-        if tag in ("nr", "nrfg", "nrt") and word[0] in SURNAMES and 2 <= len(word) <= 3:
-            after = _ROLE_AFTER.match(text, offsets[i] + len(word))
-            if after:
-                person(offsets[i], offsets[i] + len(word), after.group())
+    for title_start, _, title in _TITLE_WORDS.find(text):
+        k = bisect_left(offsets, title_start) - 1  # the token right before the title
+        if k >= 0 and offsets[k] + len(tokens[k][0]) == title_start:
+            word, tag = tokens[k]
+            if tag in ("nr", "nrfg", "nrt") and word[0] in SURNAMES and 2 <= len(word) <= 3:
+                person(offsets[k], title_start, title)
     for role_start, role_end, role in _ROLE_WORDS.find(text):
         name = _NAME_AFTER_ROLE.match(text, role_end)
         if name:
@@ -947,7 +948,7 @@ def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundar
         cuts = (boundaries or {}).get(seq)
         raw[seq] = [(s, e, f) for s, e, f in gazetteer.upper_forms.find(text)
                     if not (f.endswith("区") and text[e:e + 1] == "域") and f not in COMMON_WORD_PLACES
-                    and (not cuts or s in cuts and (e in cuts or e == len(text)) or any(p.name == f for p in gazetteer.candidates(f)))]
+                    and (not cuts or s in cuts and (e in cuts or e == len(text)) or f in gazetteer.names)]
         # (a short form only as a word of its own: not 大同 in 最大同心圆)
         for _, _, form in raw[seq]:
             for place in gazetteer.candidates(form):

@@ -75,6 +75,7 @@ class Gazetteer:
 
     def __init__(self, places: list[Place]):
         self.places = places
+        self.names = {place.name for place in places}  # full names, beside the short forms
         self.by_form: dict[str, list[Place]] = {}
         self.towns_of: dict[str, list[Place]] = {}
         for place in places:
