@@ -1111,7 +1111,8 @@ def resolve_entities(spans_by_seq: dict[int, list[Span]]) -> list[Entity]:
         if entity.type in ("place", "person") and entity.adcode is not None:
             continue
         target = next((other for other in same_ending[(entity.type, entity.name[-1])]
-                       if other is not entity and id(other) not in merged and is_short_form(entity.name, other.name)), None)
+                       if other is not entity and id(other) not in merged and is_short_form(entity.name, other.name)
+                       and not _other_bodies(entity.name, other.name)), None)
         without_qu = by_key.get((entity.name[:-1], entity.type)) if entity.name.endswith("区") else None
         if without_qu is not None and id(without_qu) not in merged:
             target = without_qu
@@ -1126,6 +1127,16 @@ def resolve_entities(spans_by_seq: dict[int, list[Span]]) -> list[Entity]:
 
 
 CORPORATE_SUFFIXES = ("集团", "集团公司", "集团有限公司", "有限公司", "股份有限公司", "公司", "控股")
+
+
+GOVERNMENT_BODIES = tuple(sorted((row[0] for row in read_table("government_bodies.tsv")), key=len, reverse=True))
+
+
+def _other_bodies(short: str, full: str) -> bool:
+    """广东省委 and 广东省发改委 are two bodies of one place, not a short and a full form."""
+    def body(name: str) -> str | None:
+        return next((b for b in GOVERNMENT_BODIES if name.endswith(b)), None)
+    return body(short) is not None and body(short) != body(full)
 
 
 def _body_key(name: str) -> str:

@@ -424,3 +424,8 @@ def test_entities_a_company_short_name_joins_its_full_name(extractor):
     article = extractor(article_of("万科集团今年拿地放缓。", "万科在长沙的项目已开盘。"))
     company = next(e for e in article.entities if e.name == "万科集团")
     assert "万科" in company.aliases and "万科" not in names(article)
+
+
+def test_entities_two_bodies_of_one_place_stay_two(extractor):
+    found = names(extractor(article_of("湖南省委部署改革，湖南省发改委随后印发方案。")))
+    assert found.get("湖南省委") == "org" and found.get("湖南省发改委") == "org"
