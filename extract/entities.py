@@ -256,6 +256,7 @@ class EntityExtractor:
         for p, tagged in zip(paragraphs, tagging):
             named = self.named_spans(p.text, spans_by_seq.get(p.seq, []), tagged)
             spans_by_seq[p.seq] = [s for s in merge_spans(spans_by_seq.get(p.seq, []), named) if s.type != "headline"]
+            _name_with_parent(spans_by_seq[p.seq])
         entities = resolve_entities(spans_by_seq)
         article.entities = entities
         article.projects = describe_projects(article, entities, spans_by_seq)
@@ -1052,6 +1053,13 @@ def merge_spans(places: list[Span], named: list[Span]) -> list[Span]:
 
 _HEADLINE = re.compile(r"[，！？!?]")
 _YEARS_AFTER = re.compile(r"[（(][\d—–\-~至年 ]+[）)]$")
+
+
+def _name_with_parent(spans: list[Span]) -> None:
+    """杭州滨江: a division written right after its parent is a form of it as a whole."""
+    for before, span in zip(spans, spans[1:]):
+        if before.end == span.start and before.place is not None and span.place is not None and span.place.parent is before.place:
+            span.fuller = before.text + span.text
 
 
 def is_short_form(short: str, full: str) -> bool:

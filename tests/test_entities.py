@@ -429,3 +429,9 @@ def test_entities_a_company_short_name_joins_its_full_name(extractor):
 def test_entities_two_bodies_of_one_place_stay_two(extractor):
     found = names(extractor(article_of("湖南省委部署改革，湖南省发改委随后印发方案。")))
     assert found.get("湖南省委") == "org" and found.get("湖南省发改委") == "org"
+
+
+def test_entities_division_after_its_parent_is_one_form(extractor):
+    article = extractor(article_of("长沙岳麓，湘江之畔。"))
+    county = next(e for e in article.entities if e.name == "岳麓区")
+    assert "长沙岳麓" in county.aliases
