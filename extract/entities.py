@@ -662,7 +662,7 @@ FIELD_WORDS = ("领域", "行业", "产业", "方面", "类型", "业态", "方�
 def _common_words_only(tokens: list[Token], offsets: list[int], start: int, end: int, descriptors_only: bool = False) -> bool:
     """The item is one common noun of the dictionary, or only descriptive words."""
     words = tokens[bisect_left(offsets, start):bisect_left(offsets, end)]
-    if descriptors_only and len(words) > 1:
+    if descriptors_only and len(words) > 2:
         return False  # several words before a suffix make a name as often as not (国际生物工程创新中心)
     if not descriptors_only and len(words) == 1 and words[0][1] in ("n", "vn", "l", "an"):
         return True
@@ -716,6 +716,8 @@ def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list
             shop = _SHOP_TAIL.search(text, start, end)
             end = shop.start() if shop and shop.start() > start else end  # 某某华南首店: the brand
             item = text[start:end]
+            if text[start - 1:start].isdigit():
+                continue  # 某某12|英寸线: the item was cut after a number
             if not _LIST_ITEM.fullmatch(item) or item in GENERIC_NAMES or item.startswith(GENERIC_PREFIXES):
                 continue
             same = next((s for s in local if s.start == start and s.end == end), None)
@@ -748,7 +750,7 @@ def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list
 # Verbs a document is the subject or object of (报告指出, 规划提出): after a suffix they do not make it a modifier.
 DOCUMENT_VERBS = {"出台", "发布", "印发", "实施", "指出", "提出", "明确", "要求", "强调", "显示", "提到", "部署", "规定", "公布"}
 # Words that open a generic phrase, not a name: 年度供地计划, 相关部门.
-GENERIC_PREFIXES = ("年度", "相关", "有关", "各类", "各项", "其他", "其它", "下一", "上一", "这一", "每一")
+GENERIC_PREFIXES = ("年度", "相关", "有关", "各类", "各项", "其他", "其它", "下一", "上一", "这一", "每一", "境内外", "国内外")
 # Administrative units whose names stand without the enclosing place (史各庄街道昌艺园社区 -> 昌艺园社区).
 ADMIN_SUFFIXES = {"社区", "街道", "村", "镇", "乡"}
 # Suffixes of things named after a landmark, itself a project: 某某广场站.
