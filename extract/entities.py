@@ -448,8 +448,9 @@ class EntityExtractor:
                 continue  # 获评…“两业融合”示范园: a title awarded, not a project
             if not _quote_closes_before_suffix(name, suffix):
                 continue  # “产教科融汇”发展新模式: a description around a quoted slogan
-            if text[start - 1:start] == "的" and not _has_proper(tokens[start_index:head], name, places_text, NAME_TAGS):
-                continue  # 全国领先的生命科学研发生产基地: a description, not a name
+            if text[start - 1:start] == "的" and (not _has_proper(tokens[start_index:head], name, places_text, NAME_TAGS)
+                                                 or tokens[start_index][0] in DESCRIPTORS):
+                continue  # 全国领先的生命科学研发生产基地, 打造的大型…综合体: a description, not a name
             add(Span(start, end, name, kind, canonical=None, fuller=fuller))
         spans = listed_spans(text, tokens, offsets, spans, self.suffix_type)
         people = person_spans(text, tokens, offsets, spans)

@@ -435,3 +435,8 @@ def test_entities_division_after_its_parent_is_one_form(extractor):
     article = extractor(article_of("长沙岳麓，湘江之畔。"))
     county = next(e for e in article.entities if e.name == "岳麓区")
     assert "长沙岳麓" in county.aliases
+
+
+def test_entities_a_description_after_de_is_no_name(extractor):
+    found = names(extractor(article_of("依托湘江新区打造的大型滨江文旅综合体即将开业。")))
+    assert not any(name.endswith("综合体") for name in found)
