@@ -16,8 +16,13 @@ How names are found (general rules, no article-specific lists):
   (全国领先的生命科学研发生产基地, “产教科融汇”发展新模式, 一镇六街道);
 - lists closed by 等 and a head noun type their items, suffix or not
   (华夏英泰、可瑞生物等13家企业 → org);
+- organizations and regions named without a suffix from `data/known_names.tsv`
+  (国家发改委, 万科, 界面新闻, 粤港澳大湾区), at word boundaries; government and party
+  bodies after a place (中共广东省委, 深圳市发改委, `data/government_bodies.tsv`), and
+  bare ones (市政府) folded into the article's full body;
 - people: a surname-initial name the segmenter tags `nr` next to a role word
-  (总经理王颖, 负责人张多, 记者 巩静) or a speech verb.
+  (总经理王颖, 负责人张多, 记者 巩静) or a speech verb, before a title (王颖院士),
+  in credit lines (撰写丨王颖 李超) and in lists of people (`data/person_cues.tsv`).
 Short forms resolve to the full form in the article (清华南口国重基地 →
 清华南口国家重点实验室基地, 昌平园 → 中关村昌平园); a named zone in 地区 has
 its stem as an alias (回天地区 → 回天), as the gazetteer's towns do.
@@ -27,13 +32,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from importlib import resources
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from typing import Callable, Iterable, Protocol
 
 from urbandb.extract.entity_records import Entity, Mention
-from urbandb.extract.gazetteer import Gazetteer, Place, load_gazetteer
+from urbandb.extract.gazetteer import FormMatcher, Gazetteer, Place, load_gazetteer
 
-ENTITY_EXTRACTOR_VERSION = "1.1"
+ENTITY_EXTRACTOR_VERSION = "1.2"
 
 Token = tuple[str, str]  # (word, POS)
 
@@ -60,6 +66,12 @@ class RjiebaSegmenter:
         return self._jieba.tag(text)
 
 
+def read_table(name: str) -> list[list[str]]:
+    """Rows of a tab-separated data file under `extract/data/` (comments and blank lines left out)."""
+    text = resources.files("urbandb.extract").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return [[field.strip() for field in line.split("\t")] for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
 def read_suffixes() -> dict[str, str]:
     """The domain suffix table: suffix -> entity type."""
     text = resources.files("urbandb.extract").joinpath("data/suffixes.tsv").read_text(encoding="utf-8")
@@ -73,7 +85,7 @@ def read_suffixes() -> dict[str, str]:
 
 
 # Tokens that may be part of a name to the left of its suffix.
-NAME_POS = {"n", "t", "q", "k", "h", "zg", "nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng", "vn", "an", "b", "l", "s", "f", "a", "m", "ng"}
+NAME_POS = {"n", "t", "q", "k", "h", "zg", "z", "nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng", "vn", "an", "b", "l", "s", "f", "a", "m", "ng"}
 PROPER_POS = {"nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng"}
 NAME_TAGS = PROPER_POS - {"j"}  # abbreviations (研发, 央企) are as often common words
 # Words that end a name on the left even when tagged as nouns.
@@ -91,32 +103,104 @@ GENERIC_NAMES = set(
     "上市公司 跨国公司 领军企业 国家实验室 科研机构 开发企业 龙头企业 民营企业 央企 国企".split()
 )
 ONE_CHAR_SUFFIX_WORDS = set("布局 格局 全部 局部 大局 结局 开局 当局 北部 南部 东部 西部 中部 内部 外部 干部 头部 底部 顶部 腹部 "
-    "汇报 情报 举报 申报 预报 通报 回报 简报 海报 快报 画报 电报 捷报 喜报 警报 "
-    "结合部 俱乐部 工厂 总部 驿站 校园 家园 花园 乐园 田园 庄园 菜园 果园 名园 园园".split())
+    "汇报 情报 举报 申报 预报 通报 回报 简报 海报 快报 画报 电报 捷报 喜报 警报 网站 "
+    "结合部 俱乐部 工厂 总部 驿站 校园 家园 花园 乐园 田园 庄园 菜园 果园 名园 园园 季报 年报 财报 三季报".split())
 LEADING_FUNCTION_CHARS = "由在与和及将把对从为向于以据让"
 # Verbs of this domain that jieba's dictionary tags as nouns; read as verbs they end a name on the left.
-DOMAIN_VERBS = set("落地 会同 投用 开工 完工 签约 入驻 封顶 开园 竣工 继续加强".split())
-PERSON_ROLES = ("董事长", "总经理", "副总经理", "经理", "负责人", "记者", "通讯员", "书记", "区长", "市长", "镇长", "局长", "主任", "院长", "所长",
-                "校长", "厅长", "部长", "处长", "科长", "社长", "主席", "总监", "总裁", "院士", "教授", "研究员", "专家", "委员", "居民", "村民", "代表")
-SPEECH_VERBS = ("说", "表示", "介绍", "指出", "认为", "称", "透露", "坦言", "告诉")
-SURNAMES = set(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤巩常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巢关蔺"
-)
+DOMAIN_VERBS = set("落地 会同 投用 开工 完工 签约 入驻 封顶 开园 竣工 继续加强 代表".split())
+PERSON_CUES: dict[str, list[str]] = {}
+for _word, _cue in read_table("person_cues.tsv"):
+    PERSON_CUES.setdefault(_cue, []).append(_word)
+PERSON_ROLES = tuple(PERSON_CUES["role"])
+SPEECH_VERBS = tuple(PERSON_CUES["speech"])
+SURNAMES = set("".join(PERSON_CUES["surnames"]))
 _ROLE_BEFORE = re.compile("(?:" + "|".join(sorted(PERSON_ROLES, key=len, reverse=True)) + ")$")
 _SPEECH_AFTER = re.compile("|".join(SPEECH_VERBS))
+_TITLE_WORDS = FormMatcher(PERSON_CUES["role_after"])  # titles after a name: 某某院士
+# A credit line: 记者|王颖, 撰写丨王颖 李超, 作者：王颖 (the names run to the end of the line or the next credit).
+_BYLINE = re.compile("(?:" + "|".join(sorted(PERSON_CUES["byline"], key=len, reverse=True)) + r")\s*[丨|｜:：/]\s*")
+_CREDIT_MARKS = re.compile(r"[丨|｜:：/]")
+_BYLINE_NAME = re.compile(r"([\u4e00-\u9fff]{2,3}|[A-Za-z][A-Za-z.]{1,15})(?=[\s、，,；;）)]|$)")
+# A name right after a role word, closed by a mark, 等 or a verb of speech or attendance.
+_ROLE_WORDS = FormMatcher(PERSON_ROLES)  # one pass over a paragraph finds every role word
+_NAME_AFTER_ROLE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?=[、，。；：,;:\s（(等]|" + "|".join(SPEECH_VERBS) + "|出席|参加|主持|到会|一行|在|作)")
+_LISTED_NAME_BEFORE = re.compile(r"(?:^|[、，：:\s])([\u4e00-\u9fff]{2,3})、$")
+_NOT_IN_NAME = re.compile(r"[在曾如将已也还就都是的了与及等说称为被把对向于从由作]")  # function words end a name
+_LISTED_NAME = re.compile(r"、([\u4e00-\u9fff]{2,3}?)(?=[、，。；,;等\s])")
 AWARD = re.compile(r"(?:获评|评为|入选|荣获|获批)[^，。；、“”]{0,6}$")
 _PHASE_END = re.compile(r"[一二三四五六七八九十\d]+期$")
 _PHASE_SECTION_END = re.compile(r"[一二三四五六七八九十\d]+期(?:[\u4e00-\u9fff]{2}段)?$")
 _PHASE_AFTER = re.compile(r"(?:[\u4e00-\u9fff]{2,5}?)?(?:[一二三四五六七八九十\d]+期)(?:[\u4e00-\u9fff]{2}段)?")  # 二期, 二期昌平段
+_ASIDE_AFTER = re.compile(r"（([^（）]{1,6})）(?:项目)?")
+_BRANCH_AFTER = re.compile(r"·[\u4e00-\u9fffA-Za-z0-9]{1,8}(?![\u4e00-\u9fffA-Za-z0-9])|[\u4e00-\u9fff]{2,4}?店")
+SHOP_SUFFIXES = {"百货", "广场", "购物中心", "商场", "商业中心"}
 _NOT_IN_PHASE = re.compile(r"[年月日将已于在和与及]")
 _SUB_AREA_AFTER = re.compile(r"[一二三四五六七八九十\d]{1,2}区(?![\u4e00-\u9fff])")  # 天通中苑二区
-_COUNT = re.compile(r"\d+[项个家处条座批大]|^[一二两三四五六七八九十]大")
+_COUNT = re.compile(r"\d+[项个家处条座批大片类]|^[一二两三四五六七八九十]大|[一二两三四五六七八九十]+[个大片类座条]")
 _QUOTED = re.compile(r"“[^”]*”")
 _UNIT_COUNTS = re.compile(r"(?:[一二三四五六七八九十两\d]+[\u4e00-\u9fff]{1,2}){2,}")
 _NAME_MARK = re.compile(r"[A-Za-z0-9“《]")
 _QUOTE_TITLE = re.compile(r"《[^《》\n]{2,40}》")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 _PROJECT_REFERENCES = ("该项目", "项目", "这里", "该基地", "该园区", "本项目", "园区", "基地")
+
+
+class KnownNames:
+    """Organizations a text names without a suffix (data/known_names.tsv): each form found
+    where words begin and end, so that 万科 is not read inside another word."""
+
+    def __init__(self, rows: list[list[str]]):
+        self.canonical: dict[str, tuple[str, str]] = {}
+        for row in rows:
+            name, kind = row[0], row[1]
+            for form in (name, *(f for f in (row[2].split(",") if len(row) > 2 else ()) if f)):
+                self.canonical[form] = (name, kind)
+        self._matcher = None
+
+    def spans(self, text: str, cuts: list[int]) -> list[Span]:
+        """`cuts`: the offsets where words begin, in order."""
+        if self._matcher is None:
+            self._matcher = FormMatcher(self.canonical)
+        out = []
+        for start, end, form in self._matcher.find(text):
+            if form.isascii():
+                if text[start - 1:start].isascii() and text[start - 1:start].isalnum() or text[end:end + 1].isascii() and text[end:end + 1].isalnum():
+                    continue  # part of a longer Latin word
+            elif len(form) < 3 and not (_is_cut(cuts, start) and _is_cut(cuts, end)):
+                continue
+            name, kind = self.canonical[form]
+            out.append(Span(start, end, form, kind, canonical=name))
+        return out
+
+
+_HEAD_ROLE = re.compile("副?书记")
+NOT_BEFORE_BARE_BODY = set("各全每城都本该")  # 各区政府, 城市委: no one body
+BARE_BODY = "bare body"
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _token_index(offsets: list[int], start: int) -> int | None:
+    """The index of the token that begins at `start`, if one does."""
+    k = bisect_left(offsets, start)
+    return k if k < len(offsets) and offsets[k] == start else None
+
+
+def _token_tag_at(tokens: list[Token], offsets: list[int], start: int) -> str | None:
+    k = _token_index(offsets, start)
+    return None if k is None else tokens[k][1]
+
+
+def _token_at(tokens: list[Token], offsets: list[int], start: int, word: str) -> str | None:
+    """The tag of the token `word` at `start`, if the text is cut so."""
+    k = _token_index(offsets, start)
+    return tokens[k][1] if k is not None and tokens[k][0] == word else None
+
+
+def _is_cut(cuts: list[int], offset: int) -> bool:
+    k = bisect_left(cuts, offset)
+    return k < len(cuts) and cuts[k] == offset  # Span.role of 市政府, 省委: a body named by its level alone
 
 
 @dataclass
@@ -128,6 +212,8 @@ class Span:
     place: Place | None = None
     role: str | None = None
     org: str | None = None
+    canonical: str | None = None  # the full name of a known short form (国家发改委 -> 国家发展改革委)
+    fuller: str | None = None  # the name with the places the text writes before it (杭州钱塘区临江高科园)
 
 
 class EntityExtractor:
@@ -147,6 +233,12 @@ class EntityExtractor:
         for suffix, kind in sorted(self.suffixes.items(), key=lambda item: -len(item[0])):
             self._suffixes_ending.setdefault(suffix[-1], []).append((suffix, kind))
         self._suffix_last_chars = set(self._suffixes_ending)
+        self.known_names = KnownNames(read_table("known_names.tsv"))
+        bodies = read_table("government_bodies.tsv")
+        self._bodies_after_place: dict[str, list[str]] = {}  # by first character, longest first
+        for body, _ in sorted(bodies, key=lambda row: -len(row[0])):
+            self._bodies_after_place.setdefault(body[0], []).append(body)
+        self._bare_bodies = re.compile("|".join(sorted((b for b, kind in bodies if kind == "bare"), key=len, reverse=True)))
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -159,11 +251,12 @@ class EntityExtractor:
 
         paragraphs = [p for p in article.paragraphs if p.kind != "boilerplate"]
         tagging = self.tag_paragraphs([p.text for p in paragraphs])
-        boundaries = {p.seq: set(accumulate((len(w) for w, _ in tagged), initial=0)) for p, tagged in zip(paragraphs, tagging) if tagged}
+        boundaries = {p.seq: dict(zip(accumulate((len(w) for w, _ in tagged), initial=0), tagged)) for p, tagged in zip(paragraphs, tagging) if tagged}
         spans_by_seq = find_places(self.gazetteer, [(p.seq, p.text) for p in paragraphs], boundaries)
         for p, tagged in zip(paragraphs, tagging):
             named = self.named_spans(p.text, spans_by_seq.get(p.seq, []), tagged)
-            spans_by_seq[p.seq] = merge_spans(spans_by_seq.get(p.seq, []), named)
+            spans_by_seq[p.seq] = [s for s in merge_spans(spans_by_seq.get(p.seq, []), named) if s.type != "headline"]
+            _name_with_parent(spans_by_seq[p.seq])
         entities = resolve_entities(spans_by_seq)
         article.entities = entities
         article.projects = describe_projects(article, entities, spans_by_seq)
@@ -233,11 +326,30 @@ class EntityExtractor:
     def named_spans(self, text: str, places: list[Span] = (), tagged: list[Token] | None = None) -> list[Span]:
         tokens, offsets = self.tokens(text, list(places), tagged)
         places_text = {p.text: p for p in places}
-        spans: list[Span] = [Span(m.start(), m.end(), m.group(), "policy") for m in _QUOTE_TITLE.finditer(text)]
+        spans: list[Span] = [self._title_span(m.start(), m.end(), m.group()) for m in _QUOTE_TITLE.finditer(text)]
+        orgs_ending: dict[int, list[Span]] = {}  # org spans by end offset: a project's owner is looked up near it
+
+        def add(span: Span) -> None:
+            spans.append(span)
+            if span.type == "org":
+                orgs_ending.setdefault(span.end, []).append(span)
+
         for i in [i for i, (_, tag) in enumerate(tokens) if tag == "nt"]:
             word = tokens[i][0]
             if len(word) >= 3 and word not in GENERIC_NAMES and (self.suffix_type(word) or ("", ""))[1] == "org":
-                spans.append(Span(offsets[i], offsets[i] + len(word), word, "org"))
+                add(Span(offsets[i], offsets[i] + len(word), word, "org"))
+        for span in self.known_names.spans(text, [*offsets, len(text)]):
+            add(span)
+        for span in self.government_bodies(text, places):
+            add(span)
+        for found in _SOURCE.finditer(text):
+            name = found.group(1).strip("“”")
+            if name and name[0] not in "其该此这本各" and not _NOT_IN_NAME.search(name) and not self.suffix_type(name) and name not in GENERIC_NAMES and not name.startswith(GENERIC_PREFIXES):
+                start = found.start(1) + found.group(1).index(name)
+                add(Span(start, start + len(name), name, "org"))
+        if "店" in text or "牌" in text:
+            for span in brand_spans(text, tokens, offsets):
+                add(span)
         last_chars = self._suffix_last_chars
         for i in [i for i, (word, _) in enumerate(tokens) if word[-1] in last_chars]:  # most tokens end no suffix
             word, tag = tokens[i]
@@ -247,7 +359,7 @@ class EntityExtractor:
                 continue
             suffix, kind = found
             if kind == "policy" and i + 1 < len(tokens) and tokens[i + 1][1] in ("n", "vn", "nz", "v") and len(tokens[i + 1][0]) >= 2 \
-                    and tokens[i + 1][0] not in ("出台", "发布", "印发", "实施"):
+                    and tokens[i + 1][0] not in DOCUMENT_VERBS:
                 continue  # 规划占地面积: a modifier, not a plan's name
             if kind == "policy" and i + 1 < len(tokens) and (tokens[i + 1][1] in ("t", "m", "d", "p") or tokens[i + 1][0] in ("于", "在", "将")):
                 continue  # 计划明年投用, 计划于…: the verb, not a plan's name
@@ -266,62 +378,113 @@ class EntityExtractor:
                 tail = _SUB_AREA_AFTER.match(text, end)  # 天通中苑二区
                 end = tail.end() if tail else end
                 tail = None
+            aside = _ASIDE_AFTER.match(text, end) if kind == "project" else None
+            if aside and (aside.group(1) in places_text or self.gazetteer.by_form.get(aside.group(1)) or _PHASE_END.fullmatch(aside.group(1))
+                          or _token_at(tokens, offsets, aside.start(1), aside.group(1)) == "ns"):
+                end = aside.end()  # 某某工业园（深汕）项目, 某某天地（二期）: a place or phase in brackets is part of the name
+            if kind == "project" and not tail:
+                branch = _BRANCH_AFTER.match(text, end)  # 某某广场·云尚, 某某百货花地湾店
+                if branch and (branch.group()[0] == "·" or suffix in SHOP_SUFFIXES and (
+                        not _CJK.match(text, branch.end()) or _token_tag_at(tokens, offsets, end) in PROPER_POS)):
+                    end = branch.end()
             if tail and kind in ("project", "org"):
                 if kind == "org":
                     org_start = offsets[self._extend_left(tokens, head)]
-                    spans.append(Span(org_start, end, text[org_start:end], "org"))
+                    add(Span(org_start, end, text[org_start:end], "org"))
                 end = tail.end()
                 kind = "project"
-            start_index = self._extend_left(tokens, head, allow_verbs=(kind == "policy"), project=(kind == "project"),
-                                            adjacent=text[offsets[head]:end] == suffix)
-            owner = next((s for s in spans if s.type == "org" and s.start < offsets[start_index] <= s.end), None)
+            start_index = self._extend_left(tokens, head, allow_verbs=(kind == "policy"), project=(kind == "project"), landmark_named=suffix in LANDMARK_NAMED, kind=kind,
+                                            adjacent=text[offsets[head]:end] == suffix and (kind != "place" or suffix == "地区"))
+            name_start = offsets[start_index]  # an owner org holds the name's start and ends within the name
+            owner = next((s for e in range(name_start, end + 1) for s in orgs_ending.get(e, ()) if s.start < name_start), None) if orgs_ending else None
             if kind == "project" and owner is not None and owner.start in offsets:
-                start_index = offsets.index(owner.start)  # 中西医结合医院住院楼: a building of the hospital
+                start_index = bisect_left(offsets, owner.start)  # 中西医结合医院住院楼: a building of the hospital
             while start_index < head and _strippable(tokens[start_index], places_text) \
-                    and not (kind == "place" and start_index == head - 1 and tokens[start_index][1] in ("v", "vn") and len(tokens[start_index][0]) == 2):
+                    and not (suffix == "地区" and start_index == head - 1 and tokens[start_index][1] in ("v", "vn") and len(tokens[start_index][0]) == 2):
                 start_index += 1
             start = offsets[start_index]
             name = text[start:end]
             while name and name[0] in LEADING_FUNCTION_CHARS and len(name) > 3:
                 name, start = name[1:], start + 1
             name, start, end = _balance_quotes(name, start, end)
+            opener = next((w for w in LEADING_WORDS if name.startswith(w) and len(name) - len(w) >= 4), None)
+            if opener:  # 推进|机荷高速公路…: an opener the segmenter glued to the name
+                name, start = name[len(opener):], start + len(opener)
             k = start_index
+            fuller = None
             while k < head and tokens[k][0] in places_text and places_text[tokens[k][0]].place is not None \
-                    and tokens[k][0] == places_text[tokens[k][0]].place.name \
+                    and (tokens[k][0] == places_text[tokens[k][0]].place.name or kind == "project" and tokens[k + 1][0] in places_text) \
                     and (places_text[tokens[k][0]].place.level != "town" or suffix in ADMIN_SUFFIXES):
                 k += 1
             if k > start_index:
                 rest = text[offsets[k]:end]
                 if kind in ("place", "project") and is_specific(rest, suffix, tokens[k:head]):
+                    fuller = name if kind == "project" else None  # 杭州钱塘区临江高科园 is a form of 临江高科园
                     name, start, start_index = rest, offsets[k], k
-                elif not is_specific(rest, suffix, tokens[k:head]):
-                    continue
-            verb_named_zone = kind == "place" and head - start_index == 1 and tokens[start_index][1] == "v" \
+                elif not is_specific(rest, suffix, tokens[k:head]) and not (kind == "policy" and rest == suffix and len(suffix) >= 4):
+                    continue  # (深圳市政府工作报告: a place's own document is named by the place)
+            verb_named_zone = suffix == "地区" and head - start_index == 1 and tokens[start_index][1] == "v" \
                 and name == tokens[start_index][0] + suffix  # 回天地区: a name the dictionary reads as a verb
             quoted = text[start - 1:start] == "“" and text[end:end + 1] == "”" and _quoted_name(name, suffix)
             if name.startswith(GENERIC_PREFIXES):
                 continue
             if not (verb_named_zone or quoted) and not is_specific(name, suffix, tokens[start_index:head]):
                 continue
+            if kind == "place" and suffix in PART_SUFFIXES and (head - start_index == 1 and tokens[start_index][0] in places_text
+                                                               or (self.suffix_type(name[:-len(suffix)]) or ("", ""))[1] == "place"):
+                continue  # 广州中心区, 新城东区中心区: a part of a place, not a zone of its own
+            if kind == "place" and "“" in name and not quoted:
+                continue  # 全省“一主引领、两翼驱动”区域: a slogan, not a zone
+            if kind == "policy" and suffix == "规划" and all(w in places_text for w, _ in tokens[start_index:head]):
+                continue  # 某某村规划: the planning of a place, no named plan
             if kind == "place" and head > start_index and tokens[head - 1][0] in AREA_PARTS:
                 continue  # 三期核心区域, 新城东区中心区域: a part of a place named before
             if suffix in STRICT_SUFFIXES and not verb_named_zone and not _has_proper(tokens[start_index:head], name, places_text):
                 continue
             if kind == "project" and name.endswith("项目") and self.suffix_type(name[:-2]) and len(name) >= 6:
-                spans.append(Span(start, end, name, kind, role="项目"))  # marks a 项目-suffixed variant
+                add(Span(start, end, name, kind, role="项目"))  # marks a 项目-suffixed variant
                 continue
             if AWARD.search(text[max(0, start - 10):start]) and kind != "policy":
                 continue  # 获评…“两业融合”示范园: a title awarded, not a project
             if not _quote_closes_before_suffix(name, suffix):
                 continue  # “产教科融汇”发展新模式: a description around a quoted slogan
-            if text[start - 1:start] == "的" and not _has_proper(tokens[start_index:head], name, places_text, NAME_TAGS):
-                continue  # 全国领先的生命科学研发生产基地: a description, not a name
-            spans.append(Span(start, end, name, kind))
+            if text[start - 1:start] == "的" and (not _has_proper(tokens[start_index:head], name, places_text, NAME_TAGS)
+                                                 or tokens[start_index][0] in DESCRIPTORS):
+                continue  # 全国领先的生命科学研发生产基地, 打造的大型…综合体: a description, not a name
+            add(Span(start, end, name, kind, canonical=None, fuller=fuller))
         spans = listed_spans(text, tokens, offsets, spans, self.suffix_type)
-        spans.extend(person_spans(text, tokens, offsets, spans))
-        return spans
+        people = person_spans(text, tokens, offsets, spans)
+        if people:  # 市长某某作招商项目: a clause about a person, not a name
+            spans = [s for s in spans if not any(s.start <= p.start and p.end <= s.end and s.type in ("project", "policy") for p in people)]
+        return spans + people
 
-    def _extend_left(self, tokens: list[Token], i: int, allow_verbs: bool = False, project: bool = False, adjacent: bool = True) -> int:
+    def _title_span(self, start: int, end: int, title: str) -> Span:
+        """《…》 names a document (a policy), or a newspaper when its name ends as one (《浙江日报》)."""
+        inner = title[1:-1].strip()
+        if _HEADLINE.search(inner):
+            return Span(start, end, title, "headline")  # 《…，…》: an article's headline, no entity
+        if (self.suffix_type(inner) or ("", ""))[1] == "org" or self.known_names.canonical.get(inner, ("", ""))[1] == "org":
+            return Span(start, end, title, "org", canonical=inner)
+        return Span(start, end, title, "policy")
+
+    def government_bodies(self, text: str, places: list[Span]) -> list[Span]:
+        """A body named after a place (广东省自然资源厅, 中共黄石市委, 坪山区委宣传部), and a
+        bare body (市政府, 省委) that `resolve_entities` folds into the article's full one."""
+        out = []
+        for place in places:
+            body = next((b for b in self._bodies_after_place.get(text[place.end:place.end + 1], ()) if text.startswith(b, place.end)), None)
+            if body is None or _HEAD_ROLE.match(text, place.end + len(body)):
+                continue  # 阳新县委书记: a role of the place, not the body (as 区长)
+            start = place.start - 2 if text[max(0, place.start - 2):place.start] == "中共" else place.start
+            out.append(Span(start, place.end + len(body), text[start:place.end + len(body)], "org"))
+        for found in self._bare_bodies.finditer(text):
+            if text[found.start() - 1:found.start()] in NOT_BEFORE_BARE_BODY or _HEAD_ROLE.match(text, found.end()):
+                continue
+            out.append(Span(found.start(), found.end(), found.group(), "org", role=BARE_BODY))
+        return out
+
+    def _extend_left(self, tokens: list[Token], i: int, allow_verbs: bool = False, project: bool = False, adjacent: bool = True,
+                     landmark_named: bool = False, kind: str | None = None) -> int:
         """Index of the first token of the name whose suffix ends token `i`. `adjacent`: verbs
         right before the suffix may belong to the name (改造提升工程)."""
         j, chars = i, len(tokens[i][0])
@@ -338,6 +501,11 @@ class EntityExtractor:
                 j = k
                 allow_verbs = adjacent = False  # 采用“政府主导+国企参与”模式: the verb is not part of the name
                 continue
+            if word in NAME_DASHES and j >= 2 and tokens[j - 2][1] in PROPER_POS | {"n", "nz", "ns", "ng"} and tokens[j - 2][0] not in STOP_WORDS \
+                    and not (kind is not None and (self.suffix_type(tokens[j - 2][0]) or ("", ""))[1] == kind):
+                chars += len(word)
+                j -= 1
+                continue  # 罗田水库-铁岗水库输水隧洞工程, 笋岗-清水河片区: two names joined (not two of a kind: A水库-B水库)
             if tag == "x" or word in STOP_WORDS and not (adjacent and tag == "v" and _verbs_follow_name(tokens, j - 1)):
                 break
             is_verb = tag in ("v", "vd", "vn") and len(word) == 2
@@ -351,13 +519,60 @@ class EntityExtractor:
                 break  # a date is not part of a name
             if chars + len(word) > 24:
                 break
-            if project and not verbs_crossed and len(word) >= 2 and (self.suffix_type(word) or ("", ""))[1] == "project" and tag != "ns":
+            before = self.suffix_type(word) if project and not verbs_crossed and len(word) >= 2 and tag != "ns" else None
+            if before and before[1] == "project" and not (landmark_named and before[0] not in LINE_SUFFIXES):
                 break  # 地铁5号线|天通苑站: another project's name ends here
             chars += len(word)
             j -= 1
             if word[0] in LEADING_FUNCTION_CHARS and tag == "nr":
                 break  # 由昌 of 由昌发展集团: a function word glued to the name
         return j
+
+
+SOURCE_CUES: dict[str, list[str]] = {}
+for _word, _cue in read_table("source_cues.tsv"):
+    SOURCE_CUES.setdefault(_cue, []).append(_word)
+# 据赢某智库统计, 公众号“某某”: 2 to 10 letters of a name (no space, mark or digit-led count) between the cues
+_SOURCE = re.compile("(?:" + "|".join(map(re.escape, SOURCE_CUES["before"])) + r")(“?[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9]{1,9}?”?)"
+                     "(?=" + "|".join(sorted(SOURCE_CUES["after"], key=len, reverse=True)) + "|”)")
+BRAND_CUES: dict[str, set[str]] = {}
+for _word, _cue in read_table("brand_cues.tsv"):
+    BRAND_CUES.setdefault(_cue, set()).add(_word)
+_SHOP_TAIL = re.compile("(?:" + "|".join(sorted(BRAND_CUES["scope"])) + r"|[\u4e00-\u9fff]{2})?(?:" + "|".join(sorted(BRAND_CUES["store"])) + ")$")
+_BRAND_TAGS = {"eng", "nr", "nrt", "nrfg", "nz"}  # a brand is a word the dictionary does not know as a common one
+_BRAND_BREAK = set("、，。；：,;:！!？?（()）“”《》<>")
+
+
+def brand_spans(text: str, tokens: list[Token], offsets: list[int]) -> list[Span]:
+    """Brands named by their shop (谢谢锅全国首店, LeTAO广州首店, 引入GUCCI限时店) or after
+    the word brand (运动品牌迪桑特)."""
+    out = []
+    for i, (word, tag) in enumerate(tokens):
+        if word in BRAND_CUES["store"] or word.endswith("店") and word[-3:] in BRAND_CUES["store"]:
+            j = i - 1
+            while j >= 0 and i - j <= 2 and (tokens[j][0] in BRAND_CUES["scope"] or tokens[j][1] == "ns"):
+                j -= 1  # 华南首店, 广州首家精品店
+            k = j
+            while k >= 0 and i - k <= 8 and (tokens[k][0] not in _BRAND_BREAK or tokens[k][0] in "’'" and k > 0 and tokens[k - 1][1] == "eng") and tokens[k][1] not in ("v", "p", "c", "uj", "u", "d", "m") \
+                    and tokens[k][0] not in STOP_WORDS and not tokens[k][0].endswith(tuple(BRAND_CUES["brand"])):
+                k -= 1
+            first, last = k + 1, j
+        elif word.endswith(tuple(BRAND_CUES["brand"])) and i + 1 < len(tokens):
+            first = last = i + 1
+            while last + 1 < len(tokens) and tokens[last + 1][1] == "eng" or last + 2 < len(tokens) and tokens[last + 1][0] == " " and tokens[last + 2][1] == "eng":
+                last += 1
+            if last + 1 < len(tokens) and tokens[last + 1][0] not in _BRAND_BREAK and tokens[last + 1][0] not in ("等", "亦", "也"):
+                continue  # the brand's name must end there
+        else:
+            continue
+        if first > last or not any(t in _BRAND_TAGS for _, t in tokens[first:last + 1]):
+            continue
+        while first <= last and tokens[first][0].strip() == "":
+            first += 1
+        start, end = offsets[first], offsets[last] + len(tokens[last][0])
+        if 2 <= end - start <= 24 and not _COUNT.search(text[start:end]):
+            out.append(Span(start, end, text[start:end], "org"))
+    return out
 
 
 def _quoted_name(name: str, suffix: str) -> bool:
@@ -398,16 +613,17 @@ def _verbs_follow_name(tokens: list[Token], k: int) -> bool:
 
 # A list closed by 等 and a head noun says what its items are: 华夏英泰、可瑞生物等13家企业 (org),
 # 中关村生命科学园三期、国际生物工程创新中心等3个重大项目 (project).
-LIST_HEADS = {
-    "企业": "org", "公司": "org", "单位": "org", "机构": "org", "部门": "org", "高校": "org", "院所": "org",
-    "医院": "org", "学校": "org", "项目": "project", "工程": "project", "计划": "policy", "方案": "policy", "政策": "policy",
-}
+LIST_HEADS = {row[0]: row[1] for row in read_table("list_heads.tsv")}
+# What an item with no suffix is in a list of this type of head (a bare name among projects is a company).
+BARE_ITEMS = {row[0]: row[2] for row in read_table("list_heads.tsv") if len(row) > 2}
+# Organizations by suffix that are buildings when listed among projects (第二儿童医院等项目).
+FACILITY_SUFFIXES = ("医院", "学校", "中学", "小学", "大学", "学院", "科学院", "幼儿园")
 _LIST_ITEM_STOP_TAGS = {"v", "vn", "vd", "p", "c", "d", "ad", "u", "uj", "ul", "x", "r", "f", "m", "q"}
 _LIST_ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”]{3,20}")
 
 
 def _list_head(tokens: list[Token], i: int) -> str | None:
-    """What the words after 等 at token `i` say the items are: a type for a head noun
+    """What the words after 等 at token `i` say the items are: the head noun of `LIST_HEADS`
     (等13家企业, 等3个重大项目), "" for a bare count (等13项), None when no list closes here."""
     rest = tokens[i + 1:i + 6]
     k = 0
@@ -421,7 +637,7 @@ def _list_head(tokens: list[Token], i: int) -> str | None:
             return None  # 新能源、人工智能等领域企业: the items are fields, not names
         head = next((h for h in LIST_HEADS if word.endswith(h)), None)
         if head is not None:
-            return LIST_HEADS[head]
+            return head
         if tag in ("x", "m", "uj", "c", "p") or word in STOP_WORDS:
             break
     return "" if counted else None
@@ -444,27 +660,44 @@ def _first_list_item(text: str, tokens: list[Token], offsets: list[int], end_ind
 FIELD_WORDS = ("领域", "行业", "产业", "方面", "类型", "业态", "方向", "门类")
 
 
-def _common_words_only(tokens: list[Token], offsets: list[int], start: int, end: int) -> bool:
+def _common_words_only(tokens: list[Token], offsets: list[int], start: int, end: int, descriptors_only: bool = False) -> bool:
     """The item is one common noun of the dictionary, or only descriptive words."""
-    words = [tokens[k] for k, o in enumerate(offsets) if start <= o < end]
-    if len(words) == 1 and words[0][1] in ("n", "vn", "l", "an"):
+    words = tokens[bisect_left(offsets, start):bisect_left(offsets, end)]
+    if descriptors_only and len(words) > 2:
+        return False  # several words before a suffix make a name as often as not (国际生物工程创新中心)
+    if not descriptors_only and len(words) == 1 and words[0][1] in ("n", "vn", "l", "an"):
         return True
     return all(word in DESCRIPTORS for word, _ in words)
 
 
+LIST_INNER_MARKS = {"、", "“", "”", "·", "（", "）", "-", "—"}  # marks inside a list and its names
+
+
+def _starts_with_place(tokens: list[Token], offsets: list[int], start: int, end: int) -> bool:
+    k = bisect_left(offsets, start)
+    return k < len(offsets) and offsets[k] == start and tokens[k][1] == "ns" and start + len(tokens[k][0]) < end
+
+
 def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list[Span], suffix_type) -> list[Span]:
-    """Typed items of lists closed by 等 and a head noun; they replace the spans they cut across."""
+    """Typed items of lists closed by 等 and a head noun; they replace the spans they cut across.
+
+    Spans are kept in start order and each list looks only at those near it (a span is
+    at most `longest` characters long), so a paragraph of many lists stays linear."""
     if "等" not in text:
         return spans
+    spans = sorted(spans, key=lambda s: s.start)
+    starts = [s.start for s in spans]
+    longest = max((s.end - s.start for s in spans), default=0)
     for i, (word, _) in enumerate(tokens):
         if word != "等" or i == 0:
             continue
-        head_type = _list_head(tokens, i)
-        if head_type is None:
+        head = _list_head(tokens, i)
+        if head is None:
             continue
+        head_type = LIST_HEADS.get(head, "")
         separators = []
         j = i - 1
-        while j >= 0 and (tokens[j][0] == "、" or tokens[j][1] != "x") and offsets[i] - offsets[j] <= 120:
+        while j >= 0 and (tokens[j][0] in LIST_INNER_MARKS or tokens[j][1] != "x") and offsets[i] - offsets[j] <= 120:
             if tokens[j][0] in ("、", "和", "及", "与", "以及") and (tokens[j][0] == "、" or separators or j > 0 and tokens[j - 1][1] != "x"):
                 separators.append(j)
             j -= 1
@@ -474,38 +707,69 @@ def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list
             bounds.append((offsets[sep] + len(tokens[sep][0]), end))
             end = offsets[sep]
         first_end_index = separators[-1] if separators else i
-        first_start = _first_list_item(text, tokens, offsets, first_end_index, spans)
+        near_end = spans[bisect_left(starts, offsets[first_end_index] - longest):bisect_left(starts, offsets[first_end_index])]
+        first_start = _first_list_item(text, tokens, offsets, first_end_index, near_end)
         if first_start is not None:
             bounds.append((first_start, end))
+        lo, hi = bisect_left(starts, min(b[0] for b in bounds) - longest) if bounds else 0, bisect_left(starts, offsets[i])
+        local = spans[lo:hi]
         for start, end in bounds:
+            shop = _SHOP_TAIL.search(text, start, end)
+            end = shop.start() if shop and shop.start() > start else end  # 某某华南首店: the brand
             item = text[start:end]
+            if text[start - 1:start].isdigit():
+                continue  # 某某12|英寸线: the item was cut after a number
             if not _LIST_ITEM.fullmatch(item) or item in GENERIC_NAMES or item.startswith(GENERIC_PREFIXES):
                 continue
-            if any(s.start == start and s.end == end for s in spans) or any(s.place is not None and s.start <= start and end <= s.end for s in spans):
+            same = next((s for s in local if s.start == start and s.end == end), None)
+            if same is not None and head_type == "project" and same.type == "org" and item.endswith(FACILITY_SUFFIXES):
+                same.type = "project"  # 第二儿童医院等项目: the hospital being built
+            if same is not None or any(s.place is not None and s.start <= start and end <= s.end for s in local):
                 continue
-            found = suffix_type(_PHASE_END.sub("", item))
+            found = suffix_type(_PHASE_END.sub("", item)) or (("期", "project") if _PHASE_END.search(item) else None)
             if not found and _common_words_only(tokens, offsets, start, end):
                 continue  # 新能源、生物医药等企业: common nouns name a kind of firm, not one
+            if found and end - start > len(found[0]) and _common_words_only(tokens, offsets, start, end - len(found[0]), descriptors_only=True):
+                continue  # 城际铁路工程: descriptors before a suffix name a kind of project
             # A project's name carries its kind (园, 中心, 基地 …); a bare name in a list of
             # projects (落地星煜空天等11个成果转化项目) is the company that brings one.
-            kind = found[1] if found else ("org" if head_type == "project" else head_type)
+            kind = found[1] if found else BARE_ITEMS.get(head, head_type)
+            if head_type == "project" and (kind == "org" and item.endswith(FACILITY_SUFFIXES) or not found and _starts_with_place(tokens, offsets, start, end)):
+                kind = "project"  # 第二儿童医院, 龙华某某星河: a building, a project named by its place
             if not kind or item == (found or ("",))[0]:
                 continue
-            spans = [s for s in spans if not (s.start < end and start < s.end and (s.start < start or s.end > end))]
-            spans.append(Span(start, end, item, kind))
+            local = [s for s in local if not (s.start < end and start < s.end and (s.start < start or s.end > end))]
+            local.append(Span(start, end, item, kind))
+            longest = max(longest, end - start)
+        if bounds:
+            local.sort(key=lambda s: s.start)
+            spans[lo:hi] = local
+            starts[lo:hi] = [s.start for s in local]
     return spans
 
 
+# Verbs a document is the subject or object of (报告指出, 规划提出): after a suffix they do not make it a modifier.
+DOCUMENT_VERBS = {"出台", "发布", "印发", "实施", "指出", "提出", "明确", "要求", "强调", "显示", "提到", "部署", "规定", "公布"}
 # Words that open a generic phrase, not a name: 年度供地计划, 相关部门.
-GENERIC_PREFIXES = ("年度", "相关", "有关", "各类", "各项", "其他", "其它", "下一", "上一", "这一", "每一")
+GENERIC_PREFIXES = ("年度", "相关", "有关", "各类", "各项", "其他", "其它", "下一", "上一", "这一", "每一", "境内外", "国内外")
 # Administrative units whose names stand without the enclosing place (史各庄街道昌艺园社区 -> 昌艺园社区).
 ADMIN_SUFFIXES = {"社区", "街道", "村", "镇", "乡"}
+# Suffixes of things named after a landmark, itself a project: 某某广场站.
+LANDMARK_NAMED = {"站"}
+LINE_SUFFIXES = {"号线", "环线"}  # 地铁5号线|天通苑站: a line's station is named after its place
+# Words that open a clause about a name, never the name: 重点推进|机荷高速公路改扩建工程, 续建项目.
+LEADING_WORDS = tuple(sorted({"重点", "重点推进", "推进", "计划", "新开工", "续建", "深化", "加快推进", "全力推进", "积极推进", "谋划", "储备"},
+                            key=len, reverse=True))  # longest first
+NAME_DASHES = {"-", "—", "－", "–", "——", "·"}
+# Place suffixes that after a place's name make a part of it (广州中心区).
+PART_SUFFIXES = {"中心区", "区域", "城区", "核心区"}
 # Words before 区域/地区 that make a part of a place, not a place of its own.
-AREA_PARTS = {"核心", "中心", "周边", "重点", "部分"}
+AREA_PARTS = {"核心", "中心", "周边", "重点", "部分", "发展", "华南", "华北", "华东", "华中", "西南", "西北", "东北",
+              "沿海"}
 # Two-character suffixes that make a name with any two characters before them (南方日报, 水屯地块, 火箭大街).
-NAMING_SUFFIXES = {"日报", "晚报", "时报", "商报", "地块", "大街"}
+NAMING_SUFFIXES = {"日报", "晚报", "时报", "商报", "周报", "地块", "大街"}
 # Suffixes so common that the name needs a proper noun, a place, a number or a quote before them.
-STRICT_SUFFIXES = {"项目", "规划", "平台", "地区", "区域", "公司", "案例"}
+STRICT_SUFFIXES = {"项目", "规划", "平台", "地区", "区域", "公司", "案例", "园区"}
 
 
 def _has_proper(tokens: list[Token], name: str, places: dict, tags: set[str] = PROPER_POS) -> bool:
@@ -525,6 +789,8 @@ STRIP_POS = {"v", "vd", "d", "p", "c", "t", "r", "u", "uj", "ad", "z", "f"}
 
 def _strippable(token: Token, places: dict) -> bool:
     word, tag = token
+    if word in LEADING_WORDS:
+        return True
     if tag == "t":
         return bool(re.search(r"[年月日底今近期时后前]", word))
     if word in STOP_WORDS or tag in STRIP_POS:
@@ -546,8 +812,14 @@ DESCRIPTORS = set(
     "产业 工业 科技 创新 研发 生产 成果 转化 服务 养老 惠民 孵化 集体 综合 配套 新型 传统 现代 智慧 特色 大型 小型 "
     "公共 文化 体育 医疗 教育 人才 科研 科学 生物 医药 生物医药 信息 数字 绿色 生态 城市 社区 乡村 农村 老 旧 老旧 新 "
     "设施 项目 工程 小剧场 戏剧 城市更新 更新 改造 世界一流 国际一流 国内领先 一流 领先 高科技 制造 制造业 先进制造 "
-    "市级 区级 省级 国家级 县级 旧 工业区 世界 活动 休闲 连片 零星 低效 闲置 存量 周边".split()
+    "市级 区级 省级 国家级 县级 旧 工业区 世界 活动 休闲 连片 零星 低效 闲置 存量 周边 高等级 大型 中型 高水平 好 旅游 知名 历史 历史文化 第一 华南 华北 华东 华中 西南 西北 东北 南部 北部 沿海 商场 户外 地标 式 地标式 科技产业 先进 新老 轨道交通 城际铁路 境内外 国内外 境内 境外 城际 铁路 全球 开放式 城镇 智慧 大众化 中高档 高档 地标式 新入市 新开业".split()
 )
+
+
+# Descriptors of age, size or standing: with only a place they make a kind of thing, not a name
+# (广州新开业购物中心), as a field (体育, 生态) does not (回龙观体育文化公园).
+QUALITY_WORDS = set("新 新开业 新入市 大型 小型 中型 地标式 智慧 中高档 高档 大众化 高端 优质 高品质 重要 重大 重点 一流 领先 "
+                    "老 旧 老旧 知名 好 传统 现代 新型".split())
 
 
 def is_specific(name: str, suffix: str, prefix_tokens: list[Token]) -> bool:
@@ -560,6 +832,12 @@ def is_specific(name: str, suffix: str, prefix_tokens: list[Token]) -> bool:
         return False
     if prefix_tokens and all(word in DESCRIPTORS for word, _ in prefix_tokens):
         return False
+    if len(suffix) >= 2 and prefix_tokens and all(word in DESCRIPTORS or tag == "ns" for word, tag in prefix_tokens) \
+            and any(word in QUALITY_WORDS for word, _ in prefix_tokens):
+        return False  # 广州新开业购物中心: a kind of thing in a place, not a name
+        return False
+    if any(word == "类" for word, _ in prefix_tokens):
+        return False  # 片区类城市更新项目: a category of projects
     if _COUNT.search(_QUOTED.sub("", name)):
         return False  # a count (75项重点项目), not a name
     if _UNIT_COUNTS.fullmatch(name):
@@ -577,6 +855,8 @@ def person_spans(text: str, tokens: list[Token], offsets: list[int], named: list
         word, tag = tokens[i]
         start = offsets[i]
         speaks = _SPEECH_AFTER.match(text, start + len(word)) is not None
+        if _NOT_IN_NAME.search(word, 1):
+            continue  # 彭澎在: the segmenter glued a function word to the name
         if tag not in ("nr", "nrfg", "nrt") and not (speaks and _ROLE_BEFORE.search(text, max(0, start - 4), start)):
             continue
         before = text[max(0, start - 20):start].rstrip(" 　")
@@ -597,22 +877,83 @@ def person_spans(text: str, tokens: list[Token], offsets: list[int], named: list
                 org, role = org_in_head, head[len(org_in_head):] if org_in_head else head
             role = role or role_match
         out.append(Span(start, start + len(word), word, "person", role=role, org=org))
-    return out
+    return more_people(text, tokens, offsets, named, out)
+
+
+def more_people(text: str, tokens: list[Token], offsets: list[int], named: list[Span], people: list[Span]) -> list[Span]:
+    """People the segmenter does not tag as names: a name right after a role word
+    (董事长魏华山等), before one (何镜堂院士), in a credit line (撰写丨熊舒苗 陈羲龙),
+    and the other names of a list of people (何运平、曹和家、张焕明)."""
+    taken = {s.start for s in people}
+    in_names = sorted((s.start, s.end) for s in named if s.type not in ("project", "policy"))  # those give way to a person
+
+    def free(start: int, end: int) -> bool:
+        k = bisect_left(in_names, (end,))
+        return start not in taken and not any(a < end and start < b for a, b in in_names[max(0, k - 3):k])
+
+    def tagged_name(start: int, end: int) -> bool:
+        k = bisect_left(offsets, start)
+        return k < len(offsets) and offsets[k] == start and len(tokens[k][0]) == end - start and tokens[k][1] in ("nr", "nrfg", "nrt")
+
+    def person(start: int, end: int, role: str | None) -> None:
+        if (text[start] in SURNAMES or tagged_name(start, end)) and not _NOT_IN_NAME.search(text, start + 1, end) and free(start, end):
+            people.append(Span(start, end, text[start:end], "person", role=role))
+            taken.add(start)
+
+    for title_start, _, title in _TITLE_WORDS.find(text):
+        k = bisect_left(offsets, title_start) - 1  # the token right before the title
+        if k >= 0 and offsets[k] + len(tokens[k][0]) == title_start:
+            word, tag = tokens[k]
+            if tag in ("nr", "nrfg", "nrt") and word[0] in SURNAMES and 2 <= len(word) <= 3:
+                person(offsets[k], title_start, title)
+    for role_start, role_end, role in _ROLE_WORDS.find(text):
+        name = _NAME_AFTER_ROLE.match(text, role_end)
+        if name:
+            person(name.start(1), name.end(1), role)
+    for credit in _BYLINE.finditer(text) if _CREDIT_MARKS.search(text) else ():
+        pos = credit.end()
+        while (name := _BYLINE_NAME.match(text, pos)) is not None:
+            if name.group()[0].isascii():
+                if free(name.start(), name.end()):
+                    people.append(Span(name.start(), name.end(), name.group(), "person", role=credit.group().rstrip(" 丨|｜:：/")))
+            else:
+                person(name.start(), name.end(), credit.group().rstrip(" 丨|｜:：/"))
+            pos = name.end()
+            while pos < len(text) and text[pos] in " 　、，,":
+                pos += 1
+    for found in sorted(people, key=lambda s: s.start):
+        pos = found.end
+        while (name := _LISTED_NAME.match(text, pos)) is not None:
+            person(name.start(1), name.end(1), None)
+            pos = name.end()
+        pos = found.start
+        while (name := _LISTED_NAME_BEFORE.search(text, max(0, pos - 5), pos)) is not None:
+            person(name.start(1), name.end(1), None)
+            pos = name.start(1)
+    return people
 
 
 # --- places ---
 
 
-def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundaries: dict[int, set[int]] | None = None) -> dict[int, list[Span]]:
+# Divisions whose names are common words (阳泉市城区): never read as the division.
+COMMON_WORD_PLACES = {"城区", "郊区", "矿区", "新区", "市中区", "市辖区"}
+
+
+def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundaries: dict[int, dict[int, Token]] | None = None) -> dict[int, list[Span]]:
     """Gazetteer places in each paragraph: provinces and cities anywhere; counties
     when unambiguous or inside a province/city the article names; towns only under
     a county the article names, and a town's short form only where a word of the
-    paragraph begins (`boundaries`: seq -> offsets), not inside one (江高 of 临江高科园)."""
+    paragraph begins (`boundaries`: seq -> offset -> the token there), not inside one (江高 of
+    临江高科园), and not where the segmenter reads it as a common word (建设, 凤凰)."""
     raw: dict[int, list[tuple[int, int, str]]] = {}
     context: set[str] = set()
     for seq, text in paragraphs:
+        cuts = (boundaries or {}).get(seq)
         raw[seq] = [(s, e, f) for s, e, f in gazetteer.upper_forms.find(text)
-                    if not (f.endswith("区") and text[e:e + 1] == "域")]
+                    if not (f.endswith("区") and text[e:e + 1] == "域") and f not in COMMON_WORD_PLACES
+                    and (not cuts or s in cuts and (e in cuts or e == len(text)) or f in gazetteer.names)]
+        # (a short form only as a word of its own: not 大同 in 最大同心圆)
         for _, _, form in raw[seq]:
             for place in gazetteer.candidates(form):
                 if place.level in ("province", "city"):
@@ -637,14 +978,17 @@ def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundar
         if not forms:
             continue
         for seq, text in paragraphs:
-            taken = [(s.start, s.end) for s in out[seq]]
+            taken = sorted((s.start, s.end) for s in out[seq])  # disjoint, so their ends are in order too
+            taken_starts = [a for a, _ in taken]
             for start, end, form in forms.find(text):
-                if any(a < end and start < b for a, b in taken):
-                    continue
+                k = bisect_left(taken_starts, end)
+                if k and taken[k - 1][1] > start:
+                    continue  # overlaps a place found already
                 towns = [t for t in gazetteer.candidates(form, ("town",)) if t.parent is county]
                 cuts = (boundaries or {}).get(seq)
-                if towns and form != towns[0].name and cuts and start not in cuts:
-                    continue
+                if towns and form != towns[0].name and cuts and (start not in cuts or cuts[start][0] == form and cuts[start][1] not in PROPER_POS
+                                                                 or cuts.get(end, ("", "x"))[1] in ("n", "nz", "ns", "nt", "j") and text[end:end + 1] not in "镇乡"):
+                    continue  # (东山|百货, 岭南|特色: the start of a longer name or phrase)
                 if towns:
                     out[seq].append(Span(start, end, form, "place", place=towns[0]))
     return out
@@ -674,36 +1018,59 @@ def choose_place(candidates: list[Place], context: set[str], form: str, repeated
 def merge_spans(places: list[Span], named: list[Span]) -> list[Span]:
     """Named spans win over the gazetteer places and shorter names they contain,
     except a gazetteer place that is a whole word of the name is kept too (its
-    mention is nested)."""
+    mention is nested).
+
+    One sweep by start offset, O(n log n): a kept span matters to a later one only
+    while it is still open (ends after the later one starts), and the open spans are
+    one outer name and the names nested in it."""
     named = sorted(named, key=lambda s: (s.start, -(s.end - s.start)))
     kept: list[Span] = []
+    open_spans: list[Span] = []
     for span in named:
-        outer = [k for k in kept if k.start <= span.start and span.end <= k.end and (k.start, k.end) != (span.start, span.end)]
+        open_spans = [k for k in open_spans if k.end > span.start]
+        outer = [k for k in open_spans if span.end <= k.end and (k.start, k.end) != (span.start, span.end)]
         if outer and not (span.type == "org" and not span.text.endswith("实验室") and all(k.type == "project" and k.start == span.start for k in outer)):
             continue
-        if outer:
-            kept.append(span)
-            continue
-        if any(k.start < span.end and span.start < k.end for k in kept):
-            continue
+        if not outer and open_spans:
+            continue  # it overlaps a kept name
         kept.append(span)
+        open_spans.append(span)
     out = list(kept)
+    by_bounds = {}
+    for k in kept:
+        by_bounds.setdefault((k.start, k.end), k)
+    starts = [k.start for k in kept]  # kept is in start order
+    reach = list(accumulate((k.end for k in kept), max))  # furthest end among kept spans up to each
     for place in places:
-        same = next((k for k in kept if (k.start, k.end) == (place.start, place.end)), None)
+        same = by_bounds.get((place.start, place.end))
         if same is not None:
             same.type, same.place = "place", place.place
             continue
-        nested = any(k.start <= place.start and place.end <= k.end for k in kept)
+        i = bisect_right(starts, place.start)
+        nested = i > 0 and reach[i - 1] >= place.end
         if nested and place.text != place.place.name:
             continue
         out.append(place)
     return sorted(out, key=lambda s: s.start)
 
 
+_HEADLINE = re.compile(r"[，！？!?]")
+_YEARS_AFTER = re.compile(r"[（(][\d—–\-~至年 ]+[）)]$")
+
+
+def _name_with_parent(spans: list[Span]) -> None:
+    """杭州滨江: a division written right after its parent is a form of it as a whole."""
+    for before, span in zip(spans, spans[1:]):
+        if before.end == span.start and before.place is not None and span.place is not None and span.place.parent is before.place:
+            span.fuller = before.text + span.text
+
+
 def is_short_form(short: str, full: str) -> bool:
     """清华南口国重基地 ⊂ 清华南口国家重点实验室基地; 昌平园 ⊂ 中关村昌平园; 《案例集》 ⊂ 《…案例集》."""
     if short.startswith("《") and full.startswith("《"):
-        short, full = short.strip("《》"), full.strip("《》")
+        short, full = short.strip("《》 "), _YEARS_AFTER.sub("", full.strip("《》 "))
+        if len(short) >= 2 and len(short) < len(full) and full.endswith(short):
+            return True  # 《指引》 ⊂ 《…协调指引》, 《城镇化规划》 ⊂ 《…新型城镇化规划（2021—2035年）》
     if len(short) >= len(full) or len(short) < 3:
         return False
     if full.endswith(short):
@@ -718,7 +1085,7 @@ def resolve_entities(spans_by_seq: dict[int, list[Span]]) -> list[Entity]:
     by_key: dict[tuple[str, str], Entity] = {}
     for seq in sorted(spans_by_seq):
         for span in spans_by_seq[seq]:
-            name = span.place.name if span.place is not None else span.text
+            name = span.place.name if span.place is not None else span.canonical or span.text
             if span.type == "project" and span.role == "项目":
                 name = span.text[:-2]
             key = (name, span.type)
@@ -731,11 +1098,15 @@ def resolve_entities(spans_by_seq: dict[int, list[Span]]) -> list[Entity]:
                     entity.parent = span.place.parent.name if span.place.parent else None
                     if span.place.level == "town":
                         entity.aliases.extend(_town_aliases(span.place))
+                elif name.startswith("《") and name.endswith("》"):
+                    entity.aliases.append(name[1:-1].strip())  # the title as written without its marks
                 elif span.type == "place" and name.endswith("地区") and len(name) >= 4:
                     entity.aliases.append(name[:-2])  # 回天地区 -> 回天, as the gazetteer's 南口地区 -> 南口
                 by_key[key] = entity
-            if span.text != entity.name and span.text not in entity.aliases:
-                entity.aliases.append(span.text)
+            phaseless = _PHASE_END.sub("", span.text) if span.type == "project" else ""
+            for form in (span.text, span.fuller, phaseless if len(phaseless) >= 3 else None):
+                if form and form != entity.name and form not in entity.aliases:
+                    entity.aliases.append(form)  # as written, with its places, without its phase (公园一期)
             if span.type == "person":  # role/org only for people
 
                 entity.role = entity.role or span.role
@@ -751,7 +1122,8 @@ def resolve_entities(spans_by_seq: dict[int, list[Span]]) -> list[Entity]:
         if entity.type in ("place", "person") and entity.adcode is not None:
             continue
         target = next((other for other in same_ending[(entity.type, entity.name[-1])]
-                       if other is not entity and id(other) not in merged and is_short_form(entity.name, other.name)), None)
+                       if other is not entity and id(other) not in merged and is_short_form(entity.name, other.name)
+                       and not _other_bodies(entity.name, other.name)), None)
         without_qu = by_key.get((entity.name[:-1], entity.type)) if entity.name.endswith("区") else None
         if without_qu is not None and id(without_qu) not in merged:
             target = without_qu
@@ -759,9 +1131,85 @@ def resolve_entities(spans_by_seq: dict[int, list[Span]]) -> list[Entity]:
             merged[id(entity)] = target
             target.aliases.extend(a for a in (entity.name, *entity.aliases) if a not in target.forms())
             target.mentions.extend(entity.mentions)
-    out = [e for e in entities if id(e) not in merged]
+    out = _fold_government_bodies([e for e in entities if id(e) not in merged], bare={
+        span.text for spans in spans_by_seq.values() for span in spans if span.role == BARE_BODY})
     _parent_named_places(out)
     return out
+
+
+CORPORATE_SUFFIXES = ("集团", "集团公司", "集团有限公司", "有限公司", "股份有限公司", "公司", "控股")
+
+
+GOVERNMENT_BODIES = tuple(sorted((row[0] for row in read_table("government_bodies.tsv")), key=len, reverse=True))
+
+
+def _other_bodies(short: str, full: str) -> bool:
+    """广东省委 and 广东省发改委 are two bodies of one place, not a short and a full form."""
+    def body(name: str) -> str | None:
+        return next((b for b in GOVERNMENT_BODIES if name.endswith(b)), None)
+    return body(short) is not None and body(short) != body(full)
+
+
+def _body_key(name: str) -> str:
+    """中共广东省委 = 广东省委, 深圳市人民政府 = 深圳市政府."""
+    return name.removeprefix("中共").replace("人民政府", "政府")
+
+
+def _fold_government_bodies(entities: list[Entity], bare: set[str]) -> list[Entity]:
+    """Forms of one body become one entity (the longest form is its name); a bare body
+    (市政府) joins the article's one body it can name, or is left out."""
+    orgs: dict[str, Entity] = {}
+    out = []
+    for entity in sorted(entities, key=lambda e: -len(e.name)):
+        if entity.type != "org" or entity.name in bare:
+            out.append(entity)
+            continue
+        same = orgs.setdefault(_body_key(entity.name), entity)
+        if same is entity:
+            out.append(entity)
+        else:
+            _absorb(same, entity)
+    by_name = {e.name: e for e in out if e.type == "org"}
+    for entity in list(out):
+        full = next((by_name[entity.name + s] for s in CORPORATE_SUFFIXES if entity.name + s in by_name), None) if entity.type == "org" else None
+        if full is not None:  # 凯德 = 凯德集团
+            _absorb(full, entity)
+            out.remove(entity)
+    kept = []
+    for entity in out:
+        if entity.type == "org" and entity.name in bare:
+            targets = [o for key, o in orgs.items() if key.endswith(_body_key(entity.name)) and len(key) > len(entity.name)]
+            if len(targets) == 1:
+                _absorb(targets[0], entity)
+                continue
+            place = _one_place_of_level(entities, entity.name[0])
+            if place is not None:  # 省政府 in an article about one province: 广东省人民政府
+                entity.aliases.append(entity.name)
+                entity.name = place.name + entity.name[1:].replace("政府", "人民政府", 1) if entity.name[1:].startswith("政府") \
+                    else place.name + entity.name[1:]
+                orgs[_body_key(entity.name)] = entity
+                kept.append(entity)
+            continue
+        kept.append(entity)
+    order = {id(e): i for i, e in enumerate(entities)}
+    return sorted(kept, key=lambda e: order[id(e)])
+
+
+# The level a bare body names by its first character, as the last digits of a division code show it.
+_LEVEL_OF_BODY = {"省": lambda code: code.endswith("0000"), "市": lambda code: code.endswith("00") and not code.endswith("0000"),
+                  "区": lambda code: not code.endswith("00"), "县": lambda code: not code.endswith("00")}
+
+
+def _one_place_of_level(entities: list[Entity], level_char: str) -> Entity | None:
+    is_level = _LEVEL_OF_BODY.get(level_char)
+    places = [e for e in entities if e.type == "place" and e.adcode and len(e.adcode) >= 6 and e.name.endswith(level_char)
+              and is_level is not None and is_level(e.adcode[:6])]
+    return places[0] if len(places) == 1 else None
+
+
+def _absorb(target: Entity, other: Entity) -> None:
+    target.aliases.extend(a for a in (other.name, *other.aliases) if a not in target.forms())
+    target.mentions.extend(other.mentions)
 
 
 def _town_aliases(place: Place) -> list[str]:

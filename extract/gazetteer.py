@@ -47,7 +47,7 @@ def short_forms(name: str, level: str) -> list[str]:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             stem = name[: -len(suffix)]
             # 内蒙古自治区 -> 内蒙古; minority suffixes (壮族…) are left for brevity.
-            return [stem]
+            return [stem, stem + "街"] if suffix == "街道" else [stem]  # 荔城街道 -> 荔城, 荔城街
     return []
 
 
@@ -75,6 +75,7 @@ class Gazetteer:
 
     def __init__(self, places: list[Place]):
         self.places = places
+        self.names = {place.name for place in places}  # full names, beside the short forms
         self.by_form: dict[str, list[Place]] = {}
         self.towns_of: dict[str, list[Place]] = {}
         for place in places:

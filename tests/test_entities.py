@@ -237,3 +237,206 @@ def test_entities_verb_before_a_quoted_name_stays_out(extractor):
 def test_entities_lists_of_fields_name_no_orgs(extractor, text, not_names):
     found = names(extractor(article_of(text)))
     assert not any(name in found for name in not_names), found
+
+
+def _merge_spans_by_pairs(places, named):
+    """The definition of `merge_spans`, comparing every pair of spans (quadratic)."""
+    named = sorted(named, key=lambda s: (s.start, -(s.end - s.start)))
+    kept = []
+    for span in named:
+        outer = [k for k in kept if k.start <= span.start and span.end <= k.end and (k.start, k.end) != (span.start, span.end)]
+        if outer and not (span.type == "org" and not span.text.endswith("实验室") and all(k.type == "project" and k.start == span.start for k in outer)):
+            continue
+        if not outer and any(k.start < span.end and span.start < k.end for k in kept):
+            continue
+        kept.append(span)
+    out = list(kept)
+    for place in places:
+        same = next((k for k in kept if (k.start, k.end) == (place.start, place.end)), None)
+        if same is not None:
+            same.type, same.place = "place", place.place
+            continue
+        if any(k.start <= place.start and place.end <= k.end for k in kept) and place.text != place.place.name:
+            continue
+        out.append(place)
+    return sorted(out, key=lambda s: s.start)
+
+
+def _random_spans(rng, n, length):
+    from urbandb.extract.gazetteer import Place
+
+    def span(kind):
+        start = rng.randrange(length)
+        end = min(length, start + rng.randint(1, 12))
+        text = "名" * (end - start - 1) + rng.choice("园区司室")
+        place = Place(name=rng.choice([text, text + "区"]), level="county", adcode=None) if kind == "place" else None
+        return Span(start, end, text, kind, place=place)
+
+    named = [span(rng.choice(["org", "project", "policy"])) for _ in range(n)]
+    # names that share a start with a project (an org inside it), the case nesting keeps
+    named += [Span(s.start, max(s.start + 1, s.end - rng.randint(0, 3)), "名" * 2, "org") for s in named[: n // 4]]
+    return [span("place") for _ in range(n // 2)], named
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_entities_merge_spans_same_as_pairwise_definition(seed):
+    """`merge_spans` sweeps once by offset; on random overlapping spans it keeps exactly
+    what comparing every pair of spans keeps."""
+    import copy
+    import random
+
+    from urbandb.extract.entities import merge_spans
+
+    rng = random.Random(seed)
+    places, named = _random_spans(rng, rng.randint(1, 60), rng.randint(20, 200))
+    expected = _merge_spans_by_pairs(copy.deepcopy(places), copy.deepcopy(named))
+    got = merge_spans(places, named)
+    assert [(s.start, s.end, s.type, s.text) for s in got] == [(s.start, s.end, s.type, s.text) for s in expected]
+
+
+def test_entities_merge_spans_looks_at_few_spans_per_span(monkeypatch):
+    """Linear in the number of spans: each span is compared with the names still open
+    at its start, not with every name kept before it (counted through `Span.end`)."""
+    from urbandb.extract import entities
+
+    reads = 0
+
+    class CountingSpan(Span):
+        def __getattribute__(self, name):
+            nonlocal reads
+            if name == "end":
+                reads += 1
+            return object.__getattribute__(self, name)
+
+    def spans(n):
+        return [CountingSpan(10 * i, 10 * i + 6, "名名名名名园", "project") for i in range(n)]
+
+    counts = []
+    for n in (500, 2000):
+        reads = 0
+        entities.merge_spans([], spans(n))
+        counts.append(reads)
+    assert counts[1] <= 4.5 * counts[0]  # a quadratic sweep would read 16x as often
+
+
+@pytest.mark.parametrize(
+    "text, name, type_",
+    [
+        ("中共湖南省委、湖南省人民政府召开会议，省政府办公厅参加。", "中共湖南省委", "org"),
+        ("长沙市自然资源和规划局公布了出让结果。", "长沙市自然资源和规划局", "org"),
+        ("据国家发改委消息，项目已获批复。", "国家发展改革委", "org"),
+        ("碧桂园、龙光等房企参与竞拍。", "碧桂园", "org"),
+        ("消息来源：澎湃新闻。", "澎湃新闻", "org"),
+        ("文章最早刊于《湖北日报》。", "湖北日报", "org"),
+        ("记者|郭晓燕", "郭晓燕", "person"),
+        ("撰写丨孔令杰 林慧欣", "林慧欣", "person"),
+        ("出席会议的还有市领导邓建国、秦志伟、罗天平等。", "罗天平", "person"),
+        ("该项目由张锦秋院士团队参与设计。", "张锦秋", "person"),
+        ("武汉都市圈建设提速。", "武汉都市圈", "place"),
+        ("成渝地区双城经济圈建设提速。", "成渝地区双城经济圈", "place"),
+        ("洛溪-沙滘片区纳入更新计划。", "洛溪-沙滘片区", "place"),
+        ("株洲市政府工作报告指出，今年将加快建设。", "株洲市政府工作报告", "policy"),
+    ],
+)
+def test_entities_names_without_a_classic_suffix(extractor, text, name, type_):
+    assert names(extractor(article_of(text))).get(name) == type_
+
+
+@pytest.mark.parametrize("text, not_a_name", [
+    ("全省规划了三个都市圈。", "三个都市圈"),
+    ("报告指出都市圈发展不平衡。", "指出都市圈"),
+    ("株洲中心区人口密集。", "株洲中心区"),
+    ("《谁在抢地，谁在观望？》一文引发讨论。", "《谁在抢地，谁在观望？》"),
+    ("他们对美的东西有追求。", "美的"),
+])
+def test_entities_counts_verbs_parts_and_headlines_are_not_names(extractor, text, not_a_name):
+    found = extractor(article_of(text)).entities
+    assert not_a_name not in {form for e in found for form in e.forms()}
+
+
+def test_entities_bare_body_folds_into_the_full_one(extractor):
+    article = extractor(article_of("株洲市人民政府印发通知。", "市政府要求各区落实。"))
+    body = next(e for e in article.entities if e.name == "株洲市人民政府")
+    assert "市政府" in body.aliases and not any(e.name == "市政府" for e in article.entities)
+
+
+def test_entities_bare_body_takes_the_article_province(extractor):
+    article = extractor(article_of("湖南省发布产业用地新政。", "省政府要求各市落实。"))
+    assert "湖南省人民政府" in names(article)
+
+
+def test_entities_policy_title_has_its_plain_form(extractor):
+    article = extractor(article_of("长沙市印发《关于推进产业用地提质增效的实施意见》。"))
+    policy = next(e for e in article.entities if e.type == "policy")
+    assert "关于推进产业用地提质增效的实施意见" in policy.aliases
+
+
+def test_entities_project_keeps_the_places_before_it_as_an_alias(extractor):
+    article = extractor(article_of("长沙岳麓区麓谷科技园二期开工。"))
+    project = next(e for e in article.entities if e.type == "project")
+    assert {"麓谷科技园二期", "麓谷科技园"} <= project.forms()
+
+
+@pytest.mark.parametrize("text, brand", [
+    ("商场今年引进Blue Harbor华南首店、Nordlys广州旗舰店等。", "Blue Harbor"),
+    ("商场今年引进Blue Harbor华南首店、Nordlys广州旗舰店等。", "Nordlys"),
+    ("二层新开运动品牌Kestrel，客流明显上升。", "Kestrel"),
+])
+def test_entities_brands_named_by_their_shops(extractor, text, brand):
+    assert names(extractor(article_of(text))).get(brand) == "org"
+
+
+def test_entities_shop_words_are_not_part_of_a_brand(extractor):
+    found = names(extractor(article_of("商场今年引进Blue Harbor华南首店、Nordlys广州旗舰店等。")))
+    assert not any(name.endswith("店") for name in found)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("重点推进长沙汽车产业园（浏阳）项目、某某路改造工程等项目建设。", "长沙汽车产业园（浏阳）项目"),
+    ("地铁将在五一广场站与2号线换乘。", "五一广场站"),
+    ("乘客可在地铁2号线橘子洲站换乘。", "橘子洲站"),
+    ("老牌的湘江百货河西店陆续歇业。", "湘江百货河西店"),
+    ("重点推进第一人民医院、湘江大桥等项目建设。", "第一人民医院"),
+])
+def test_entities_projects_beyond_a_classic_suffix(extractor, text, name):
+    assert names(extractor(article_of(text))).get(name) == "project"
+
+
+@pytest.mark.parametrize("text, not_a_name", [
+    ("加快推进片区类城市更新项目。", "片区类城市更新项目"),
+    ("长沙新开业购物中心数量居前。", "长沙新开业购物中心"),
+    ("副市长李建军作招商项目推介。", "副市长李建军作招商项目"),
+])
+def test_entities_kinds_and_clauses_are_not_projects(extractor, text, not_a_name):
+    found = extractor(article_of(text)).entities
+    assert not_a_name not in {form for e in found for form in e.forms()}
+
+
+@pytest.mark.parametrize("text, source", [
+    ("据睿地数据统计，今年前三季度成交回落。", "睿地数据"),
+    ("本文来自微信公众号“城市观察社”，经授权转载。", "城市观察社"),
+])
+def test_entities_sources_of_figures_are_organizations(extractor, text, source):
+    assert names(extractor(article_of(text))).get(source) == "org"
+
+
+def test_entities_a_company_short_name_joins_its_full_name(extractor):
+    article = extractor(article_of("万科集团今年拿地放缓。", "万科在长沙的项目已开盘。"))
+    company = next(e for e in article.entities if e.name == "万科集团")
+    assert "万科" in company.aliases and "万科" not in names(article)
+
+
+def test_entities_two_bodies_of_one_place_stay_two(extractor):
+    found = names(extractor(article_of("湖南省委部署改革，湖南省发改委随后印发方案。")))
+    assert found.get("湖南省委") == "org" and found.get("湖南省发改委") == "org"
+
+
+def test_entities_division_after_its_parent_is_one_form(extractor):
+    article = extractor(article_of("长沙岳麓，湘江之畔。"))
+    county = next(e for e in article.entities if e.name == "岳麓区")
+    assert "长沙岳麓" in county.aliases
+
+
+def test_entities_a_description_after_de_is_no_name(extractor):
+    found = names(extractor(article_of("依托湘江新区打造的大型滨江文旅综合体即将开业。")))
+    assert not any(name.endswith("综合体") for name in found)

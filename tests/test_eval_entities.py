@@ -66,16 +66,21 @@ def test_eval_entities_report_formats(gold_report):
 # Floors on all twelve annotated articles, pinned just under the measured figures
 # (`make eval`), so that a regression fails the suite.
 def test_eval_entities_gold_gate(gold_report):
-    assert gold_report.overall.f1 >= 0.60, format_entity_report(gold_report)
+    assert gold_report.overall.f1 >= 0.88, format_entity_report(gold_report)
 
 
-def test_eval_entities_every_type_scores_on_gold(gold_report):
-    assert all(counts.f1 >= 0.45 for counts in gold_report.by_type.values()), format_entity_report(gold_report)
+FLOORS = {"place": 0.89, "org": 0.91, "person": 0.96, "project": 0.81, "policy": 0.77}
+
+
+@pytest.mark.parametrize("type_", sorted(FLOORS))
+def test_eval_entities_every_type_scores_on_gold(gold_report, type_):
+    assert gold_report.by_type[type_].f1 >= FLOORS[type_], format_entity_report(gold_report)
 
 
 def test_eval_projects_gold_gate(gold_report):
-    assert gold_report.projects.f1 >= 0.55, format_entity_report(gold_report)
+    assert gold_report.projects.f1 >= 0.81, format_entity_report(gold_report)
 
 
 def test_eval_projects_milestones_on_gold(gold_report):
-    assert gold_report.milestone_accuracy >= 0.9
+    # over the matched projects: more projects recognized brings in ones whose milestones are not found yet
+    assert gold_report.milestone_accuracy >= 0.88
