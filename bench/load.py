@@ -1,12 +1,15 @@
 """Load throughput: the seeds, and the seeds copied 200 times (1,000 files),
-first run and no-op re-run, in a fresh database; the same 1,000 files loaded
-without entity extraction, to show what it adds; beside plain `jieba.lcut`
-on the same text.
+first run and no-op re-run, in a fresh database, with one process and with
+worker processes (`--workers`); the same 1,000 files loaded without entity
+extraction, to show what it adds; beside plain `jieba.lcut` on the same text.
 
 The pipeline's start-up (jieba's dictionary, the gazetteer: once per process)
-is timed on its own; the loads after it run with the pipeline warm.
+and the start of the workers' server (it builds the pipeline once for all
+workers) are timed on their own; the loads after them run warm. CPU times
+are recorded beside wall times: other processes on a shared machine inflate
+the latter.
 
-    .venv/bin/python bench/load.py [--copies 200]
+    .venv/bin/python bench/load.py [--copies 200] [--workers 2]
 
 Prints the figures and writes them to bench/results/load.json.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import shutil
 import sqlite3
@@ -29,6 +33,7 @@ from urbandb.db.engine import database_url, make_engine  # noqa: E402
 from urbandb.db.migrate import upgrade  # noqa: E402
 from urbandb.loaders.pipeline import Pipeline, add_metrics, default_pipeline, load_paths  # noqa: E402
 from urbandb.loaders.read import read_articles  # noqa: E402
+from urbandb.loaders.workers import InProcess  # noqa: E402
 
 SEEDS = REPO / "seeds"
 RESULTS = REPO / "bench" / "results" / "load.json"
@@ -42,21 +47,28 @@ def build_corpus(target: Path, copies: int) -> Path:
     return target
 
 
-def timed_load(db_file: Path, corpus: Path, pipeline: Pipeline) -> dict:
+def timed_load(db_file: Path, corpus: Path, pipeline: Pipeline, **options) -> dict:
     engine = make_engine(database_url(str(db_file)))
-    started = time.perf_counter()
-    summary = load_paths(engine, [str(corpus)], pipeline=pipeline)
-    seconds = time.perf_counter() - started
+    started, cpu_started = time.perf_counter(), time.process_time()
+    summary = load_paths(engine, [str(corpus)], pipeline=pipeline, **options)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     engine.dispose()
     assert summary.ok, [o.error for o in summary.outcomes if o.error][:3]
-    return {"seconds": round(seconds, 3), **summary.counts}
+    # CPU time, which other processes on the machine do not inflate: the
+    # loading process's, and the workers' (None when it extracts itself).
+    return {
+        "seconds": round(seconds, 3),
+        "loading_process_cpu_seconds": round(cpu, 2),
+        "workers_cpu_seconds": summary.workers_cpu_seconds and round(summary.workers_cpu_seconds, 2),
+        **summary.counts,
+    }
 
 
-def measure(corpus: Path, workdir: Path, pipeline: Pipeline, label: str = "") -> dict:
+def measure(corpus: Path, workdir: Path, pipeline: Pipeline, label: str = "", **options) -> dict:
     db_file = workdir / f"{corpus.name}{label}.sqlite"
     upgrade(database_url(str(db_file)))
-    first = timed_load(db_file, corpus, pipeline)
-    again = timed_load(db_file, corpus, pipeline)
+    first = timed_load(db_file, corpus, pipeline, **options)
+    again = timed_load(db_file, corpus, pipeline, **options)
     conn = sqlite3.connect(db_file)
     chars = conn.execute("select sum(char_count) from documents").fetchone()[0]
     texts = [t for (t,) in conn.execute("select text from documents")]
@@ -67,6 +79,7 @@ def measure(corpus: Path, workdir: Path, pipeline: Pipeline, label: str = "") ->
         "characters": chars,
         "first_run": first,
         "noop_rerun": again,
+        "options": options,
         "load_chars_per_second": round(chars / first["seconds"]),
         "rows": counts,
         "texts": texts,
@@ -100,36 +113,67 @@ def warm_pipeline() -> tuple[Pipeline, float]:
     return pipeline, time.perf_counter() - started
 
 
+def alarm_cost(files: int = 20_000) -> float:
+    """Microseconds per file that arming and disarming the in-process time limit adds."""
+    limited = InProcess(lambda path, data, pipeline: None, None, file_seconds=60)
+    started = time.perf_counter()
+    for _ in range(files):
+        limited._run("", b"")
+    return round((time.perf_counter() - started) / files * 1e6, 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     pipeline, startup = warm_pipeline()
     without_entities = Pipeline(stages=[add_metrics], version=pipeline.version)
     name = f"seeds_x{args.copies}"
+    parallel = f"{name}_workers_{args.workers}"
+    child = f"{name}_one_worker_process"
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        seeds = measure(build_corpus(workdir / "seeds", 1), workdir, pipeline)
+        seeds_dir = build_corpus(workdir / "seeds", 1)
+        seeds = measure(seeds_dir, workdir, pipeline)
+        # Like the pipeline's start-up, the server the workers are forked from
+        # (it builds and warms the pipeline once for all of them) starts apart, on the seeds.
+        upgrade(database_url(str(workdir / "startup.sqlite")))
+        worker_startup = timed_load(workdir / "startup.sqlite", seeds_dir, pipeline, workers=args.workers)["seconds"]
         corpus_dir = build_corpus(workdir / "corpus", args.copies)
-        corpus = measure(corpus_dir, workdir, pipeline)
+        corpus = measure(corpus_dir, workdir, pipeline, workers=1)
+        workers = measure(corpus_dir, workdir, pipeline, f"_workers_{args.workers}", workers=args.workers)
+        one_child = measure(corpus_dir, workdir, pipeline, "_one_worker_process", workers=1, in_process=False)
         baseline = measure(corpus_dir, workdir, without_entities, "_without_entities")
     jieba_cps = jieba_rate(corpus["texts"][:200])
-    for result in (seeds, corpus, baseline):
+    assert workers.pop("rows") == corpus["rows"] == one_child.pop("rows"), "workers must write what one process writes"
+    for result in (seeds, corpus, workers, one_child, baseline):
         result.pop("texts")
     added = corpus["first_run"]["seconds"] - baseline["first_run"]["seconds"]
+    speedup = corpus["first_run"]["seconds"] / workers["first_run"]["seconds"]
     figures = {
         "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}",
+        # Other processes on the machine slow every figure; this says how busy it was.
+        "load_average_before_and_after": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "pipeline_startup_seconds": round(startup, 2),
+        "worker_startup_and_seeds_seconds": worker_startup,
         "seeds": seeds,
         name: corpus,
+        parallel: workers,
+        child: one_child,
         f"{name}_without_entities": baseline,
         "entities_add_seconds": round(added, 2),
         "jieba_lcut_chars_per_second": jieba_cps,
         "load_vs_jieba_lcut": round(corpus["load_chars_per_second"] / jieba_cps, 2),
+        f"workers_{args.workers}_speedup": round(speedup, 2),
+        f"workers_{args.workers}_vs_jieba_lcut": round(workers["load_chars_per_second"] / jieba_cps, 2),
+        "time_limit_alarm_microseconds_per_file": alarm_cost(),
     }
-    print(f"pipeline start-up (once per process): {startup:.2f} s")
+    print(f"load average before and after: {figures['load_average_before_and_after']} on {os.cpu_count()} cores")
+    print(f"pipeline start-up (once per process): {startup:.2f} s; worker start-up and the seeds: {worker_startup:.2f} s")
     print(f"{'corpus':<32}{'files':>7}{'chars':>11}{'first run s':>13}{'no-op s':>9}{'load chars/s':>14}")
-    for key in ("seeds", name, f"{name}_without_entities"):
+    for key in ("seeds", name, parallel, child, f"{name}_without_entities"):
         r = figures[key]
         print(
             f"{key:<32}{r['files']:>7}{r['characters']:>11}{r['first_run']['seconds']:>13}"
@@ -137,6 +181,15 @@ def main() -> None:
         )
     print(f"entities and projects add {added:.2f} s per {corpus['files']} files")
     print(f"jieba.lcut alone on the same text: {jieba_cps} chars/s; the load runs at {figures['load_vs_jieba_lcut']}x that")
+    print(
+        f"--workers {args.workers}: {speedup:.2f}x --workers 1, {figures[f'workers_{args.workers}_vs_jieba_lcut']}x jieba.lcut;"
+        f" one worker process instead of extracting in the loading process: "
+        f"{one_child['first_run']['seconds'] / corpus['first_run']['seconds']:.2f}x the time"
+    )
+    print(f"the in-process time limit (SIGALRM) costs {figures['time_limit_alarm_microseconds_per_file']} µs per file")
+    for key in (name, parallel, child):
+        run = figures[key]["first_run"]
+        print(f"{key}: CPU {run['loading_process_cpu_seconds']} s loading process, {run['workers_cpu_seconds']} s workers")
     print(f"rows after loading {corpus['files']} files: {corpus['rows']}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -10,11 +10,13 @@ skipped or, next to a loaded file, warning).
 from __future__ import annotations
 
 import fcntl
+import functools
 import glob
 import hashlib
 import os
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -31,21 +33,36 @@ from urbandb.loaders.errors import LoadFailure, LoadInProgress
 from urbandb.loaders.inputs import raw_name, read_input, readable_name
 from urbandb.loaders.limits import DEFAULT_LIMITS, Limits
 from urbandb.loaders.read import Reading
+from urbandb.loaders.workers import FileFailure, InProcess, WorkerPool
 
 Stage = Callable[[Article], Article]
+# Imported once by the server that worker processes are forked from.
+PRELOAD = ["urbandb.loaders.prewarm"]
 
 
 @dataclass
 class Pipeline:
-    """Extraction stages applied to every article, in order (`Article -> Article`)."""
+    """Extraction stages applied to every article, in order (`Article -> Article`).
+
+    The stages are the hook for other extractors (tests inject slow or failing
+    ones here). To run in worker processes a pipeline must pickle: one with a
+    `factory` (a module-level function) travels as that function and is
+    rebuilt once per worker; otherwise its stages are pickled.
+    """
 
     stages: Sequence[Stage] = ()
     version: str | None = None
+    factory: Callable[[], "Pipeline"] | None = None
 
     def __call__(self, article: Article) -> Article:
         for stage in self.stages:
             article = stage(article)
         return article
+
+    def __reduce__(self):
+        if self.factory is not None:
+            return self.factory, ()
+        return Pipeline, (list(self.stages), self.version)
 
 
 def default_pipeline() -> Pipeline:
@@ -56,7 +73,16 @@ def default_pipeline() -> Pipeline:
     return Pipeline(
         stages=[add_metrics, EntityExtractor()],
         version=f"metrics-{EXTRACTOR_VERSION}+entities-{ENTITY_EXTRACTOR_VERSION}",
+        factory=process_pipeline,
     )
+
+
+@functools.cache
+def process_pipeline() -> Pipeline:
+    """The default pipeline, built once per process: what a default pipeline
+    unpickles to in a worker, already warm when the worker was forked from
+    a server that imported `urbandb.loaders.prewarm`."""
+    return default_pipeline()
 
 
 def add_metrics(article: Article) -> Article:
@@ -80,6 +106,7 @@ class LoadSummary:
     run_id: int
     outcomes: list[FileOutcome] = field(default_factory=list)
     seconds: float = 0.0
+    workers_cpu_seconds: float | None = None  # None when the loading process extracted
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -153,6 +180,18 @@ def parse_file(path: str, data: bytes, pipeline: Pipeline) -> Reading:
     return reading
 
 
+def extract_file(path: str, data: bytes, pipeline: Pipeline) -> Reading | FileFailure:
+    """The per-file step a worker runs: the file's articles with their facts
+    (and the records it rejected), or why it has none. Pure of the database,
+    so it runs in any process."""
+    try:
+        return parse_file(path, data, pipeline)
+    except LoadFailure as error:
+        return FileFailure(type(error).__name__, str(error), error.severity)
+    except Exception as error:  # a bug must not stop the other files; it is recorded with its type
+        return FileFailure(type(error).__name__, f"internal error: {error!r}")
+
+
 def load_paths(
     engine: Engine,
     paths: Iterable[str],
@@ -160,9 +199,17 @@ def load_paths(
     progress: Callable[[int, int, FileOutcome], None] | None = None,
     wait_seconds: float = 0.0,
     limits: Limits = DEFAULT_LIMITS,
+    workers: int = 1,
+    in_process: bool | None = None,
 ) -> LoadSummary:
+    """Load files; `workers` processes read and extract (in this process when
+    1, unless `in_process` is False), this process writes in the order of
+    the files. A file whose reading and extraction take longer than
+    `limits.max_seconds_per_file` is recorded as failed."""
     pipeline = pipeline or default_pipeline()
     files = discover(paths)
+    if in_process is None:
+        in_process = workers <= 1
     with loader_lock(engine, wait_seconds):
         started = time.perf_counter()
         with engine.begin() as conn:
@@ -171,12 +218,18 @@ def load_paths(
             entities = load_entity_index(conn)
         summary = LoadSummary(run_id=run_id)
         status = "failed"
+        runner = (InProcess if in_process else partial(WorkerPool, size=workers, preload=PRELOAD))(
+            extract_file, pipeline, file_seconds=limits.max_seconds_per_file
+        )
         try:
-            for index, path in enumerate(files, 1):
-                outcome = load_file(engine, path, pipeline, run_id, entities, limits)
-                summary.outcomes.append(outcome)
-                if progress:
-                    progress(index, len(files), outcome)
+            with runner:
+                checked = (check_file(engine, path, limits) for path in files)
+                for index, (job, extracted) in enumerate(runner.in_order(checked), 1):
+                    outcome = write_file(engine, job, extracted, run_id, entities, pipeline.version)
+                    summary.outcomes.append(outcome)
+                    if progress:
+                        progress(index, len(files), outcome)
+            summary.workers_cpu_seconds = runner.cpu_seconds
             status = "ok" if summary.ok else "errors"
         finally:
             summary.seconds = time.perf_counter() - started
@@ -185,24 +238,60 @@ def load_paths(
     return summary
 
 
-def load_file(
-    engine: Engine, path: str, pipeline: Pipeline, run_id: int, entities: EntityIndex, limits: Limits = DEFAULT_LIMITS
-) -> FileOutcome:
-    # Rows name the file readably; `path_bytes` keeps a name that is not UTF-8 as the OS gave it.
-    name, raw = readable_name(path), raw_name(path)
+@dataclass
+class FileJob:
+    """One file as the loading process sees it before extraction."""
+
+    name: str  # readable: rows name the file so
+    raw: bytes | None  # a name that is not UTF-8, as the OS gave it
+    digest: str | None = None
+    size: int = 0
+    previous: str | None = None  # the stored hash, None for a new file
+    failure: FileFailure | None = None
+    unchanged: bool = False
+
+
+def check_file(engine: Engine, path: str, limits: Limits) -> tuple[FileJob, tuple[str, bytes] | None]:
+    """Read and hash the file; the work to hand to extraction, or None when
+    the file is unchanged or unreadable."""
+    job = FileJob(readable_name(path), raw_name(path))
     try:
         data = read_input(path, limits)
-        digest = hashlib.sha256(data).hexdigest()
+        job.digest, job.size = hashlib.sha256(data).hexdigest(), len(data)
         with engine.connect() as conn:
-            previous = writer.stored_hash(conn, name)
-            if previous == digest:
-                return FileOutcome(name, "unchanged")
-            reading = parse_file(name, data, pipeline)
-            if not reading.articles:
-                return _failed_records(engine, run_id, name, raw, reading)
+            job.previous = writer.stored_hash(conn, job.name)
+    except LoadFailure as error:
+        job.failure = FileFailure(type(error).__name__, str(error), error.severity)
+        return job, None
+    except Exception as error:  # a bug must not stop the other files; it is recorded with its type
+        job.failure = FileFailure(type(error).__name__, f"internal error: {error!r}")
+        return job, None
+    job.unchanged = job.previous == job.digest
+    return job, None if job.unchanged else (job.name, data)
+
+
+def write_file(
+    engine: Engine,
+    job: FileJob,
+    extracted: Reading | FileFailure | None,
+    run_id: int,
+    entities: EntityIndex,
+    version: str | None,
+) -> FileOutcome:
+    name, raw = job.name, job.raw
+    if job.unchanged:
+        return FileOutcome(name, "unchanged")
+    failure = job.failure or (extracted if isinstance(extracted, FileFailure) else None)
+    if failure is not None:
+        return _failed(engine, run_id, name, raw, failure.error_type, failure.message, failure.severity)
+    reading = extracted
+    try:
+        if not reading.articles:
+            return _failed_records(engine, run_id, name, raw, reading)
+        with engine.connect() as conn:
             # The index forgets this file's entities if its transaction rolls back (or fails to commit).
             with entities.transaction(), conn.begin():
-                writer.replace_source_file(conn, name, digest, len(data), reading.articles, run_id, pipeline.version, entities)
+                writer.replace_source_file(conn, name, job.digest, job.size, reading.articles, run_id, version, entities)
                 if raw is not None:
                     conn.execute(SourceFile.__table__.update().where(SourceFile.path == name).values(path_bytes=raw))
                 record_reading_problems(conn, run_id, name, raw, reading)
@@ -211,7 +300,7 @@ def load_file(
     except Exception as error:  # a bug must not stop the other files; it is recorded with its type
         return _failed(engine, run_id, name, raw, type(error).__name__, f"internal error: {error!r}")
     return FileOutcome(
-        name, "added" if previous is None else "updated", documents=len(reading.articles), rejected=len(reading.rejected)
+        name, "added" if job.previous is None else "updated", documents=len(reading.articles), rejected=len(reading.rejected)
     )
 
 

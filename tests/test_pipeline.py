@@ -164,12 +164,13 @@ KILL_SCRIPT = """
 import sys
 from urbandb.db.engine import make_engine, database_url
 from urbandb.loaders.pipeline import load_paths
-load_paths(make_engine(database_url(sys.argv[1])), [sys.argv[2]])
+load_paths(make_engine(database_url(sys.argv[1])), [sys.argv[2]], workers=int(sys.argv[3]))
 """
 
 
 @pytest.mark.slow
-def test_pipeline_killed_mid_run_leaves_only_whole_files(tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_pipeline_killed_mid_run_leaves_only_whole_files(tmp_path, workers):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for copy in range(40):
@@ -177,7 +178,7 @@ def test_pipeline_killed_mid_run_leaves_only_whole_files(tmp_path):
             shutil.copy(seed, corpus / f"{copy:03d}_{seed.name}")
     db_file = tmp_path / "u.sqlite"
     url = migrated_database(db_file)
-    process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(db_file), str(corpus)], cwd=REPO)
+    process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(db_file), str(corpus), str(workers)], cwd=REPO)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         time.sleep(0.05)
@@ -205,7 +206,8 @@ def test_pipeline_killed_mid_run_leaves_only_whole_files(tmp_path):
     assert conn.execute("select status from loader_runs").fetchone()[0] == "running"
     conn.close()
 
-    summary = load_paths(make_engine(url), [str(corpus)])
+    # Workers hold no lock and write nothing: the next run starts at once and loads the rest.
+    summary = load_paths(make_engine(url), [str(corpus)], workers=workers)
     assert summary.ok and summary.counts["files_unchanged"] == loaded
     conn = sqlite3.connect(db_file)
     assert conn.execute("select count(*) from documents").fetchone()[0] == 200

@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 
 from urbandb.db.engine import database_url, make_engine, sqlite_path
 from urbandb.loaders.limits import DEFAULT_LIMITS, Limits
+from urbandb.loaders.workers import available_cores
 from urbandb.exit_codes import ExitCode, explain
 
 DEBUG = "urbandb.debug"
@@ -130,6 +131,9 @@ def load(
     max_seconds_per_file: float = typer.Option(
         DEFAULT_LIMITS.max_seconds_per_file, min=1, help="Record a file as failed when reading and extracting it takes longer."
     ),
+    workers: Optional[int] = typer.Option(
+        None, min=1, help="Processes that read and extract files (default: the number of cores); 1 runs them in this process."
+    ),
 ) -> None:
     """Load articles; unchanged files are skipped. Exit 1 if any file or record failed."""
     from urbandb.loaders.pipeline import load_paths
@@ -144,7 +148,9 @@ def load(
             detail = f" ({outcome.error})" if outcome.error else ""
             typer.echo(f"[{index}/{total}] {outcome.status:9} {outcome.path}{detail}", err=True)
 
-    summary = load_paths(engine, paths, progress=progress, wait_seconds=wait, limits=limits)
+    summary = load_paths(
+        engine, paths, progress=progress, wait_seconds=wait, limits=limits, workers=workers or available_cores()
+    )
     typer.echo(summary.line())
     raise typer.Exit(ExitCode.OK if summary.ok else ExitCode.INPUT_FAILED)
 
