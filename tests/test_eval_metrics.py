@@ -166,3 +166,31 @@ def test_eval_gold_gate_on_the_loaded_database(annotated_db):
     assert ok and "overall" in text
     text, ok = run_eval(url, GOLD, min_f1=1.01)
     assert not ok and "below --min-f1" in text
+
+
+@pytest.mark.parametrize(
+    "found_subject, forms, gold_subject, right",
+    [
+        ("昌平区", None, "昌平区", True),
+        ("昌平", None, "昌平区", True),  # a gold alias
+        ("昌平新城", ["昌平新城", "新城"], "昌平区", False),
+        (None, None, None, True),  # a total with no subject, found with none
+        ("北京市", None, None, False),
+        (None, None, "北京市", False),
+        ("清华南口国重基地", ["清华南口国重基地", "清华南口国家重点实验室基地"], "清华南口国家重点实验室基地", True),
+    ],
+)
+def test_eval_subject_right_when_the_entities_share_a_form(found_subject, forms, gold_subject, right):
+    f = find("8个", 8, "个") | {"subject": found_subject, "subject_forms": forms}
+    g = gold("8个", 8, "个") | {"subject": gold_subject}
+    s = score_document("d", [f], [g], {"昌平区": {"昌平区", "昌平"}})
+    assert s.subject_accuracy == (1.0 if right else 0.0)
+
+
+def test_eval_report_lists_subject_disagreements():
+    report = score_documents(
+        {"a.txt": [find("8个", 8, "个") | {"subject": "海淀区"}]},
+        {"a": {"document": "a.txt", "metrics": [gold("8个", 8, "个") | {"subject": "昌平区"}]}},
+    )
+    text = format_report(report)
+    assert report.subject_accuracy == 0 and "subject disagreements in a.txt" in text and "'海淀区'" in text
