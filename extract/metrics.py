@@ -5,7 +5,8 @@ skipped); `metrics_in_paragraph(text, seq, kind, ...)` is the pure per-paragraph
 step. Numbers and units are read by `extract.quantity`; this module decides,
 from the characters around a candidate, whether it is a metric at all (not a
 date, a name, an ordinal or a slogan), and finds what it measures (`label`),
-the year it holds for (`as_of_year`) and what it is about (`subject`).
+and the year it holds for (`as_of_year`); what it is about (`subject`)
+is decided by `extract.subjects` once the entities are known.
 
 Rules are character rules over compiled regexes, with no segmenter, so that
 extraction runs faster than `jieba.lcut` over the same text. The rules follow
@@ -127,7 +128,7 @@ CHANGE_TO_RE = re.compile(
     r"^(?:，|,)?(?:已|将|再)?(?:跃升|增长|增加|提高|提升|上升|下降|降低|减少|扩大|缩小|缩短|增|降|升|跃)?(?:了)?(?:至|到)了?(?:现在的|目前的)?$"
 )
 
-# --- years and subjects ---
+# --- years, and names that open a label ---
 
 YEAR_RE = re.compile(r"(?<![0-9])(?P<year>[12][0-9]{3})年(?P<after>以来|起|来|至今|开始|之前|前|代)?")
 SUBJECT_SUFFIXES = (
@@ -146,8 +147,6 @@ NOT_IN_NAME_RE = re.compile(
     r"[的了是为在将以和与及并已还被把等也就都占，“”0-9]|始终|包括|实现|达到|累计|人均|平均|总计|围绕|依托|通过|按照|根据|结合|随着|聚焦|针对|对于|关于|改造|修复|新开工|补齐|新建|新增|增加|建成|建设|推动|完成|完工|投用|提供|辐射|"
     r"开展|实施|加快|打造|形成|成为|直接|具备|规划|安排|推出|集聚|拥有|吸引|全市|全区|全国|全省"
 )
-SUBJECT_LEAD_RE = re.compile(r"^(?:作为|据介绍|据了解|其中|目前|如今|同时|此外|位于|在)")
-REFERRING_RE = re.compile(r"^(?:该|此|这|其|本)")
 
 
 @dataclass
@@ -229,7 +228,6 @@ def metrics_in_paragraph(
         return []
     metrics: list[Metric] = []
     breaks = _Breaks(text)
-    clause_names: dict[str, str | None] = {}
     for i, cand in enumerate(candidates):
         q = cand.quantity
         sentence_start, sentence_end = breaks.sentence_bounds(cand.start, cand.end)
@@ -274,7 +272,6 @@ def metrics_in_paragraph(
                 value_max=q.value_max,
                 label=label,
                 as_of_year=year,
-                subject=_subject(text, cand.start, sentence_start, breaks, clause_names, label),
                 sentence=text[sentence_start:sentence_end].strip(),
             )
         )
@@ -903,27 +900,3 @@ def _leading_name(s: str, admin_only: bool = False) -> str | None:
             break  # and so do all the longer names after it
         best = name
     return best
-
-
-def _subject(text: str, start: int, sentence_start: int, breaks: _Breaks, names: dict, label: str | None = None) -> str | None:
-    """The place, project or organization the sentence is about: the name that opens
-    the clause nearest before the quantity, else an earlier clause of the sentence.
-    `names` keeps the name of each clause already read in the paragraph."""
-    for clause in breaks.clauses_back(text, start, sentence_start):
-        if clause not in names:
-            names[clause] = _clause_name(clause)
-        name = names[clause]
-        if name and not (label and name in label):
-            return name
-    return None
-
-
-def _clause_name(clause: str) -> str | None:
-    """The name that opens a clause once its time words and leads (作为, 据介绍 …) are
-    off; None when it refers back (该项目, 此次 …)."""
-    if not NAME_END_RE.search(clause, 2):
-        return None  # no name can end in it, whatever is taken off its start
-    clause = _strip_leading(SUBJECT_LEAD_RE, _strip_leading(LEADING_TIME_RE, clause))
-    if REFERRING_RE.match(clause):
-        return None
-    return _leading_name(clause)

@@ -1,5 +1,4 @@
-"""What the text says of each project: location, category, milestones, operators;
-and the link from each metric to the entity it measures."""
+"""What the text says of each project: location, category, milestones, operators."""
 from __future__ import annotations
 
 import re
@@ -28,7 +27,6 @@ RELATIVE_YEARS = {"去年": -1, "今年": 0, "明年": 1}
 MILESTONE = re.compile(r"(?=20\d\d年|去年|今年|明年|\d{1,2}月)" + _DATE + r"(?P<gap>[^，。；、“”]{0,10}?)(?P<event>" + _EVENT + ")")
 PLANNED = ("预计", "计划", "将", "力争", "拟", "有望", "争取", "预期")
 _SENTENCES = re.compile(r"[^。！？；\n]+[。！？；]?")
-_REFERENCE = re.compile(r"该项目|本项目|该基地|这里|项目")
 
 
 def reference_year(article) -> str | None:
@@ -280,30 +278,3 @@ def _beside_project(entity: Entity, texts, spans_by_seq, forms, located: dict[st
                 if owner is not None and located.get(owner.name):
                     return located[owner.name]
     return None
-
-
-def link_metric_subjects(article, entities: list[Entity]) -> None:
-    """Set each metric's subject to the canonical name of the entity it names:
-    an exact form, else the longest form inside the subject; with no subject
-    (or a reference such as 该项目), the project named or referred to last in
-    the metric's sentence, or in the two paragraphs before when the sentence
-    refers back (该项目, 该基地)."""
-    forms = sorted(((f, e) for e in entities for f in e.forms()), key=lambda fe: -len(fe[0]))
-    exact = {f: e for f, e in forms}
-    by_name = {e.name: e for e in entities}
-    texts = {p.seq: p.text for p in article.paragraphs}
-    all_mentions = sorted((m.paragraph_seq, m.char_start, m.char_end, e.name) for e in entities if e.type == "project" for m in e.mentions)
-    anchors = sorted((m.paragraph_seq, m.char_start, m.surface, name) for name, ms in _anchors(all_mentions, texts).items() for m in ms)
-    for metric in article.metrics:
-        subject = metric.subject
-        entity = exact.get(subject) if subject else None
-        if entity is None and subject:
-            entity = next((e for f, e in forms if len(f) >= 2 and f in subject), None)
-        if entity is None and (subject is None or _REFERENCE.fullmatch(subject or "")):
-            text = texts.get(metric.paragraph_seq, "")
-            sentence_start = sentence_start_of(text, metric.char_start)
-            here = [a for a in anchors if a[0] == metric.paragraph_seq and sentence_start <= a[1] < metric.char_start]
-            if here:
-                entity = by_name.get(here[-1][3])
-        if entity is not None:
-            metric.subject = entity.name

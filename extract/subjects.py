@@ -1,0 +1,187 @@
+"""What each figure is about: a metric's subject, chosen in one place from the
+entities found in the article (`assign_subjects`, a pipeline stage run after the
+entity extractor).
+
+A figure is about the entity its clause or sentence names, or, when the sentence
+names none, the one the text was about just before (carried from sentence to
+sentence); with nothing named yet, the place the article is about. Figures of
+the whole country, of unnamed groups and benchmarks have no subject; an entity
+that a figure is compared with (相当于上海的) is not its subject. The words are in
+`data/subject_cues.tsv`.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from urbandb.extract.entity_records import Entity
+from urbandb.extract.wordlists import word_table
+
+SUBJECT_TYPES = ("place", "project", "org", "policy")
+SENTENCE_END = "。！？!?；;\n"
+CLAUSE_END = SENTENCE_END + "，,：:"
+
+
+@dataclass(frozen=True)
+class Named:
+    """One mention of an entity that may be a subject, in paragraph offsets."""
+
+    start: int
+    end: int
+    entity: Entity
+
+
+@dataclass(frozen=True)
+class Cues:
+    no_subject: re.Pattern  # somewhere in the clause: no named subject
+    benchmark: re.Pattern  # right before a mention: a benchmark, not the subject
+    lead: re.Pattern  # all that may stand between a clause start and its subject
+    reference: re.Pattern  # 该项目, 该区域: the project or place named last
+    whole: dict[str, str]  # 全区 -> county: the article's place of that level
+
+
+def _alternatives(words) -> str:
+    return "|".join(map(re.escape, words))
+
+
+def load_cues() -> Cues:
+    table = word_table("subject_cues")
+    return Cues(
+        no_subject=re.compile(_alternatives(table["no_subject"])),
+        benchmark=re.compile(f"(?:{_alternatives(table['benchmark'])})$"),
+        lead=re.compile(rf"(?:{_alternatives(table['lead'])}|[0-9０-９]+[年月日号]|[\s“”、])*"),
+        reference=re.compile(
+            f"(?P<project>{_alternatives(table['reference_project'])})|(?P<place>{_alternatives(table['reference_place'])})"
+        ),
+        whole={word: kind.split("_", 1)[1] for kind in table if kind.startswith("whole_") for word in table[kind]},
+    )
+
+
+def mentions_by_paragraph(entities: list[Entity]) -> dict[int, list[Named]]:
+    """The outermost mentions of subject-like entities, per paragraph, in reading order
+    (北京 inside 北京大学 is not a mention of 北京 for this purpose)."""
+    by_seq: dict[int, list[Named]] = {}
+    for entity in entities:
+        if entity.type not in SUBJECT_TYPES:
+            continue
+        for m in entity.mentions:
+            by_seq.setdefault(m.paragraph_seq, []).append(Named(m.char_start, m.char_end, entity))
+    out = {}
+    for seq, named in by_seq.items():
+        named.sort(key=lambda n: (n.start, -n.end))
+        kept: list[Named] = []
+        for n in named:
+            if kept and n.start < kept[-1].end:
+                continue  # inside (or overlapping) the mention before it
+            kept.append(n)
+        out[seq] = kept
+    return out
+
+
+def place_level(place: Entity) -> str:
+    code = place.adcode
+    if code is None:
+        return "zone"
+    if code.endswith("0000"):
+        return "province"
+    return "city" if code.endswith("00") else "county"
+
+
+def article_topic(entities: list[Entity], level: str | None = None) -> Entity | None:
+    """The place (of `level`, when given) the article names most often (ties: the one named first)."""
+    places = [e for e in entities if e.type == "place" and e.mentions and (level is None or place_level(e) == level)]
+    if not places:
+        return None
+    first = {e.name: min((m.paragraph_seq, m.char_start) for m in e.mentions) for e in places}
+    return max(places, key=lambda e: (len(e.mentions), tuple(-x for x in first[e.name])))
+
+
+def with_references(named: dict[int, list[Named]], texts: dict[int, str], cues: Cues) -> dict[int, list[Named]]:
+    """Mentions plus the references (该项目, 该区域) to the project or place named last
+    before them, in the same paragraph or the two before."""
+    out: dict[int, list[Named]] = {}
+    for seq in sorted(texts):
+        text = texts[seq]
+        own = named.get(seq, [])
+        if not cues.reference.search(text):
+            out[seq] = own
+            continue
+        recent = [(s, n) for s in range(seq - 2, seq) for n in named.get(s, [])]
+        added = []
+        for m in cues.reference.finditer(text):
+            if any(n.start <= m.start() < n.end for n in own):
+                continue  # 项目 inside a name
+            kind = "project" if m["project"] else "place"
+            before = [n for s, n in recent if n.entity.type == kind] + [n for n in own if n.end <= m.start() and n.entity.type == kind]
+            if before:
+                added.append(Named(m.start(), m.end(), before[-1].entity))
+        out[seq] = sorted(own + added, key=lambda n: (n.start, -n.end))
+    return out
+
+
+def _bound_before(text: str, pos: int, marks: str) -> int:
+    return max(text.rfind(c, 0, pos) for c in marks) + 1
+
+
+def opens_clause(text: str, n: Named, cues: Cues) -> bool:
+    """Whether the mention stands where a clause names what it is about: only time
+    words and leads (目前, 其中, 作为 …) before it in its clause."""
+    clause_start = _bound_before(text, n.start, CLAUSE_END)
+    return cues.lead.fullmatch(text, clause_start, n.start) is not None
+
+
+def topics(text: str, named: list[Named], cues: Cues) -> list[Named]:
+    """The mentions of a paragraph that open their clause; one closed by 等 heads a list,
+    an unnamed group."""
+    return [n for n in named if opens_clause(text, n, cues) and text[n.end:n.end + 1] != "等"]
+
+
+def choose_subject(
+    text: str, start: int, named: list[Named], topical: list[Named], cues: Cues, wholes: dict[str, Entity | None]
+) -> tuple[Entity | None, bool]:
+    """The entity the figure at `start` of `text` is about, and whether its sentence
+    decided (True) or the caller should carry the subject from before (False):
+    the nearest mention that opens a clause of the sentence before the figure, else
+    a mention in the figure's own clause."""
+    sentence_start = _bound_before(text, start, SENTENCE_END)
+    clause_start = _bound_before(text, start, CLAUSE_END)
+    if cues.no_subject.search(text, clause_start, start):
+        return None, True
+    for word, level in cues.whole.items():
+        if text.find(word, clause_start, start) >= 0:
+            return wholes.get(level), True
+
+    def usable(n: Named, floor: int) -> bool:
+        return (floor <= n.start and n.end <= start and not cues.benchmark.search(text, max(sentence_start, n.start - 3), n.start)
+                and text[n.end:n.end + 1] != "等")  # a list closed by 等 is an unnamed group
+
+    opening = [n for n in topical if usable(n, sentence_start)]
+    if opening:
+        return opening[-1].entity, True
+    in_clause = [n for n in named if usable(n, clause_start)] if False else []
+    if in_clause:
+        return in_clause[-1].entity, True
+    return None, False
+
+
+def assign_subjects(article):
+    """Set `subject` (canonical name) and `subject_type` of every metric of the article."""
+    cues = load_cues()
+    entities = getattr(article, "entities", None) or []
+    texts = {p.seq: p.text for p in article.paragraphs}
+    named = with_references(mentions_by_paragraph(entities), texts, cues)
+    topical = {seq: topics(texts.get(seq, ""), ns, cues) for seq, ns in named.items()}
+    default = article_topic(entities)
+    wholes = {level: article_topic(entities, level) or default for level in set(cues.whole.values())}
+    for metric in article.metrics:
+        text = texts.get(metric.paragraph_seq, "")
+        entity, decided = choose_subject(text, metric.char_start, named.get(metric.paragraph_seq, []),
+                                         topical.get(metric.paragraph_seq, []), cues, wholes)
+        if not decided:
+            # carried: the last entity that opened a clause earlier in the paragraph, else the article's place
+            earlier = [n for n in topical.get(metric.paragraph_seq, []) if n.end <= metric.char_start]
+            entity = earlier[-1].entity if earlier else default
+        metric.subject = entity.name if entity else None
+        metric.subject_type = entity.type if entity else None
+    return article

@@ -1,0 +1,67 @@
+"""What each figure is about (`extract.subjects`): sentences written for the rules,
+entities given by hand so that only the subject decision is tested."""
+from __future__ import annotations
+
+from urbandb.extract.entity_records import Entity, Mention
+from urbandb.extract.metrics import extract_metrics
+from urbandb.extract.subjects import assign_subjects
+from tests.test_entities import article_of
+
+PLACES = {"滨海区": "120116", "天津市": "120100", "河北省": "130000", "上海市": "310100"}
+
+
+def subjects(texts: list[str], names: dict[str, str]) -> list[tuple[str, str | None]]:
+    """(surface, subject) of every metric, with each name of `names` (name -> type) an
+    entity mentioned wherever it is written."""
+    article = article_of(*texts)
+    article.metrics = extract_metrics(article)
+    entities = []
+    for name, type_ in names.items():
+        mentions = [Mention(p.seq, i, i + len(name), name) for p in article.paragraphs
+                    for i in _positions(p.text, name)]
+        entities.append(Entity(name, type_, adcode=PLACES.get(name), mentions=mentions))
+    article.entities = entities
+    assign_subjects(article)
+    return [(m.surface, m.subject) for m in article.metrics]
+
+
+def _positions(text: str, word: str) -> list[int]:
+    out, i = [], text.find(word)
+    while i >= 0:
+        out.append(i)
+        i = text.find(word, i + len(word))
+    return out
+
+
+def test_subjects_the_entity_that_opens_the_clause():
+    assert subjects(["滨海区腾退土地80公顷，其中海港产业园占地30公顷。"], {"滨海区": "place", "海港产业园": "project"}) == [
+        ("80公顷", "滨海区"), ("30公顷", "海港产业园")]
+
+
+def test_subjects_carried_to_the_next_sentence_of_the_paragraph():
+    assert subjects(["海港产业园位于滨海区。规划建筑面积12万平方米，可容纳200家企业。"],
+                    {"滨海区": "place", "海港产业园": "project"}) == [("12万平方米", "海港产业园"), ("200家", "海港产业园")]
+
+
+def test_subjects_reference_to_the_project_named_before():
+    assert subjects(["滨海区启动海港产业园建设。", "该项目总投资15亿元。"], {"滨海区": "place", "海港产业园": "project"}) == [
+        ("15亿元", "海港产业园")]
+
+
+def test_subjects_the_whole_district_is_the_article_place():
+    texts = ["滨海区位于天津市东部。", "全区现有医院12家，海港医院等3家医院开诊。"]
+    assert subjects(texts, {"滨海区": "place", "天津市": "place", "海港医院": "project"}) == [("12家", "滨海区"), ("3家", "滨海区")]
+
+
+def test_subjects_national_figures_have_none():
+    assert subjects(["滨海区有40家。全国共有1300片历史街区。"], {"滨海区": "place"}) == [("40家", "滨海区"), ("1300片", None)]
+
+
+def test_subjects_a_benchmark_is_not_the_subject():
+    texts = ["河北省企业平均用地为上海市的75%。"]
+    assert subjects(texts, {"河北省": "place", "上海市": "place"}) == [("75%", "河北省")]
+
+
+def test_subjects_without_a_name_the_article_place():
+    texts = ["滨海区召开会议。", "滨海区部署工作。", "新增就业岗位3000个。"]
+    assert subjects(texts, {"滨海区": "place"}) == [("3000个", "滨海区")]
