@@ -2,30 +2,35 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from urbandb.extract.entity_records import Entity, Milestone, Project
+from urbandb.extract.wordlists import word_table
 
-# Category by keywords of the name, first match wins (order matters).
-CATEGORY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("renovation", ("小区", "改造", "更新")),
-    ("public_facility", ("医院", "学校", "附小", "附中", "校区", "学苑", "幼儿", "托育", "养老", "文化", "艺术", "体育", "派出所", "服务中心", "卫生", "图书馆", "博物馆", "住院楼")),
-    ("ecology", ("公园", "森林", "湿地", "绿地", "生态", "造林", "河道", "绿化")),
-    ("infrastructure", ("号线", "地铁", "铁路", "环线", "站", "道路", "大街", "绿道", "慢行", "管网", "桥", "隧道", "高速")),
-    ("housing", ("公寓", "公租房", "住房", "住宅", "小镇", "安置房", "保障房")),
-    ("research_base", ("实验室", "研究", "创新中心", "基地", "创新集群", "科研")),
-    ("industrial_park", ("产业园", "科学园", "科技园", "园区", "走廊", "产业", "工业园", "昌平园")),
-    ("commercial", ("商业", "购物", "商场", "酒店", "写字楼", "综合体")),
-)
-EVENTS = {
-    "开工": "开工", "开工建设": "开工", "动工": "开工", "正式启动": "开工", "启动建设": "开工",
-    "封顶": "封顶", "竣工": "竣工", "建成": "建成", "完工": "竣工",
-    "投用": "投用", "投入使用": "投用", "交付使用": "投用", "开园": "开园", "入驻": "入驻", "签约": "签约", "拆迁": "拆迁腾退", "腾退": "拆迁腾退",
-}
+_WORDS = word_table("project_words")
+# Category by keywords of the name: the first category (in file order) with a keyword in the name.
+CATEGORY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = tuple(word_table("project_categories").items())
+EVENTS = {word: kind.split(":", 1)[1] for kind, words in _WORDS.items() if kind.startswith("event:") for word in words}
 _EVENT = "|".join(sorted(EVENTS, key=len, reverse=True))
-_DATE = r"(?:(?P<y>20\d\d)年|(?P<rel>去年|今年|明年))?(?:(?P<m>\d{1,2})月)?(?:(?P<d>\d{1,2})日)?(?P<end>底|年底|末|年末)?"
+# A date as written: 2024年3月30日, 去年9月, 今年年底, 年底前 (the year of publication, no month), 年内.
+_DATE = (r"(?:(?P<y>20\d\d)年|(?P<rel>去年|今年|明年))?(?:(?P<m>\d{1,2})月)?(?:(?P<d>\d{1,2})日)?"
+         r"(?P<end>年底|年末|底|末|年内)?(?P<by>前)?")
 RELATIVE_YEARS = {"去年": -1, "今年": 0, "明年": 1}
-MILESTONE = re.compile(r"(?=20\d\d年|去年|今年|明年|\d{1,2}月)" + _DATE + r"(?P<gap>[^，。；、“”]{0,10}?)(?P<event>" + _EVENT + ")")
-PLANNED = ("预计", "计划", "将", "力争", "拟", "有望", "争取", "预期")
+MILESTONE = re.compile(r"(?=20\d\d年|去年|今年|明年|\d{1,2}月|年底|年内)" + _DATE + r"(?P<gap>[^，。；、“”（）()]{0,10}?)(?P<event>" + _EVENT + ")")
+# 2013年开业的X: a dated event right before a project's name.
+DATED_BEFORE = re.compile(r"(?=20\d\d年|去年|今年|明年|\d{1,2}月)" + _DATE + r"(?:正式)?(?P<event>" + _EVENT + r")的$")
+# X、Y开诊 / X主体封顶: an event said of a project without a date (it gives the status only).
+UNDATED_AFTER = re.compile(r"(?:[已正式全面顺利相继先后均于]{0,4})(?P<event>" + _EVENT + r")(?!后)")
+PLANNED = _WORDS["planned"]
+# 已开工X等13项, 完工A、B2项: an event right before the names.
+UNDATED_BEFORE = re.compile(r"(?:已|正式|新)?(?P<event>" + _EVENT + r")$")
+# X正在加快建设, 加快A、B等重点项目建设: under construction, without a date.
+UNDER_WAY = re.compile(r"(?:等[^，。；]{0,8}?)?(?:已|正|还)?(?:" + "|".join(_WORDS["under_way"]) + ")")
+UNDER_WAY_AROUND = re.compile(r"加快(?:推进|实施)?$")
+_BY_VERBS = "|".join(_WORDS["operator_by"])
+OPERATOR_BY = re.compile(r"由(?P<org>[^，。；！？]{2,40}?)(?:共同|联合|负责)?(?:" + _BY_VERBS + ")")
+OPERATOR_AFTER = re.compile(r"(?P<org>[^，。；！？]{2,30}?)(?:" + "|".join(_WORDS["operator_after"]) + ")")
+PARTNERS = re.compile(r"(?P<org>[^，。；！？]{2,30}?(?:" + "|".join(_WORDS["partner"]) + r")[^，。；！？]{2,30}?)(?:共同)?(?:打造|建设|开发)")
 _SENTENCES = re.compile(r"[^。！？；\n]+[。！？；]?")
 
 
@@ -61,14 +66,14 @@ def date_of(match: re.Match, published: str | None) -> str | None:
         if not published:
             return None
         y = str(int(published[:4]) + RELATIVE_YEARS[relative])
-    if y is None and m is None:
+    if y is None and m is None and not end:
         return None
     if y is None:
         if not published:
             return None
         y = published[:4]
-    if m is None and end:
-        m = "12"
+    if m is None and end and end != "年内" and not match.group("by"):
+        m = "12"  # 年底: December; 年底前 and 年内 give the year only
     date = y
     if m:
         date += f"-{int(m):02d}"
@@ -106,6 +111,11 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
     published = article.published_date or reference_year(article)
     projects: list[Project] = []
     all_mentions = sorted((m.paragraph_seq, m.char_start, m.char_end, e.name) for e in entities if e.type == "project" for m in e.mentions)
+    starts_by_seq: dict[int, list[int]] = {}
+    ends_by_seq: dict[int, dict[int, int]] = {}
+    for seq, start, end, _ in all_mentions:
+        starts_by_seq.setdefault(seq, []).append(start)
+        ends_by_seq.setdefault(seq, {})[start] = end
     anchors = _anchors(all_mentions, texts)
     for entity in entities:
         if entity.type != "project":
@@ -115,40 +125,34 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
         for org in orgs:
             if any(entity.name.startswith(f) for f in org.forms()):
                 project.operators.append((org.name, "operator"))
-        seen_events = set()
+        seen_events: set = set()
         for mention in anchors.get(entity.name, []):
             text = texts.get(mention.paragraph_seq, "")
             sentence_start, sentence_end = sentence_start_of(text, mention.char_start), sentence_end_of(text, mention.char_end)
-            sentence = text[sentence_start:sentence_end]
-            # operators: 由A与B共同打造 / 与A合作
-            for m in re.finditer(r"由(.{2,40}?)(?:共同|联合|负责)?(?:打造|建设|运营|开发|投资|承建)", sentence):
-                for org in orgs:
-                    if any(f in m.group(1) for f in org.forms()) and (org.name, "developer") not in project.operators:
-                        project.operators.append((org.name, "developer"))
+            for org_name, role in operators_in(text[sentence_start:sentence_end], orgs):
+                if not any(o == org_name for o, _ in project.operators):
+                    project.operators.append((org_name, role))
             for m in re.finditer(r"与(.{2,20}?)(?:全面|深度|战略)?合作", text[sentence_start:mention.char_start]):
                 for org in orgs:
                     if any(f in m.group(1) for f in org.forms()) and not any(o == org.name for o, _ in project.operators):
                         project.operators.append((org.name, "operator"))
             # milestones: dated events after the mention in its sentence, up to the next project named
-            next_start = min([st for seq, st, _, _ in all_mentions if seq == mention.paragraph_seq and st >= mention.char_end] or [sentence_end])
-            tail = text[mention.char_end:min(sentence_end, next_start)]
-            for m in MILESTONE.finditer(tail):
-                date = date_of(m, published)
-                if date is None:
-                    continue
-                event = EVENTS[m.group("event")]
-                before = text[sentence_start:mention.char_end + m.start("event")]
-                status = milestone_status(before, date, published)
-                if (event, date) in seen_events:
-                    continue
-                seen_events.add((event, date))
-                project.milestones.append(Milestone(event, date, status, mention.paragraph_seq))
-                # 建成开园: a second event right after the first
-                rest = tail[m.end():m.end() + 4]
-                nxt = re.match(_EVENT, rest)
-                if nxt and (EVENTS[nxt.group()], date) not in seen_events:
-                    seen_events.add((EVENTS[nxt.group()], date))
-                    project.milestones.append(Milestone(EVENTS[nxt.group()], date, status, mention.paragraph_seq))
+            later = starts_by_seq.get(mention.paragraph_seq, [])
+            next_start = later[bisect_right(later, mention.char_end - 1)] if bisect_right(later, mention.char_end - 1) < len(later) else sentence_end
+            tail_end = min(sentence_end, next_start)
+            for event, date, status in milestones_after(text, sentence_start, mention.char_end, tail_end, published,
+                                                        dated=article.published_date is not None):
+                if (event, date) not in seen_events:
+                    seen_events.add((event, date))
+                    project.milestones.append(Milestone(event, date, status, mention.paragraph_seq))
+            clause_start = max(sentence_start, text.rfind("，", 0, mention.char_start) + 1)
+            for event, date, status in milestones_before(text[clause_start:mention.char_start], published):
+                if (event, date) not in seen_events:
+                    seen_events.add((event, date))
+                    project.milestones.append(Milestone(event, date, status, mention.paragraph_seq))
+            undated = undated_event(text, sentence_start, mention.char_start, mention.char_end, ends_by_seq.get(mention.paragraph_seq, {}))
+            if undated and undated not in project.undated:
+                project.undated.append(undated)
         # a project mentioned first by date and event before it (3月30日，X项目正式启动)
         for mention in entity.mentions[:1]:
             text = texts.get(mention.paragraph_seq, "")
@@ -167,6 +171,84 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
         if project.location is None:
             project.location = _beside_project(by_name[project.name], texts, spans_by_seq, forms, located) or dominant
     return projects
+
+
+def milestones_after(
+    text: str, sentence_start: int, start: int, end: int, published: str | None, dated: bool = True
+) -> list[tuple[str, str, str]]:
+    """(event, date, status) of the dated events in `text[start:end]`, after a project's name:
+    按照“2023年开工、2024年建成”, 计划2025年开工、2027年竣工投产, 一期2024年底建成开园.
+    A bare 年底 or 年内 needs a `dated` article (a publication date, not a guessed year)."""
+    found = []
+    tail = text[start:end]
+    for m in MILESTONE.finditer(tail):
+        if not dated and not (m.group("y") or m.group("rel") or m.group("m")):
+            continue
+        date = date_of(m, published)
+        if date is None:
+            continue
+        status = milestone_status(text[sentence_start:start + m.start("event")], date, published)
+        found.append((EVENTS[m.group("event")], date, status))
+        # 建成开园, 竣工投产: a second event right after the first
+        nxt = re.match(_EVENT, tail[m.end():m.end() + 4])
+        if nxt:
+            found.append((EVENTS[nxt.group()], date, status))
+    return found
+
+
+def milestones_before(head: str, published: str | None) -> list[tuple[str, str, str]]:
+    """2013年开业的X: a dated event in the words right before a project's name."""
+    m = DATED_BEFORE.search(head)
+    if not m:
+        return []
+    date = date_of(m, published)
+    if date is None:
+        return []
+    return [(EVENTS[m.group("event")], date, milestone_status(head[:m.start("event")], date, published))]
+
+
+_LISTED = re.compile(r"[、和及与]")
+
+
+def undated_event(text: str, sentence_start: int, start: int, end: int, names: dict[int, int]) -> tuple[str, str] | None:
+    """(event, status) when the project's name, or the list of project names it is in
+    (`names`: start -> end of the project names of the paragraph), is followed or preceded
+    by an event without a date: 积水潭医院二期、清华长庚医院二期开诊, X主体封顶, X已投用,
+    已开工X等13项; or said to be under construction (X正在加快建设, 加快A、B等项目建设)."""
+    starts = {e: s for s, e in names.items()}
+    while _LISTED.match(text, end) and end + 1 in names:
+        end = names[end + 1]  # the event after the last name of a list answers for all
+    while start - 1 in starts and _LISTED.match(text, start - 1):
+        start = starts[start - 1]
+    clause_start = max(sentence_start, *(text.rfind(c, 0, start) + 1 for c in "，,；;：:"))
+    if UNDER_WAY.match(text, end) or (UNDER_WAY_AROUND.search(text, clause_start, start)
+                                      and re.compile(r"[^，。；]{0,12}?建设").match(text, end)):
+        return "开工", "done"
+    m = UNDATED_AFTER.match(text, end) or UNDATED_BEFORE.search(text, clause_start, start)
+    if m is None:
+        return None
+    before = text[clause_start:m.start("event")]
+    status = "planned" if any(w in before for w in PLANNED) else "done"
+    return EVENTS[m.group("event")], status
+
+
+def operators_in(sentence: str, orgs: list[Entity]) -> list[tuple[str, str]]:
+    """(org name, role) of the orgs a sentence names as building or running what it is about:
+    由A投资建设 / 由A运营 (developer), A作为实施主体 / A负责实施 / A竞得 (operator),
+    A携手B打造 (developer, both)."""
+    slots = []
+    for m in OPERATOR_BY.finditer(sentence):
+        slots.append((m.group("org"), "developer"))
+    for m in OPERATOR_AFTER.finditer(sentence):
+        slots.append((m.group("org"), "operator"))
+    for m in PARTNERS.finditer(sentence):
+        slots.append((m.group("org"), "developer"))
+    found = []
+    for slot, role in slots:
+        for org in orgs:
+            if any(len(f) >= 2 and f in slot for f in org.forms()) and not any(o == org.name for o, _ in found):
+                found.append((org.name, role))
+    return found
 
 
 _BACK_REFERENCE = re.compile(r"该项目|本项目|该基地|该园区")
