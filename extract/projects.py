@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 
 from urbandb.extract.entity_records import Entity, Milestone, Project
 from urbandb.extract.wordlists import word_table
@@ -40,16 +41,6 @@ def reference_year(article) -> str | None:
 
     years = Counter(re.findall(r"(20\d\d)年", " ".join(p.text for p in article.paragraphs)))
     return years.most_common(1)[0][0] if years else None
-
-
-def sentence_start_of(text: str, pos: int) -> int:
-    """Where the sentence holding `pos` begins."""
-    return max(text.rfind(c, 0, pos) for c in "。！？；") + 1
-
-
-def sentence_end_of(text: str, pos: int) -> int:
-    """Where the sentence holding `pos` ends (its closing mark, or the end of the text)."""
-    return min([i for i in (text.find(c, pos) for c in "。！？；") if i >= 0] or [len(text)])
 
 
 def categorize(name: str) -> str:
@@ -117,18 +108,20 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
         starts_by_seq.setdefault(seq, []).append(start)
         ends_by_seq.setdefault(seq, {})[start] = end
     anchors = _anchors(all_mentions, texts)
+    index = {seq: index_paragraph(text, spans_by_seq.get(seq, []), forms) for seq, text in texts.items()}
     for entity in entities:
         if entity.type != "project":
             continue
         project = Project(name=entity.name, category=categorize(entity.name))
-        project.location = _location(entity, places, spans_by_seq, forms, texts, anchors)
+        project.location = _location(entity, places, index, forms, texts, anchors)
         for org in orgs:
             if any(entity.name.startswith(f) for f in org.forms()):
                 project.operators.append((org.name, "operator"))
         seen_events: set = set()
         for mention in anchors.get(entity.name, []):
             text = texts.get(mention.paragraph_seq, "")
-            sentence_start, sentence_end = sentence_start_of(text, mention.char_start), sentence_end_of(text, mention.char_end)
+            paragraph = index[mention.paragraph_seq]
+            sentence_start, sentence_end = paragraph.sentence_start(mention.char_start), paragraph.sentence_end(mention.char_end)
             for org_name, role in operators_in(text[sentence_start:sentence_end], orgs):
                 if not any(o == org_name for o, _ in project.operators):
                     project.operators.append((org_name, role))
@@ -145,7 +138,7 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
                 if (event, date) not in seen_events:
                     seen_events.add((event, date))
                     project.milestones.append(Milestone(event, date, status, mention.paragraph_seq))
-            clause_start = max(sentence_start, text.rfind("，", 0, mention.char_start) + 1)
+            clause_start = max(sentence_start, text.rfind("，", sentence_start, mention.char_start) + 1)
             for event, date, status in milestones_before(text[clause_start:mention.char_start], published):
                 if (event, date) not in seen_events:
                     seen_events.add((event, date))
@@ -169,7 +162,7 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
     located = {p.name: p.location for p in projects}
     for project in projects:
         if project.location is None:
-            project.location = _beside_project(by_name[project.name], texts, spans_by_seq, forms, located) or dominant
+            project.location = _beside_project(by_name[project.name], index, forms, located) or dominant
     return projects
 
 
@@ -220,7 +213,7 @@ def undated_event(text: str, sentence_start: int, start: int, end: int, names: d
         end = names[end + 1]  # the event after the last name of a list answers for all
     while start - 1 in starts and _LISTED.match(text, start - 1):
         start = starts[start - 1]
-    clause_start = max(sentence_start, *(text.rfind(c, 0, start) + 1 for c in "，,；;：:"))
+    clause_start = max(sentence_start, *(text.rfind(c, sentence_start, start) + 1 for c in "，,；;：:"))
     if UNDER_WAY.match(text, end) or (UNDER_WAY_AROUND.search(text, clause_start, start)
                                       and re.compile(r"[^，。；]{0,12}?建设").match(text, end)):
         return "开工", "done"
@@ -258,33 +251,34 @@ _DEMONSTRATIVE = re.compile(r"该|这座|这个")
 def _anchors(all_mentions, texts) -> dict:
     """Each project's mentions plus the references that follow it before another project is
     named (same or the two next paragraphs): 该项目, 该基地, and 该 + the end of its name
-    (该文化艺术中心 for 天通苑文化艺术中心)."""
+    (该文化艺术中心 for 天通苑文化艺术中心). Each reference is a binary search among the
+    mentions (sorted by paragraph and offset), so long articles cost linear time."""
     from urbandb.extract.entity_records import Mention
 
     out: dict[str, list] = {}
     for seq, start, end, name in all_mentions:
         out.setdefault(name, []).append(Mention(seq, start, end, texts.get(seq, "")[start:end]))
+    keys = [(seq, start) for seq, start, _, _ in all_mentions]
+    # the end of a name (3 to 6 characters, shorter than the name) -> the mentions ending so
+    by_ending: dict[str, list[tuple[tuple[int, int], str]]] = {}
+    for seq, start, _, name in all_mentions:
+        for size in range(3, min(6, len(name) - 1) + 1):
+            by_ending.setdefault(name[-size:], []).append(((seq, start), name))
     for seq in sorted(texts):
         text = texts[seq]
-        recent = [t for t in all_mentions if seq - 2 <= t[0] <= seq]
         for m in _BACK_REFERENCE.finditer(text):
-            prior = _named_before(recent, seq, m.start())
-            if prior:
-                out[prior[-1][3]].append(Mention(seq, m.start(), m.end(), m.group()))
+            i = bisect_left(keys, (seq, m.start()))
+            if i and keys[i - 1][0] >= seq - 2:
+                out[all_mentions[i - 1][3]].append(Mention(seq, m.start(), m.end(), m.group()))
         for m in _DEMONSTRATIVE.finditer(text):
-            prior = _named_before(recent, seq, m.start())
             for size in range(6, 2, -1):  # the longest end of a name named before
                 word = text[m.end():m.end() + size]
-                named = [t for t in prior if t[3].endswith(word) and t[3] != word]
-                if len(word) == size and named:
-                    out[named[-1][3]].append(Mention(seq, m.start(), m.end() + size, m.group() + word))
+                named = by_ending.get(word, []) if len(word) == size else []
+                i = bisect_left(named, ((seq, m.start()), ""))
+                if i and named[i - 1][0][0] >= seq - 2:
+                    out[named[i - 1][1]].append(Mention(seq, m.start(), m.end() + size, m.group() + word))
                     break
     return out
-
-
-def _named_before(mentions, seq: int, pos: int) -> list:
-    """The (seq, start, end, name) mentions before position `pos` of paragraph `seq`."""
-    return [t for t in mentions if (t[0], t[1]) < (seq, pos)]
 
 
 def _dominant_county(places: list[Entity]) -> str | None:
@@ -308,20 +302,67 @@ _SITED_AT = re.compile(r"(?:位于|坐落于|地处|落户|选址于?)$")
 _BESIDE = re.compile(r"^(?:的)?(?:东侧|西侧|南侧|北侧|东边|西边|南边|北边|旁边?|附近|周边|内)")
 
 
-def _location(entity: Entity, places: list[Entity], spans_by_seq, forms, texts, anchors) -> str | None:
+@dataclass
+class ParagraphPlaces:
+    """What location rules look up in one paragraph, worked out once per article so that
+    each mention costs a binary search, not a walk over the paragraph (linear overall)."""
+
+    breaks: list[int]  # positions of the sentence-ending marks
+    sited: list[tuple[int, str]]  # (start, place name) of every place span, by start
+    before_ends: list[int]  # ends of the county/town/zone spans not inside another name, sorted
+    before: list[tuple[int, str]]  # (start, place name) of those spans, in the same order
+    beside: list[tuple[int, int, str]]  # (start, end, text) of project spans followed by 东侧, 旁 …
+
+    length: int
+
+    def sentence_start(self, pos: int) -> int:
+        """Where the sentence holding `pos` begins."""
+        i = bisect_right(self.breaks, pos - 1)
+        return self.breaks[i - 1] + 1 if i else 0
+
+    def sentence_end(self, pos: int) -> int:
+        """Where the sentence holding `pos` ends: its closing mark, or the end of the text."""
+        i = bisect_left(self.breaks, pos)
+        return self.breaks[i] if i < len(self.breaks) else self.length
+
+
+def index_paragraph(text: str, spans, forms) -> ParagraphPlaces:
+    breaks = [i for i, c in enumerate(text) if c in "。！？；"]
+    places = [(span, place) for span in spans if (place := _place_of(span, forms)) is not None]
+    sited = sorted((span.start, place.name) for span, place in places)
+    # a place span is inside another name when a non-place span starting at or before it reaches its end
+    others = sorted((o.start, o.end) for o in spans if o.type != "place")
+    candidates, reach, k = [], -1, 0
+    for span, place in sorted(places, key=lambda sp: sp[0].start):
+        while k < len(others) and others[k][0] <= span.start:
+            reach = max(reach, others[k][1])
+            k += 1
+        if _place_rank(place) >= 2 and reach < span.end:
+            candidates.append((span.end, span.start, place.name))
+    candidates.sort()
+    beside = [(sp.start, sp.end, sp.text) for sp in spans if sp.type == "project" and _BESIDE.match(text[sp.end:sp.end + 3])]
+    return ParagraphPlaces(breaks, sited, [c[0] for c in candidates], [(c[1], c[2]) for c in candidates], beside, len(text))
+
+
+def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPlaces], forms, texts, anchors) -> str | None:
     """Where a project is, by the first rule that answers:
     - the place right after 位于 (坐落于, 地处) following a mention of it or a reference;
     - a place written in its name (the most specific, longest form; not one inside an
       organization's name such as 北京 of 北京大学);
-    - a county, town or named zone named before it in the same sentence, not inside another name."""
+    - a county, town or named zone named before it in the same sentence, not inside another name.
+    `index` holds each paragraph's places (`index_paragraph`)."""
     mentions = anchors.get(entity.name, entity.mentions)
     for mention in mentions:
+        paragraph = index.get(mention.paragraph_seq)
+        if paragraph is None:
+            continue
         after = texts.get(mention.paragraph_seq, "")[mention.char_end:mention.char_end + 4]
-        for span in spans_by_seq.get(mention.paragraph_seq, []):
-            place = _place_of(span, forms)
-            if place is not None and mention.char_end <= span.start <= mention.char_end + 4 \
-                    and _SITED_AT.search(after[:span.start - mention.char_end]):
-                return place.name
+        i = bisect_left(paragraph.sited, (mention.char_end, ""))
+        while i < len(paragraph.sited) and paragraph.sited[i][0] <= mention.char_end + 4:
+            start, name = paragraph.sited[i]
+            if _SITED_AT.search(after[:start - mention.char_end]):
+                return name
+            i += 1
     orgs_inside = [f for f, e in forms.items() if e.type == "org" and f in entity.name]
     inside = []
     for place in places:
@@ -331,15 +372,12 @@ def _location(entity: Entity, places: list[Entity], spans_by_seq, forms, texts, 
     if inside:
         return max(inside)[2]
     for mention in entity.mentions:
-        text = texts.get(mention.paragraph_seq, "")
-        sentence_start = sentence_start_of(text, mention.char_start)
-        spans = spans_by_seq.get(mention.paragraph_seq, [])
-        others = [s for s in spans if s.type != "place"]
-        for span in reversed([s for s in spans if sentence_start <= s.start and s.end <= mention.char_start]):
-            place = _place_of(span, forms)
-            if place is None or _place_rank(place) < 2 or any(o.start <= span.start and span.end <= o.end for o in others):
-                continue
-            return place.name
+        paragraph = index.get(mention.paragraph_seq)
+        if paragraph is None:
+            continue
+        i = bisect_right(paragraph.before_ends, mention.char_start)
+        if i and paragraph.before[i - 1][0] >= paragraph.sentence_start(mention.char_start):
+            return paragraph.before[i - 1][1]
     return None
 
 
@@ -348,15 +386,16 @@ def _place_of(span, forms) -> Entity | None:
     return place if place is not None and place.type == "place" else None
 
 
-def _beside_project(entity: Entity, texts, spans_by_seq, forms, located: dict[str, str | None]) -> str | None:
+def _beside_project(entity: Entity, index: dict[int, ParagraphPlaces], forms, located: dict[str, str | None]) -> str | None:
     """A project sited beside another (在清华南口国重基地东侧 … 科学家公园) is where that one is."""
     for mention in entity.mentions:
-        text = texts.get(mention.paragraph_seq, "")
-        sentence_start = sentence_start_of(text, mention.char_start)
-        for span in spans_by_seq.get(mention.paragraph_seq, []):
-            if span.type == "project" and sentence_start <= span.start and span.end < mention.char_start \
-                    and _BESIDE.match(text[span.end:span.end + 3]):
-                owner = forms.get(span.text)
+        paragraph = index.get(mention.paragraph_seq)
+        if paragraph is None:
+            continue
+        sentence_start = paragraph.sentence_start(mention.char_start)
+        for start, end, text in paragraph.beside:
+            if sentence_start <= start and end < mention.char_start:
+                owner = forms.get(text)
                 if owner is not None and located.get(owner.name):
                     return located[owner.name]
     return None

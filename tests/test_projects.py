@@ -177,3 +177,29 @@ def test_projects_operator_phrasings(extractor, text, role):
     article = extractor(article_of(text))
     park = next(p for p in article.projects if p.name.startswith("南湖科技产业园"))
     assert park.operators == [("嘉兴滨湖置业有限公司", role)]
+
+
+def test_projects_location_looks_each_paragraph_up_once(monkeypatch):
+    """Regression (quadratic `_location`): every place span of a paragraph is read once per
+    article, not once per project mention, and each project still gets the town before it."""
+    from urbandb.extract import projects as stage
+    from urbandb.extract.entities import Span
+    from urbandb.extract.entity_records import Entity, Mention
+
+    pieces, spans, entities = [], [], []
+    at = 0
+    for i in range(60):
+        town, park = f"第{i:02d}镇", f"第{i:02d}号科技园"  # the same length, so offsets are easy
+        piece = f"{town}建设{park}，"
+        spans += [Span(at, at + len(town), town, "place"), Span(at + len(town) + 2, at + len(town) + 2 + len(park), park, "project")]
+        entities += [Entity(town, "place", adcode=None, mentions=[Mention(0, at, at + len(town), town)]),
+                     Entity(park, "project", mentions=[Mention(0, at + len(town) + 2, at + len(town) + 2 + len(park), park)])]
+        pieces.append(piece)
+        at += len(piece)
+    article = article_of("".join(pieces))
+    calls = []
+    real = stage._place_of
+    monkeypatch.setattr(stage, "_place_of", lambda span, forms: calls.append(span) or real(span, forms))
+    found = stage.describe_projects(article, entities, {0: spans})
+    assert {p.name: p.location for p in found}["第37号科技园"] == "第37镇"
+    assert len(calls) <= len(spans)  # was one call per span and project: 120 x 60
