@@ -65,3 +65,9 @@ def test_subjects_a_benchmark_is_not_the_subject():
 def test_subjects_without_a_name_the_article_place():
     texts = ["滨海区召开会议。", "滨海区部署工作。", "新增就业岗位3000个。"]
     assert subjects(texts, {"滨海区": "place"}) == [("3000个", "滨海区")]
+
+
+def test_subjects_a_direction_word_may_open_the_clause_and_a_list_is_no_subject():
+    texts = ["滨海区规划了新的走廊。东部海港科技走廊集聚海港产业园等8个组团，规划产业空间超500万平方米。"]
+    names = {"滨海区": "place", "海港科技走廊": "project", "海港产业园": "project"}
+    assert subjects(texts, names) == [("8个", "海港科技走廊"), ("超500万平方米", "海港科技走廊")]
