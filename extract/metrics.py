@@ -37,9 +37,10 @@ from urbandb.extract.quantity import (
     to_half_width,
 )
 from urbandb.extract.records import Metric
+from urbandb.extract.wordlists import word_table
 
 # Bump whenever a rule changes: `urbandb reextract` recomputes older documents.
-EXTRACTOR_VERSION = "1.0"
+EXTRACTOR_VERSION = "1.1"
 
 SKIPPED_KINDS = frozenset({"boilerplate"})
 # Page chrome and notices a reader may have left in the body: never metrics.
@@ -80,6 +81,9 @@ INSIDE_DIMENSIONS = {"duration", "length"}
 
 # --- labels ---
 
+# Word lists of data/label_cues.tsv, each as one alternation (longest word first).
+_LABEL_CUES = {kind: "|".join(map(re.escape, words)) for kind, words in word_table("label_cues").items()}
+
 CLAUSE_BREAK_RE = re.compile(r"[，,。；;：:！？!?\s（）()【】\[\]—]")
 SENTENCE_BREAK_CHARS = "。！？!?；;\n"
 SENTENCE_BREAK_RE = re.compile(f"[{SENTENCE_BREAK_CHARS}]")
@@ -90,25 +94,12 @@ LEADING_TIME_RE = re.compile(
     r"|目前|当前|如今|现在|今年|去年|明年|前年|今后|近年来|近年|近期|日前|年内|年底|年初|此前|未来|届时"
     r")(?:的)?"
 )
-LEADING_FILLER_RE = re.compile(
-    r"^(?:随着|围绕|通过|依托|按照|根据|对于|关于|针对|是|共有|拥有|现有|已有|其中|同时|此外|略高于|略低于|高于|低于|相当于|另外|另|以及|并且|并|及|和|与|而且|而|也|还将|还|将|可|共计|共|累计|合计|总计|"
-    r"全区|全市|全省|全国|全县|全镇|据介绍|据了解|据统计|数据显示|统计显示|相关负责人表示|推出|公布|发布|介绍|"
-    r"该项目|该基地|该园区|该中心|该区域|该地区|该区|该市|该|此|这里|这|本项目|本)"
-)
-TRAILING_FILLER_RE = re.compile(
-    r"(?:分别为|分别是|分别|约为|约|达到了|达到|已达|已超|已有|预计|有望|可望|可|达|为|是|有|共计|共|合计|累计|等|了|的|仅|仅为|只有|只要|只需|仅需|需要|需|从|由|"
-    r"提升至|提升到|提高至|提高到了|提高到|增长至|增长到|增加至|增加到|增至|降至|下降至|下降到|减少至|减少到|扩大至|扩大到|"
-    r"控制在|保持在|维持在|在|至|到|占|将|已|还|超|高于|近|逾|过|经过|历经|现在|目前|当前|今年|去年|如今)$"
-)
+LEADING_FILLER_RE = re.compile(f"^(?:{_LABEL_CUES['leading_filler']})")
+TRAILING_FILLER_RE = re.compile(f"(?:{_LABEL_CUES['trailing_filler']})$")
 # Verbs of listing that are not part of what is measured: 安排教育32项 -> 教育.
 LEADING_VERB_RE = re.compile(r"^(?:安排|实施|推出|提供|包括|拥有|集聚|聚集|吸引|涉及|涵盖)")
 # Where a label written after the number stops (14个全国重点实验室拟签约…).
-AFTER_STOP_RE = re.compile(
-    r"[，,。；;：:！？!?\s、（）()【】\[\]—…0-9０-９]|以及|并且|并|之一|之间|左右|以上|以下|"
-    r"已经|已|拟|将|正在|被|也|还将|的|是|都是|与|全部|全面|陆续|相继|分别|"
-    r"投用|投入|入驻|建成|开工|完工|竣工|落地|签约|获评|面临|实现|完成|开诊|封顶|开园|成为|位于|年底|年内|目前|"
-    r"增加|减少|提高|提升|下降|降低|增长|扩大|缩小|达到|得到|受到|可达|跃升|增至|降至|成立|了|预计|今年|明年|去年|计划"
-)
+AFTER_STOP_RE = re.compile(r"[，,。；;：:！？!?\s、（）()【】\[\]—…0-9０-９]|" + _LABEL_CUES["after_stop"])
 DURATION_AFTER_STOP_RE = re.compile(r"[，,。；;：:！？!?\s、（）()【】\[\]…0-9０-９]")
 CONJUNCTION_START_RE = re.compile(r"^(?:及|和|与|以及|并|或|、)")
 # Before-labels that already name a measure (面积, 规模 …) beat the noun after the unit.
@@ -251,6 +242,15 @@ def metrics_in_paragraph(
                     metrics[-1].dimension == q.dimension
                 ):
                     label = metrics[-1].label
+        if (
+            label is not None
+            and metrics
+            and label == metrics[-1].label
+            and text[candidates[i - 1].end : cand.start].strip(" 、，,和及与") == label
+        ):
+            # 95%出租率、60%首进品牌: the words before are the previous figure's label, read after it.
+            limit = candidates[i + 1].start if i + 1 < len(candidates) else None
+            label = _after_label(text, cand.end, q.dimension, limit) or label
         if label is None and _stands_alone(text, cand):
             label = _caption(previous_text, next_text)
         year = _as_of_year(text, cand.start, sentence_start, clause_start)
