@@ -1,5 +1,5 @@
 """Scoring against gold files: the matching rule on hand-made cases, then the gate
-on the repository's gold (F1 >= 0.95, qualifier accuracy >= 0.95, label agreement >= 0.80)."""
+on the repository's gold (F1, qualifier accuracy, label agreement, subject right)."""
 from __future__ import annotations
 
 import json
@@ -159,9 +159,11 @@ def test_eval_gold_gate_on_the_loaded_database(annotated_db):
     url = f"sqlite:///{annotated_db}"
     report = evaluate_database(url, GOLD)
     assert all(d.in_database for d in report.documents)
-    assert report.f1 >= 0.95, format_report(report)
-    assert report.qualifier_accuracy >= 0.95
-    assert report.label_agreement >= 0.80
+    assert report.f1 >= 0.97, format_report(report)
+    assert report.qualifier_accuracy >= 0.99
+    # pinned just under the figures `make eval` gives on the twelve annotated articles
+    assert report.label_agreement >= 0.875, format_report(report)
+    assert report.subject_accuracy >= 0.58, format_report(report)
     text, ok = run_eval(url, GOLD, min_f1=0.95)
     assert ok and "overall" in text
     text, ok = run_eval(url, GOLD, min_f1=1.01)
