@@ -30,7 +30,8 @@ UNDER_WAY = re.compile(r"(?:等[^，。；]{0,8}?)?(?:已|正|还)?(?:" + "|".jo
 UNDER_WAY_AROUND = re.compile(r"加快(?:推进|实施)?$")
 _BY_VERBS = "|".join(_WORDS["operator_by"])
 OPERATOR_BY = re.compile(r"由(?P<org>[^，。；！？]{2,40}?)(?:共同|联合|负责)?(?:" + _BY_VERBS + ")")
-OPERATOR_AFTER = re.compile(r"(?P<org>[^，。；！？]{2,30}?)(?:" + "|".join(_WORDS["operator_after"]) + ")")
+OPERATOR_CUE = re.compile("|".join(_WORDS["operator_after"]))
+PARTNER_CUE = re.compile("|".join(_WORDS["partner"]))
 PARTNERS = re.compile(r"(?P<org>[^，。；！？]{2,30}?(?:" + "|".join(_WORDS["partner"]) + r")[^，。；！？]{2,30}?)(?:共同)?(?:打造|建设|开发)")
 _SENTENCES = re.compile(r"[^。！？；\n]+[。！？；]?")
 
@@ -108,7 +109,8 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
         starts_by_seq.setdefault(seq, []).append(start)
         ends_by_seq.setdefault(seq, {})[start] = end
     anchors = _anchors(all_mentions, texts)
-    index = {seq: index_paragraph(text, spans_by_seq.get(seq, []), forms) for seq, text in texts.items()}
+    index = ParagraphIndex(texts, spans_by_seq, forms)
+    operators_by_sentence: dict[tuple[int, int], list[tuple[str, str]]] = {}
     for entity in entities:
         if entity.type != "project":
             continue
@@ -122,7 +124,10 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
             text = texts.get(mention.paragraph_seq, "")
             paragraph = index[mention.paragraph_seq]
             sentence_start, sentence_end = paragraph.sentence_start(mention.char_start), paragraph.sentence_end(mention.char_end)
-            for org_name, role in operators_in(text[sentence_start:sentence_end], orgs):
+            key = (mention.paragraph_seq, sentence_start)
+            if key not in operators_by_sentence:
+                operators_by_sentence[key] = operators_in(text[sentence_start:sentence_end], orgs)
+            for org_name, role in operators_by_sentence[key]:
                 if not any(o == org_name for o, _ in project.operators):
                     project.operators.append((org_name, role))
             for m in re.finditer(r"与(.{2,20}?)(?:全面|深度|战略)?合作", text[sentence_start:mention.char_start]):
@@ -228,14 +233,15 @@ def undated_event(text: str, sentence_start: int, start: int, end: int, names: d
 def operators_in(sentence: str, orgs: list[Entity]) -> list[tuple[str, str]]:
     """(org name, role) of the orgs a sentence names as building or running what it is about:
     由A投资建设 / 由A运营 (developer), A作为实施主体 / A负责实施 / A竞得 (operator),
-    A携手B打造 (developer, both)."""
+    A携手B打造 (developer, both). Each pattern runs only where its cue word is."""
     slots = []
-    for m in OPERATOR_BY.finditer(sentence):
-        slots.append((m.group("org"), "developer"))
-    for m in OPERATOR_AFTER.finditer(sentence):
-        slots.append((m.group("org"), "operator"))
-    for m in PARTNERS.finditer(sentence):
-        slots.append((m.group("org"), "developer"))
+    if "由" in sentence:
+        slots += [(m.group("org"), "developer") for m in OPERATOR_BY.finditer(sentence)]
+    for cue in OPERATOR_CUE.finditer(sentence):
+        clause_start = max(sentence.rfind(c, 0, cue.start()) for c in "，,：:；") + 1
+        slots.append((sentence[clause_start:cue.start()], "operator"))
+    if PARTNER_CUE.search(sentence):
+        slots += [(m.group("org"), "developer") for m in PARTNERS.finditer(sentence)]
     found = []
     for slot, role in slots:
         for org in orgs:
@@ -302,6 +308,24 @@ _SITED_AT = re.compile(r"(?:位于|坐落于|地处|落户|选址于?)$")
 _BESIDE = re.compile(r"^(?:的)?(?:东侧|西侧|南侧|北侧|东边|西边|南边|北边|旁边?|附近|周边|内)")
 
 
+_SENTENCE_MARK = re.compile("[。！？；]")
+
+
+class ParagraphIndex(dict):
+    """seq -> ParagraphPlaces, each worked out the first time a rule asks for it."""
+
+    def __init__(self, texts: dict[int, str], spans_by_seq, forms):
+        super().__init__()
+        self.texts, self.spans_by_seq, self.forms = texts, spans_by_seq, forms
+
+    def __missing__(self, seq: int) -> "ParagraphPlaces":
+        self[seq] = index_paragraph(self.texts.get(seq, ""), self.spans_by_seq.get(seq, []), self.forms)
+        return self[seq]
+
+    def get(self, seq, default=None):
+        return self[seq] if seq in self.texts else default
+
+
 @dataclass
 class ParagraphPlaces:
     """What location rules look up in one paragraph, worked out once per article so that
@@ -327,7 +351,7 @@ class ParagraphPlaces:
 
 
 def index_paragraph(text: str, spans, forms) -> ParagraphPlaces:
-    breaks = [i for i, c in enumerate(text) if c in "。！？；"]
+    breaks = [m.start() for m in _SENTENCE_MARK.finditer(text)]
     places = [(span, place) for span in spans if (place := _place_of(span, forms)) is not None]
     sited = sorted((span.start, place.name) for span, place in places)
     # a place span is inside another name when a non-place span starting at or before it reaches its end

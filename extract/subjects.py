@@ -12,8 +12,9 @@ that a figure is compared with (相当于上海的) is not its subject. The word
 from __future__ import annotations
 
 import re
-from collections import Counter
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 from urbandb.extract.entity_records import Entity
 from urbandb.extract.wordlists import word_table
@@ -45,6 +46,7 @@ def _alternatives(words) -> str:
     return "|".join(map(re.escape, words))
 
 
+@lru_cache(maxsize=1)
 def load_cues() -> Cues:
     table = word_table("subject_cues")
     return Cues(
@@ -120,32 +122,52 @@ def with_references(named: dict[int, list[Named]], texts: dict[int, str], cues: 
     return out
 
 
-def _bound_before(text: str, pos: int, marks: str) -> int:
-    return max(text.rfind(c, 0, pos) for c in marks) + 1
+_SENTENCE_MARK = re.compile(f"[{re.escape(SENTENCE_END)}]")
+_CLAUSE_MARK = re.compile(f"[{re.escape(CLAUSE_END)}]")
 
 
-def opens_clause(text: str, n: Named, cues: Cues) -> bool:
+class Marks:
+    """Where one paragraph's sentences and clauses break, found once; a bound is a binary search."""
+
+    def __init__(self, text: str):
+        self.sentence = [m.start() for m in _SENTENCE_MARK.finditer(text)]
+        self.clause = [m.start() for m in _CLAUSE_MARK.finditer(text)]
+
+    @staticmethod
+    def _after_last(positions: list[int], pos: int) -> int:
+        i = bisect_left(positions, pos)
+        return positions[i - 1] + 1 if i else 0
+
+    def sentence_start(self, pos: int) -> int:
+        return self._after_last(self.sentence, pos)
+
+    def clause_start(self, pos: int) -> int:
+        return self._after_last(self.clause, pos)
+
+
+def opens_clause(text: str, marks: Marks, n: Named, cues: Cues) -> bool:
     """Whether the mention stands where a clause names what it is about: only time
     words and leads (目前, 其中, 作为 …) before it in its clause."""
-    clause_start = _bound_before(text, n.start, CLAUSE_END)
+    clause_start = marks.clause_start(n.start)
     return cues.lead.fullmatch(text, clause_start, n.start) is not None
 
 
-def topics(text: str, named: list[Named], cues: Cues) -> list[Named]:
+def topics(text: str, marks: Marks, named: list[Named], cues: Cues) -> list[Named]:
     """The mentions of a paragraph that open their clause; one closed by 等 heads a list,
     an unnamed group."""
-    return [n for n in named if opens_clause(text, n, cues) and text[n.end:n.end + 1] != "等"]
+    return [n for n in named if opens_clause(text, marks, n, cues) and text[n.end:n.end + 1] != "等"]
 
 
 def choose_subject(
-    text: str, start: int, named: list[Named], topical: list[Named], cues: Cues, wholes: dict[str, Entity | None]
+    text: str, marks: Marks, start: int, named: list[Named], topical: list[Named], cues: Cues,
+    wholes: dict[str, Entity | None],
 ) -> tuple[Entity | None, bool]:
     """The entity the figure at `start` of `text` is about, and whether its sentence
     decided (True) or the caller should carry the subject from before (False):
     the nearest mention that opens a clause of the sentence before the figure, else
     a mention in the figure's own clause."""
-    sentence_start = _bound_before(text, start, SENTENCE_END)
-    clause_start = _bound_before(text, start, CLAUSE_END)
+    sentence_start = marks.sentence_start(start)
+    clause_start = marks.clause_start(start)
     if cues.no_subject.search(text, clause_start, start):
         return None, True
     for word, level in cues.whole.items():
@@ -171,12 +193,14 @@ def assign_subjects(article):
     entities = getattr(article, "entities", None) or []
     texts = {p.seq: p.text for p in article.paragraphs}
     named = with_references(mentions_by_paragraph(entities), texts, cues)
-    topical = {seq: topics(texts.get(seq, ""), ns, cues) for seq, ns in named.items()}
+    marks = {seq: Marks(texts.get(seq, "")) for seq in named}
+    topical = {seq: topics(texts.get(seq, ""), marks[seq], ns, cues) for seq, ns in named.items()}
     default = article_topic(entities)
     wholes = {level: article_topic(entities, level) or default for level in set(cues.whole.values())}
     for metric in article.metrics:
         text = texts.get(metric.paragraph_seq, "")
-        entity, decided = choose_subject(text, metric.char_start, named.get(metric.paragraph_seq, []),
+        paragraph_marks = marks.get(metric.paragraph_seq) or Marks(text)
+        entity, decided = choose_subject(text, paragraph_marks, metric.char_start, named.get(metric.paragraph_seq, []),
                                          topical.get(metric.paragraph_seq, []), cues, wholes)
         if not decided:
             # carried: the last entity that opened a clause earlier in the paragraph, else the article's place
