@@ -165,7 +165,7 @@ def choose_subject(
     """The entity the figure at `start` of `text` is about, and whether its sentence
     decided (True) or the caller should carry the subject from before (False):
     the nearest mention that opens a clause of the sentence before the figure, else
-    a mention in the figure's own clause."""
+    a place named in the figure's own clause."""
     sentence_start = marks.sentence_start(start)
     clause_start = marks.clause_start(start)
     if cues.no_subject.search(text, clause_start, start):
@@ -181,10 +181,43 @@ def choose_subject(
     opening = [n for n in topical if usable(n, sentence_start)]
     if opening:
         return opening[-1].entity, True
-    in_clause = [n for n in named if usable(n, clause_start)] if False else []
+    # else a place named in the figure's own clause (占广东省45%以上的土地面积)
+    in_clause = [n for n in named if usable(n, clause_start) and n.entity.type == "place"]
     if in_clause:
         return in_clause[-1].entity, True
     return None, False
+
+
+SECTION_CAPTION_MIN = 8  # shorter numberless infobox lines are the keys of values (范围, 就业人口)
+
+
+def fallbacks(
+    paragraphs, named: dict[int, list[Named]], topical: dict[int, list[Named]], default: Entity | None, with_figures: set[int]
+) -> dict[int, Entity | None]:
+    """What a paragraph's figures are about when nothing in it says: under an infobox caption
+    that opens with a name (未来科学城助力未来产业), that name, until the next caption; in a
+    body paragraph that names nothing, the last name that opened a clause in the paragraph
+    before; else the article's place."""
+    out: dict[int, Entity | None] = {}
+    section: Entity | None = None
+    last_topic: Entity | None = None
+    for p in paragraphs:
+        ns = named.get(p.seq, [])
+        caption = p.kind == "infobox" and p.seq not in with_figures and len(p.text.strip().split()) == 1
+        if caption and ns and ns[0].start == 0:
+            section = ns[0].entity  # 未来科学城助力未来产业
+        elif caption and len(p.text.strip()) >= SECTION_CAPTION_MIN:
+            section = None  # 生态环境改善(截至2020年): a new section, about no name
+        elif p.kind != "infobox":
+            section = None
+        out[p.seq] = section or default
+        if p.kind == "body":
+            # a paragraph that names nothing goes on about what the one before was about
+            if not ns and last_topic is not None:
+                out[p.seq] = last_topic
+            t = topical.get(p.seq, [])
+            last_topic = t[-1].entity if t else (last_topic if not ns else None)
+    return out
 
 
 def assign_subjects(article):
@@ -197,6 +230,7 @@ def assign_subjects(article):
     topical = {seq: topics(texts.get(seq, ""), marks[seq], ns, cues) for seq, ns in named.items()}
     default = article_topic(entities)
     wholes = {level: article_topic(entities, level) or default for level in set(cues.whole.values())}
+    fallback = fallbacks(article.paragraphs, named, topical, default, {m.paragraph_seq for m in article.metrics})
     for metric in article.metrics:
         text = texts.get(metric.paragraph_seq, "")
         paragraph_marks = marks.get(metric.paragraph_seq) or Marks(text)
@@ -205,7 +239,7 @@ def assign_subjects(article):
         if not decided:
             # carried: the last entity that opened a clause earlier in the paragraph, else the article's place
             earlier = [n for n in topical.get(metric.paragraph_seq, []) if n.end <= metric.char_start]
-            entity = earlier[-1].entity if earlier else default
+            entity = earlier[-1].entity if earlier else fallback.get(metric.paragraph_seq, default)
         metric.subject = entity.name if entity else None
         metric.subject_type = entity.type if entity else None
     return article

@@ -71,3 +71,24 @@ def test_subjects_a_direction_word_may_open_the_clause_and_a_list_is_no_subject(
     texts = ["滨海区规划了新的走廊。东部海港科技走廊集聚海港产业园等8个组团，规划产业空间超500万平方米。"]
     names = {"滨海区": "place", "海港科技走廊": "project", "海港产业园": "project"}
     assert subjects(texts, names) == [("8个", "海港科技走廊"), ("超500万平方米", "海港科技走廊")]
+
+
+def test_subjects_a_paragraph_naming_nothing_goes_on_about_the_one_before():
+    texts = ["滨海区召开会议。", "海港产业园进入施工阶段。", "工人3天内完成200米管线铺设。"]
+    assert subjects(texts, {"滨海区": "place", "海港产业园": "project"}) == [("3天内", "海港产业园"), ("200米", "海港产业园")]
+
+
+def test_subjects_an_infobox_caption_with_a_name_governs_the_lines_under_it():
+    article = article_of("滨海区介绍产业。", "海港产业园一览", "面积", "12平方公里", "绿色发展成效(截至2023年)", "绿地率 40%",
+                         kinds={1: "infobox", 2: "infobox", 3: "infobox", 4: "infobox", 5: "infobox"})
+    article.metrics = extract_metrics(article)
+    article.entities = [Entity("滨海区", "place", adcode="120116", mentions=[Mention(0, 0, 3, "滨海区")]),
+                        Entity("海港产业园", "project", mentions=[Mention(1, 0, 5, "海港产业园")])]
+    assign_subjects(article)
+    assert [(m.surface, m.subject) for m in article.metrics] == [("12平方公里", "海港产业园"), ("40%", "滨海区")]
+
+
+def test_subjects_a_place_in_the_figures_own_clause():
+    texts = ["上海市召开会议，上海市发布通知。", "会议指出，园区企业占河北省40%的土地面积。"]
+    found = dict(subjects(texts, {"河北省": "place", "上海市": "place"}))
+    assert found["40%"] == "河北省"
