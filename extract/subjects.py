@@ -158,9 +158,33 @@ def topics(text: str, marks: Marks, named: list[Named], cues: Cues) -> list[Name
     return [n for n in named if opens_clause(text, marks, n, cues) and text[n.end:n.end + 1] != "等"]
 
 
+_RESPECTIVELY = re.compile("分别|依次")
+_LIST_JOINT = re.compile("[、和及与]")
+
+
+def respectively(text: str, sentence_start: int, start: int, named: list[Named], figure_starts: list[int]) -> Entity | None:
+    """花都区、增城区、番禺区分别有3个、2个、1个: the figure's place in the figures after 分别
+    (依次) picks the name at that place in the list of names before it."""
+    cue = None
+    for m in _RESPECTIVELY.finditer(text, sentence_start, start):
+        cue = m
+    if cue is None:
+        return None
+    before = [n for n in named if sentence_start <= n.start and n.end <= cue.start()]
+    listed: list[Named] = []
+    for n in before:  # the last run of names joined by 、 和 及 与
+        if listed and (n.start - listed[-1].end > 1 or not _LIST_JOINT.fullmatch(text, listed[-1].end, n.start)):
+            listed = []
+        listed.append(n)
+    position = sum(1 for f in figure_starts if cue.end() <= f < start)
+    if len(listed) >= 2 and position < len(listed):
+        return listed[position].entity
+    return None
+
+
 def choose_subject(
     text: str, marks: Marks, start: int, named: list[Named], topical: list[Named], cues: Cues,
-    wholes: dict[str, Entity | None],
+    wholes: dict[str, Entity | None], figure_starts: list[int] = (),
 ) -> tuple[Entity | None, bool]:
     """The entity the figure at `start` of `text` is about, and whether its sentence
     decided (True) or the caller should carry the subject from before (False):
@@ -170,6 +194,13 @@ def choose_subject(
     clause_start = marks.clause_start(start)
     if cues.no_subject.search(text, clause_start, start):
         return None, True
+    # 全国… earlier in the sentence: the whole country, unless the sentence names something after it
+    nation = cues.no_subject.search(text, sentence_start, start)
+    if nation and not any(nation.end() <= n.start and n.end <= start for n in named):
+        return None, True
+    listed = respectively(text, sentence_start, start, named, figure_starts)
+    if listed is not None:
+        return listed, True
     for word, level in cues.whole.items():
         if text.find(word, clause_start, start) >= 0:
             return wholes.get(level), True
@@ -230,12 +261,16 @@ def assign_subjects(article):
     topical = {seq: topics(texts.get(seq, ""), marks[seq], ns, cues) for seq, ns in named.items()}
     default = article_topic(entities)
     wholes = {level: article_topic(entities, level) or default for level in set(cues.whole.values())}
-    fallback = fallbacks(article.paragraphs, named, topical, default, {m.paragraph_seq for m in article.metrics})
+    figures: dict[int, list[int]] = {}
+    for m in article.metrics:
+        figures.setdefault(m.paragraph_seq, []).append(m.char_start)
+    fallback = fallbacks(article.paragraphs, named, topical, default, set(figures))
     for metric in article.metrics:
         text = texts.get(metric.paragraph_seq, "")
         paragraph_marks = marks.get(metric.paragraph_seq) or Marks(text)
         entity, decided = choose_subject(text, paragraph_marks, metric.char_start, named.get(metric.paragraph_seq, []),
-                                         topical.get(metric.paragraph_seq, []), cues, wholes)
+                                         topical.get(metric.paragraph_seq, []), cues, wholes,
+                                         figures.get(metric.paragraph_seq, []))
         if not decided:
             # carried: the last entity that opened a clause earlier in the paragraph, else the article's place
             earlier = [n for n in topical.get(metric.paragraph_seq, []) if n.end <= metric.char_start]

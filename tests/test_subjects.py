@@ -92,3 +92,14 @@ def test_subjects_a_place_in_the_figures_own_clause():
     texts = ["上海市召开会议，上海市发布通知。", "会议指出，园区企业占河北省40%的土地面积。"]
     found = dict(subjects(texts, {"河北省": "place", "上海市": "place"}))
     assert found["40%"] == "河北省"
+
+
+def test_subjects_respectively_pairs_figures_with_the_listed_names():
+    texts = ["新增商场集中在外围，西湖区、滨江区、萧山区分别有4个、3个、1个商场开业。"]
+    names = {"西湖区": "place", "滨江区": "place", "萧山区": "place"}
+    assert subjects(texts, names) == [("4个", "西湖区"), ("3个", "滨江区"), ("1个", "萧山区")]
+
+
+def test_subjects_the_whole_country_earlier_in_the_sentence():
+    texts = ["滨海区发布报告。", "全国改造老旧街区6500个、老旧厂区700个，在70个城市开展试点。"]
+    assert [s for _, s in subjects(texts, {"滨海区": "place"})] == [None, None, None]
