@@ -55,6 +55,7 @@ def load_cues() -> Cues:
         lead=re.compile(rf"(?:{_alternatives(table['lead'])}|[0-9０-９]+[年月日号]|[\s“”、])*"),
         reference=re.compile(
             f"(?P<project>{_alternatives(table['reference_project'])})|(?P<place>{_alternatives(table['reference_place'])})"
+            f"|(?P<any>{_alternatives(table['reference_any'])})"
         ),
         whole={word: kind.split("_", 1)[1] for kind in table if kind.startswith("whole_") for word in table[kind]},
     )
@@ -114,8 +115,8 @@ def with_references(named: dict[int, list[Named]], texts: dict[int, str], cues: 
         for m in cues.reference.finditer(text):
             if any(n.start <= m.start() < n.end for n in own):
                 continue  # 项目 inside a name
-            kind = "project" if m["project"] else "place"
-            before = [n for s, n in recent if n.entity.type == kind] + [n for n in own if n.end <= m.start() and n.entity.type == kind]
+            kinds = ("project",) if m["project"] else ("place",) if m["place"] else ("project", "place")
+            before = [n for s, n in recent if n.entity.type in kinds] + [n for n in own if n.end <= m.start() and n.entity.type in kinds]
             if before:
                 added.append(Named(m.start(), m.end(), before[-1].entity))
         out[seq] = sorted(own + added, key=lambda n: (n.start, -n.end))

@@ -103,3 +103,13 @@ def test_subjects_respectively_pairs_figures_with_the_listed_names():
 def test_subjects_the_whole_country_earlier_in_the_sentence():
     texts = ["滨海区发布报告。", "全国改造老旧街区6500个、老旧厂区700个，在70个城市开展试点。"]
     assert [s for _, s in subjects(texts, {"滨海区": "place"})] == [None, None, None]
+
+
+def test_subjects_a_project_brought_in_by_a_building_verb_is_the_topic():
+    texts = ["滨海区依托试点，打造海港产业园，集聚研发空间。通过立体开发，节约土地80亩。"]
+    assert subjects(texts, {"滨海区": "place", "海港产业园": "project"}) == [("80亩", "海港产业园")]
+
+
+def test_subjects_here_refers_to_the_project_or_place_named_last():
+    texts = ["滨海区推进海港产业园建设。", "明年起，这里将入驻12家企业。"]
+    assert subjects(texts, {"滨海区": "place", "海港产业园": "project"}) == [("12家", "海港产业园")]
