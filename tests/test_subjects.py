@@ -113,3 +113,9 @@ def test_subjects_a_project_brought_in_by_a_building_verb_is_the_topic():
 def test_subjects_here_refers_to_the_project_or_place_named_last():
     texts = ["滨海区推进海港产业园建设。", "明年起，这里将入驻12家企业。"]
     assert subjects(texts, {"滨海区": "place", "海港产业园": "project"}) == [("12家", "海港产业园")]
+
+
+def test_subjects_a_list_of_names_is_no_topic():
+    texts = ["滨海区全年推进工作。", "滨海区打造海港产业园、临港产业园，共推出工业用地80公顷。"]
+    names = {"滨海区": "place", "海港产业园": "project", "临港产业园": "project"}
+    assert subjects(texts, names) == [("80公顷", "滨海区")]
