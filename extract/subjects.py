@@ -36,7 +36,8 @@ class Named:
 @dataclass(frozen=True)
 class Cues:
     no_subject: re.Pattern  # somewhere in the clause: no named subject
-    benchmark: re.Pattern  # right before a mention: a benchmark, not the subject
+    benchmark: re.Pattern  # right before a mention: a benchmark or a source, not the subject
+    speaker: re.Pattern  # right after a mention: who speaks or reports, not the subject
     lead: re.Pattern  # all that may stand between a clause start and its subject
     reference: re.Pattern  # 该项目, 该区域: the project or place named last
     whole: dict[str, str]  # 全区 -> county: the article's place of that level
@@ -51,7 +52,8 @@ def load_cues() -> Cues:
     table = word_table("subject_cues")
     return Cues(
         no_subject=re.compile(_alternatives(table["no_subject"])),
-        benchmark=re.compile(f"(?:{_alternatives(table['benchmark'])})$"),
+        benchmark=re.compile(f"(?:{_alternatives(table['benchmark'] + table['source_before'])})$"),
+        speaker=re.compile(_alternatives(table["source_after"])),
         lead=re.compile(rf"(?:{_alternatives(table['lead'])}|[0-9０-９]+[年月日号]|[\s“”、])*"),
         reference=re.compile(
             f"(?P<project>{_alternatives(table['reference_project'])})|(?P<place>{_alternatives(table['reference_place'])})"
@@ -159,7 +161,7 @@ def topics(text: str, marks: Marks, named: list[Named], cues: Cues) -> list[Name
     starts = {n.start for n in named}
     return [
         n for n in named
-        if opens_clause(text, marks, n, cues) and text[n.end:n.end + 1] != "等"
+        if opens_clause(text, marks, n, cues) and text[n.end:n.end + 1] != "等" and not cues.speaker.match(text, n.end)
         and not (_LIST_JOINT.match(text, n.end) and n.end + 1 in starts)  # A、B: a list, not one topic
     ]
 

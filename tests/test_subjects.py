@@ -119,3 +119,8 @@ def test_subjects_a_list_of_names_is_no_topic():
     texts = ["滨海区全年推进工作。", "滨海区打造海港产业园、临港产业园，共推出工业用地80公顷。"]
     names = {"滨海区": "place", "海港产业园": "project", "临港产业园": "project"}
     assert subjects(texts, names) == [("80公顷", "滨海区")]
+
+
+def test_subjects_a_reporter_or_speaker_is_no_topic():
+    texts = ["滨海区召开发布会，滨海区发布数据。", "海港日报记者梳理发现，园区产值增长12%。"]
+    assert subjects(texts, {"滨海区": "place", "海港日报": "org"}) == [("12%", "滨海区")]
