@@ -273,12 +273,18 @@ def assign_subjects(article):
     for m in article.metrics:
         figures.setdefault(m.paragraph_seq, []).append(m.char_start)
     fallback = fallbacks(article.paragraphs, named, topical, default, set(figures))
+    sentence_subject: tuple[tuple[int, int], Entity | None] | None = None  # the last figure's, by sentence
     for metric in article.metrics:
         text = texts.get(metric.paragraph_seq, "")
         paragraph_marks = marks.get(metric.paragraph_seq) or Marks(text)
         entity, decided = choose_subject(text, paragraph_marks, metric.char_start, named.get(metric.paragraph_seq, []),
                                          topical.get(metric.paragraph_seq, []), cues, wholes,
                                          figures.get(metric.paragraph_seq, []))
+        sentence = (metric.paragraph_seq, paragraph_marks.sentence_start(metric.char_start))
+        if decided:
+            sentence_subject = (sentence, entity)
+        elif sentence_subject is not None and sentence_subject[0] == sentence:
+            entity, decided = sentence_subject[1], True  # the figure before it in the sentence decided
         if not decided:
             # carried: the last entity that opened a clause earlier in the paragraph, else the article's place
             earlier = [n for n in topical.get(metric.paragraph_seq, []) if n.end <= metric.char_start]

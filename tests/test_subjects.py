@@ -124,3 +124,9 @@ def test_subjects_a_list_of_names_is_no_topic():
 def test_subjects_a_reporter_or_speaker_is_no_topic():
     texts = ["滨海区召开发布会，滨海区发布数据。", "海港日报记者梳理发现，园区产值增长12%。"]
     assert subjects(texts, {"滨海区": "place", "海港日报": "org"}) == [("12%", "滨海区")]
+
+
+def test_subjects_a_figure_goes_on_about_what_the_figure_before_it_in_the_sentence_was():
+    texts = ["滨海区推进改造。", "该模式成效显著，并推广至海港街道12个小区，改造面积近80万平方米。"]
+    names = {"滨海区": "place", "海港街道": "place"}
+    assert subjects(texts, names) == [("12个", "海港街道"), ("近80万平方米", "海港街道")]
