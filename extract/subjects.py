@@ -158,12 +158,14 @@ def opens_clause(text: str, marks: Marks, n: Named, cues: Cues) -> bool:
 def topics(text: str, marks: Marks, named: list[Named], cues: Cues) -> list[Named]:
     """The mentions of a paragraph that open their clause; one closed by 等 or followed by
     another name (A、B) heads a list, a group rather than one topic."""
-    starts = {n.start for n in named}
-    return [
+    starts = {n.start: n for n in named}
+    opening = [
         n for n in named
         if opens_clause(text, marks, n, cues) and text[n.end:n.end + 1] != "等" and not cues.speaker.match(text, n.end)
         and not (_LIST_JOINT.match(text, n.end) and n.end + 1 in starts)  # A、B: a list, not one topic
     ]
+    # 广州白云区, 北京市昌平区: the place written right after another is the one meant
+    return [starts[n.end] if n.end in starts and n.entity.type == starts[n.end].entity.type == "place" else n for n in opening]
 
 
 _RESPECTIVELY = re.compile("分别|依次")

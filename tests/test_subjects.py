@@ -130,3 +130,8 @@ def test_subjects_a_figure_goes_on_about_what_the_figure_before_it_in_the_senten
     texts = ["滨海区推进改造。", "该模式成效显著，并推广至海港街道12个小区，改造面积近80万平方米。"]
     names = {"滨海区": "place", "海港街道": "place"}
     assert subjects(texts, names) == [("12个", "海港街道"), ("近80万平方米", "海港街道")]
+
+
+def test_subjects_the_place_written_right_after_another_is_the_one_meant():
+    texts = ["在天津市滨海区，老旧厂区已焕新为年营收超90亿元的园区。"]
+    assert subjects(texts, {"天津市": "place", "滨海区": "place"}) == [("超90亿元", "滨海区")]
