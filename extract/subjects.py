@@ -20,6 +20,7 @@ from urbandb.extract.entity_records import Entity
 from urbandb.extract.wordlists import word_table
 
 SUBJECT_TYPES = ("place", "project", "org", "policy")
+COUNTED = re.compile(r"[0-9０-９]+(?:\.[0-9]+)?[多余]?[片个家处项所座条栋套张名]")
 SENTENCE_END = "。！？!?；;\n"
 CLAUSE_END = SENTENCE_END + "，,：:"
 
@@ -68,8 +69,8 @@ def mentions_by_paragraph(entities: list[Entity]) -> dict[int, list[Named]]:
     (北京 inside 北京大学 is not a mention of 北京 for this purpose)."""
     by_seq: dict[int, list[Named]] = {}
     for entity in entities:
-        if entity.type not in SUBJECT_TYPES:
-            continue
+        if entity.type not in SUBJECT_TYPES or COUNTED.match(entity.name):
+            continue  # 58片历史文化街区: a count of things, not a name (17号线 is one)
         for m in entity.mentions:
             by_seq.setdefault(m.paragraph_seq, []).append(Named(m.char_start, m.char_end, entity))
     out = {}

@@ -135,3 +135,9 @@ def test_subjects_a_figure_goes_on_about_what_the_figure_before_it_in_the_senten
 def test_subjects_the_place_written_right_after_another_is_the_one_meant():
     texts = ["在天津市滨海区，老旧厂区已焕新为年营收超90亿元的园区。"]
     assert subjects(texts, {"天津市": "place", "滨海区": "place"}) == [("超90亿元", "滨海区")]
+
+
+def test_subjects_a_counted_phrase_is_no_name_but_a_numbered_line_is():
+    texts = ["滨海区发布数据。", "58片历史街区成为休闲街区，带动就业12万人。", "地铁17号线全长40公里。"]
+    names = {"滨海区": "place", "58片历史街区": "project", "地铁17号线": "project"}
+    assert subjects(texts, names) == [("58片", "滨海区"), ("12万人", "滨海区"), ("40公里", "地铁17号线")]
