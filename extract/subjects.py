@@ -277,6 +277,7 @@ def assign_subjects(article):
         figures.setdefault(m.paragraph_seq, []).append(m.char_start)
     fallback = fallbacks(article.paragraphs, named, topical, default, set(figures))
     sentence_subject: tuple[tuple[int, int], Entity | None] | None = None  # the last figure's, by sentence
+    nation_at: dict[int, list[int]] = {}  # where figures without subject stand, by paragraph
     for metric in article.metrics:
         text = texts.get(metric.paragraph_seq, "")
         paragraph_marks = marks.get(metric.paragraph_seq) or Marks(text)
@@ -286,12 +287,19 @@ def assign_subjects(article):
         sentence = (metric.paragraph_seq, paragraph_marks.sentence_start(metric.char_start))
         if decided:
             sentence_subject = (sentence, entity)
+            if entity is None:
+                nation_at.setdefault(metric.paragraph_seq, []).append(metric.char_start)
         elif sentence_subject is not None and sentence_subject[0] == sentence:
             entity, decided = sentence_subject[1], True  # the figure before it in the sentence decided
         if not decided:
-            # carried: the last entity that opened a clause earlier in the paragraph, else the article's place
+            # carried: the last entity that opened a clause earlier in the paragraph (unless a figure
+            # of the whole country came after it), else the article's place
             earlier = [n for n in topical.get(metric.paragraph_seq, []) if n.end <= metric.char_start]
-            entity = earlier[-1].entity if earlier else fallback.get(metric.paragraph_seq, default)
+            national = nation_at.get(metric.paragraph_seq, [])
+            if national and (not earlier or national[-1] > earlier[-1].end):
+                entity = None
+            else:
+                entity = earlier[-1].entity if earlier else fallback.get(metric.paragraph_seq, default)
         metric.subject = entity.name if entity else None
         metric.subject_type = entity.type if entity else None
     return article

@@ -141,3 +141,8 @@ def test_subjects_a_counted_phrase_is_no_name_but_a_numbered_line_is():
     texts = ["滨海区发布数据。", "58片历史街区成为休闲街区，带动就业12万人。", "地铁17号线全长40公里。"]
     names = {"滨海区": "place", "58片历史街区": "project", "地铁17号线": "project"}
     assert subjects(texts, names) == [("58片", "滨海区"), ("12万人", "滨海区"), ("40公里", "地铁17号线")]
+
+
+def test_subjects_after_a_national_figure_the_paragraph_stays_national():
+    texts = ["滨海区发布数据。", "滨海区开展普查。最新数据显示，全国历史街区已达1300片；确定的历史建筑6.89万处。"]
+    assert subjects(texts, {"滨海区": "place"}) == [("1300片", None), ("6.89万处", None)]
