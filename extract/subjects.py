@@ -164,12 +164,14 @@ def topics(text: str, marks: Marks, named: list[Named], cues: Cues) -> list[Name
         n for n in named
         if opens_clause(text, marks, n, cues) and text[n.end:n.end + 1] != "等" and not cues.speaker.match(text, n.end)
         and not (_LIST_JOINT.match(text, n.end) and n.end + 1 in starts)  # A、B: a list, not one topic
+        and not (n.entity.type != "place" and _COUNTED_NEXT.match(text, n.end))  # 续建项目539个: what is counted
     ]
     # 广州白云区, 北京市昌平区: the place written right after another is the one meant
     return [starts[n.end] if n.end in starts and n.entity.type == starts[n.end].entity.type == "place" else n for n in opening]
 
 
 _RESPECTIVELY = re.compile("分别|依次")
+_COUNTED_NEXT = re.compile(r"(?:约|超|近|共|达)?[0-9０-９]")
 _LIST_JOINT = re.compile("[、和及与]")
 
 

@@ -146,3 +146,9 @@ def test_subjects_a_counted_phrase_is_no_name_but_a_numbered_line_is():
 def test_subjects_after_a_national_figure_the_paragraph_stays_national():
     texts = ["滨海区发布数据。", "滨海区开展普查。最新数据显示，全国历史街区已达1300片；确定的历史建筑6.89万处。"]
     assert subjects(texts, {"滨海区": "place"}) == [("1300片", None), ("6.89万处", None)]
+
+
+def test_subjects_a_name_right_before_its_count_is_what_is_counted():
+    texts = ["滨海区发布年度计划。", "其中，新开工项目98个，续建项目539个。"]
+    names = {"滨海区": "place", "新开工项目": "project", "续建项目": "project"}
+    assert subjects(texts, names) == [("98个", "滨海区"), ("539个", "滨海区")]
