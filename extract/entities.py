@@ -247,7 +247,7 @@ class EntityExtractor:
         return self._gazetteer
 
     def __call__(self, article):
-        from urbandb.extract.projects import describe_projects, link_metric_subjects
+        from urbandb.extract.projects import describe_projects
 
         paragraphs = [p for p in article.paragraphs if p.kind != "boilerplate"]
         tagging = self.tag_paragraphs([p.text for p in paragraphs])
@@ -260,7 +260,6 @@ class EntityExtractor:
         entities = resolve_entities(spans_by_seq)
         article.entities = entities
         article.projects = describe_projects(article, entities, spans_by_seq)
-        link_metric_subjects(article, entities)
         return article
 
     # --- names from the suffix table and the segmenter ---

@@ -58,12 +58,14 @@ class Project:
     category: str = "other"
     milestones: list[Milestone] = field(default_factory=list)
     operators: list[tuple[str, str]] = field(default_factory=list)  # (org name, role)
+    undated: list[tuple[str, str]] = field(default_factory=list)  # (event, status) said without a date: 开诊, 主体封顶
 
     @property
     def status(self) -> str | None:
-        """The latest milestone reached (done) as a project status."""
+        """The latest event reached (done, dated or not) as a project status."""
         rank = {"开工": 1, "封顶": 1, "签约": 0, "拆迁腾退": 0, "竣工": 2, "建成": 2, "投用": 3, "开园": 3, "入驻": 3}
-        done = [rank.get(m.event, 0) for m in self.milestones if m.status == "done"]
+        events = [(m.event, m.status) for m in self.milestones] + self.undated
+        done = [rank.get(event, 0) for event, status in events if status == "done"]
         if not done:
-            return "planned" if self.milestones else None
+            return "planned" if events else None
         return ("planned", "under construction", "completed", "in use")[max(done)]

@@ -5,7 +5,8 @@ skipped); `metrics_in_paragraph(text, seq, kind, ...)` is the pure per-paragraph
 step. Numbers and units are read by `extract.quantity`; this module decides,
 from the characters around a candidate, whether it is a metric at all (not a
 date, a name, an ordinal or a slogan), and finds what it measures (`label`),
-the year it holds for (`as_of_year`) and what it is about (`subject`).
+and the year it holds for (`as_of_year`); what it is about (`subject`)
+is decided by `extract.subjects` once the entities are known.
 
 Rules are character rules over compiled regexes, with no segmenter, so that
 extraction runs faster than `jieba.lcut` over the same text. The rules follow
@@ -36,9 +37,10 @@ from urbandb.extract.quantity import (
     to_half_width,
 )
 from urbandb.extract.records import Metric
+from urbandb.extract.wordlists import word_table
 
 # Bump whenever a rule changes: `urbandb reextract` recomputes older documents.
-EXTRACTOR_VERSION = "1.0"
+EXTRACTOR_VERSION = "1.1"
 
 SKIPPED_KINDS = frozenset({"boilerplate"})
 # Page chrome and notices a reader may have left in the body: never metrics.
@@ -79,6 +81,9 @@ INSIDE_DIMENSIONS = {"duration", "length"}
 
 # --- labels ---
 
+# Word lists of data/label_cues.tsv, each as one alternation (longest word first).
+_LABEL_CUES = {kind: "|".join(map(re.escape, words)) for kind, words in word_table("label_cues").items()}
+
 CLAUSE_BREAK_RE = re.compile(r"[，,。；;：:！？!?\s（）()【】\[\]—]")
 SENTENCE_BREAK_CHARS = "。！？!?；;\n"
 SENTENCE_BREAK_RE = re.compile(f"[{SENTENCE_BREAK_CHARS}]")
@@ -89,25 +94,12 @@ LEADING_TIME_RE = re.compile(
     r"|目前|当前|如今|现在|今年|去年|明年|前年|今后|近年来|近年|近期|日前|年内|年底|年初|此前|未来|届时"
     r")(?:的)?"
 )
-LEADING_FILLER_RE = re.compile(
-    r"^(?:随着|围绕|通过|依托|按照|根据|对于|关于|针对|是|共有|拥有|现有|已有|其中|同时|此外|略高于|略低于|高于|低于|相当于|另外|另|以及|并且|并|及|和|与|而且|而|也|还将|还|将|可|共计|共|累计|合计|总计|"
-    r"全区|全市|全省|全国|全县|全镇|据介绍|据了解|据统计|数据显示|统计显示|相关负责人表示|推出|公布|发布|介绍|"
-    r"该项目|该基地|该园区|该中心|该区域|该地区|该区|该市|该|此|这里|这|本项目|本)"
-)
-TRAILING_FILLER_RE = re.compile(
-    r"(?:分别为|分别是|分别|约为|约|达到了|达到|已达|已超|已有|预计|有望|可望|可|达|为|是|有|共计|共|合计|累计|等|了|的|仅|仅为|只有|只要|只需|仅需|需要|需|从|由|"
-    r"提升至|提升到|提高至|提高到了|提高到|增长至|增长到|增加至|增加到|增至|降至|下降至|下降到|减少至|减少到|扩大至|扩大到|"
-    r"控制在|保持在|维持在|在|至|到|占|将|已|还|超|高于|近|逾|过|经过|历经|现在|目前|当前|今年|去年|如今)$"
-)
+LEADING_FILLER_RE = re.compile(f"^(?:{_LABEL_CUES['leading_filler']})")
+TRAILING_FILLER_RE = re.compile(f"(?:{_LABEL_CUES['trailing_filler']})$")
 # Verbs of listing that are not part of what is measured: 安排教育32项 -> 教育.
 LEADING_VERB_RE = re.compile(r"^(?:安排|实施|推出|提供|包括|拥有|集聚|聚集|吸引|涉及|涵盖)")
 # Where a label written after the number stops (14个全国重点实验室拟签约…).
-AFTER_STOP_RE = re.compile(
-    r"[，,。；;：:！？!?\s、（）()【】\[\]—…0-9０-９]|以及|并且|并|之一|之间|左右|以上|以下|"
-    r"已经|已|拟|将|正在|被|也|还将|的|是|都是|与|全部|全面|陆续|相继|分别|"
-    r"投用|投入|入驻|建成|开工|完工|竣工|落地|签约|获评|面临|实现|完成|开诊|封顶|开园|成为|位于|年底|年内|目前|"
-    r"增加|减少|提高|提升|下降|降低|增长|扩大|缩小|达到|得到|受到|可达|跃升|增至|降至|成立|了|预计|今年|明年|去年|计划"
-)
+AFTER_STOP_RE = re.compile(r"[，,。；;：:！？!?\s、（）()【】\[\]—…0-9０-９]|" + _LABEL_CUES["after_stop"])
 DURATION_AFTER_STOP_RE = re.compile(r"[，,。；;：:！？!?\s、（）()【】\[\]…0-9０-９]")
 CONJUNCTION_START_RE = re.compile(r"^(?:及|和|与|以及|并|或|、)")
 # Before-labels that already name a measure (面积, 规模 …) beat the noun after the unit.
@@ -127,7 +119,7 @@ CHANGE_TO_RE = re.compile(
     r"^(?:，|,)?(?:已|将|再)?(?:跃升|增长|增加|提高|提升|上升|下降|降低|减少|扩大|缩小|缩短|增|降|升|跃)?(?:了)?(?:至|到)了?(?:现在的|目前的)?$"
 )
 
-# --- years and subjects ---
+# --- years, and names that open a label ---
 
 YEAR_RE = re.compile(r"(?<![0-9])(?P<year>[12][0-9]{3})年(?P<after>以来|起|来|至今|开始|之前|前|代)?")
 SUBJECT_SUFFIXES = (
@@ -146,8 +138,6 @@ NOT_IN_NAME_RE = re.compile(
     r"[的了是为在将以和与及并已还被把等也就都占，“”0-9]|始终|包括|实现|达到|累计|人均|平均|总计|围绕|依托|通过|按照|根据|结合|随着|聚焦|针对|对于|关于|改造|修复|新开工|补齐|新建|新增|增加|建成|建设|推动|完成|完工|投用|提供|辐射|"
     r"开展|实施|加快|打造|形成|成为|直接|具备|规划|安排|推出|集聚|拥有|吸引|全市|全区|全国|全省"
 )
-SUBJECT_LEAD_RE = re.compile(r"^(?:作为|据介绍|据了解|其中|目前|如今|同时|此外|位于|在)")
-REFERRING_RE = re.compile(r"^(?:该|此|这|其|本)")
 
 
 @dataclass
@@ -229,7 +219,6 @@ def metrics_in_paragraph(
         return []
     metrics: list[Metric] = []
     breaks = _Breaks(text)
-    clause_names: dict[str, str | None] = {}
     for i, cand in enumerate(candidates):
         q = cand.quantity
         sentence_start, sentence_end = breaks.sentence_bounds(cand.start, cand.end)
@@ -253,6 +242,15 @@ def metrics_in_paragraph(
                     metrics[-1].dimension == q.dimension
                 ):
                     label = metrics[-1].label
+        if (
+            label is not None
+            and metrics
+            and label == metrics[-1].label
+            and text[candidates[i - 1].end : cand.start].strip(" 、，,和及与") == label
+        ):
+            # 95%出租率、60%首进品牌: the words before are the previous figure's label, read after it.
+            limit = candidates[i + 1].start if i + 1 < len(candidates) else None
+            label = _after_label(text, cand.end, q.dimension, limit) or label
         if label is None and _stands_alone(text, cand):
             label = _caption(previous_text, next_text)
         year = _as_of_year(text, cand.start, sentence_start, clause_start)
@@ -274,7 +272,6 @@ def metrics_in_paragraph(
                 value_max=q.value_max,
                 label=label,
                 as_of_year=year,
-                subject=_subject(text, cand.start, sentence_start, breaks, clause_names, label),
                 sentence=text[sentence_start:sentence_end].strip(),
             )
         )
@@ -903,27 +900,3 @@ def _leading_name(s: str, admin_only: bool = False) -> str | None:
             break  # and so do all the longer names after it
         best = name
     return best
-
-
-def _subject(text: str, start: int, sentence_start: int, breaks: _Breaks, names: dict, label: str | None = None) -> str | None:
-    """The place, project or organization the sentence is about: the name that opens
-    the clause nearest before the quantity, else an earlier clause of the sentence.
-    `names` keeps the name of each clause already read in the paragraph."""
-    for clause in breaks.clauses_back(text, start, sentence_start):
-        if clause not in names:
-            names[clause] = _clause_name(clause)
-        name = names[clause]
-        if name and not (label and name in label):
-            return name
-    return None
-
-
-def _clause_name(clause: str) -> str | None:
-    """The name that opens a clause once its time words and leads (作为, 据介绍 …) are
-    off; None when it refers back (该项目, 此次 …)."""
-    if not NAME_END_RE.search(clause, 2):
-        return None  # no name can end in it, whatever is taken off its start
-    clause = _strip_leading(SUBJECT_LEAD_RE, _strip_leading(LEADING_TIME_RE, clause))
-    if REFERRING_RE.match(clause):
-        return None
-    return _leading_name(clause)

@@ -1,34 +1,39 @@
-"""What the text says of each project: location, category, milestones, operators;
-and the link from each metric to the entity it measures."""
+"""What the text says of each project: location, category, milestones, operators."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 
 from urbandb.extract.entity_records import Entity, Milestone, Project
+from urbandb.extract.wordlists import word_table
 
-# Category by keywords of the name, first match wins (order matters).
-CATEGORY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("renovation", ("小区", "改造", "更新")),
-    ("public_facility", ("医院", "学校", "附小", "附中", "校区", "学苑", "幼儿", "托育", "养老", "文化", "艺术", "体育", "派出所", "服务中心", "卫生", "图书馆", "博物馆", "住院楼")),
-    ("ecology", ("公园", "森林", "湿地", "绿地", "生态", "造林", "河道", "绿化")),
-    ("infrastructure", ("号线", "地铁", "铁路", "环线", "站", "道路", "大街", "绿道", "慢行", "管网", "桥", "隧道", "高速")),
-    ("housing", ("公寓", "公租房", "住房", "住宅", "小镇", "安置房", "保障房")),
-    ("research_base", ("实验室", "研究", "创新中心", "基地", "创新集群", "科研")),
-    ("industrial_park", ("产业园", "科学园", "科技园", "园区", "走廊", "产业", "工业园", "昌平园")),
-    ("commercial", ("商业", "购物", "商场", "酒店", "写字楼", "综合体")),
-)
-EVENTS = {
-    "开工": "开工", "开工建设": "开工", "动工": "开工", "正式启动": "开工", "启动建设": "开工",
-    "封顶": "封顶", "竣工": "竣工", "建成": "建成", "完工": "竣工",
-    "投用": "投用", "投入使用": "投用", "交付使用": "投用", "开园": "开园", "入驻": "入驻", "签约": "签约", "拆迁": "拆迁腾退", "腾退": "拆迁腾退",
-}
+_WORDS = word_table("project_words")
+# Category by keywords of the name: the first category (in file order) with a keyword in the name.
+CATEGORY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = tuple(word_table("project_categories").items())
+EVENTS = {word: kind.split(":", 1)[1] for kind, words in _WORDS.items() if kind.startswith("event:") for word in words}
 _EVENT = "|".join(sorted(EVENTS, key=len, reverse=True))
-_DATE = r"(?:(?P<y>20\d\d)年|(?P<rel>去年|今年|明年))?(?:(?P<m>\d{1,2})月)?(?:(?P<d>\d{1,2})日)?(?P<end>底|年底|末|年末)?"
+# A date as written: 2024年3月30日, 去年9月, 今年年底, 年底前 (the year of publication, no month), 年内.
+_DATE = (r"(?:(?P<y>20\d\d)年|(?P<rel>去年|今年|明年))?(?:(?P<m>\d{1,2})月)?(?:(?P<d>\d{1,2})日)?"
+         r"(?P<end>年底|年末|底|末|年内)?(?P<by>前)?")
 RELATIVE_YEARS = {"去年": -1, "今年": 0, "明年": 1}
-MILESTONE = re.compile(r"(?=20\d\d年|去年|今年|明年|\d{1,2}月)" + _DATE + r"(?P<gap>[^，。；、“”]{0,10}?)(?P<event>" + _EVENT + ")")
-PLANNED = ("预计", "计划", "将", "力争", "拟", "有望", "争取", "预期")
+MILESTONE = re.compile(r"(?=20\d\d年|去年|今年|明年|\d{1,2}月|年底|年内)" + _DATE + r"(?P<gap>[^，。；、“”（）()]{0,10}?)(?P<event>" + _EVENT + ")")
+# 2013年开业的X: a dated event right before a project's name.
+DATED_BEFORE = re.compile(r"(?=20\d\d年|去年|今年|明年|\d{1,2}月)" + _DATE + r"(?:正式)?(?P<event>" + _EVENT + r")的$")
+# X、Y开诊 / X主体封顶: an event said of a project without a date (it gives the status only).
+UNDATED_AFTER = re.compile(r"(?:[已正式全面顺利相继先后均于]{0,4})(?P<event>" + _EVENT + r")(?!后)")
+PLANNED = _WORDS["planned"]
+# 已开工X等13项, 完工A、B2项: an event right before the names.
+UNDATED_BEFORE = re.compile(r"(?:已|正式|新)?(?P<event>" + _EVENT + r")$")
+# X正在加快建设, 加快A、B等重点项目建设: under construction, without a date.
+UNDER_WAY = re.compile(r"(?:等[^，。；]{0,8}?)?(?:已|正|还)?(?:" + "|".join(_WORDS["under_way"]) + ")")
+UNDER_WAY_AROUND = re.compile(r"加快(?:推进|实施)?$")
+_BY_VERBS = "|".join(_WORDS["operator_by"])
+OPERATOR_BY = re.compile(r"由(?P<org>[^，。；！？]{2,40}?)(?:共同|联合|负责)?(?:" + _BY_VERBS + ")")
+OPERATOR_CUE = re.compile("|".join(_WORDS["operator_after"]))
+PARTNER_CUE = re.compile("|".join(_WORDS["partner"]))
+PARTNERS = re.compile(r"(?P<org>[^，。；！？]{2,30}?(?:" + "|".join(_WORDS["partner"]) + r")[^，。；！？]{2,30}?)(?:共同)?(?:打造|建设|开发)")
 _SENTENCES = re.compile(r"[^。！？；\n]+[。！？；]?")
-_REFERENCE = re.compile(r"该项目|本项目|该基地|这里|项目")
 
 
 def reference_year(article) -> str | None:
@@ -37,16 +42,6 @@ def reference_year(article) -> str | None:
 
     years = Counter(re.findall(r"(20\d\d)年", " ".join(p.text for p in article.paragraphs)))
     return years.most_common(1)[0][0] if years else None
-
-
-def sentence_start_of(text: str, pos: int) -> int:
-    """Where the sentence holding `pos` begins."""
-    return max(text.rfind(c, 0, pos) for c in "。！？；") + 1
-
-
-def sentence_end_of(text: str, pos: int) -> int:
-    """Where the sentence holding `pos` ends (its closing mark, or the end of the text)."""
-    return min([i for i in (text.find(c, pos) for c in "。！？；") if i >= 0] or [len(text)])
 
 
 def categorize(name: str) -> str:
@@ -63,14 +58,14 @@ def date_of(match: re.Match, published: str | None) -> str | None:
         if not published:
             return None
         y = str(int(published[:4]) + RELATIVE_YEARS[relative])
-    if y is None and m is None:
+    if y is None and m is None and not end:
         return None
     if y is None:
         if not published:
             return None
         y = published[:4]
-    if m is None and end:
-        m = "12"
+    if m is None and end and end != "年内" and not match.group("by"):
+        m = "12"  # 年底: December; 年底前 and 年内 give the year only
     date = y
     if m:
         date += f"-{int(m):02d}"
@@ -108,49 +103,54 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
     published = article.published_date or reference_year(article)
     projects: list[Project] = []
     all_mentions = sorted((m.paragraph_seq, m.char_start, m.char_end, e.name) for e in entities if e.type == "project" for m in e.mentions)
+    starts_by_seq: dict[int, list[int]] = {}
+    ends_by_seq: dict[int, dict[int, int]] = {}
+    for seq, start, end, _ in all_mentions:
+        starts_by_seq.setdefault(seq, []).append(start)
+        ends_by_seq.setdefault(seq, {})[start] = end
     anchors = _anchors(all_mentions, texts)
+    index = ParagraphIndex(texts, spans_by_seq, forms)
+    operators_by_sentence: dict[tuple[int, int], list[tuple[str, str]]] = {}
     for entity in entities:
         if entity.type != "project":
             continue
         project = Project(name=entity.name, category=categorize(entity.name))
-        project.location = _location(entity, places, spans_by_seq, forms, texts, anchors)
+        project.location = _location(entity, places, index, forms, texts, anchors)
         for org in orgs:
             if any(entity.name.startswith(f) for f in org.forms()):
                 project.operators.append((org.name, "operator"))
-        seen_events = set()
+        seen_events: set = set()
         for mention in anchors.get(entity.name, []):
             text = texts.get(mention.paragraph_seq, "")
-            sentence_start, sentence_end = sentence_start_of(text, mention.char_start), sentence_end_of(text, mention.char_end)
-            sentence = text[sentence_start:sentence_end]
-            # operators: 由A与B共同打造 / 与A合作
-            for m in re.finditer(r"由(.{2,40}?)(?:共同|联合|负责)?(?:打造|建设|运营|开发|投资|承建)", sentence):
-                for org in orgs:
-                    if any(f in m.group(1) for f in org.forms()) and (org.name, "developer") not in project.operators:
-                        project.operators.append((org.name, "developer"))
+            paragraph = index[mention.paragraph_seq]
+            sentence_start, sentence_end = paragraph.sentence_start(mention.char_start), paragraph.sentence_end(mention.char_end)
+            key = (mention.paragraph_seq, sentence_start)
+            if key not in operators_by_sentence:
+                operators_by_sentence[key] = operators_in(text[sentence_start:sentence_end], orgs)
+            for org_name, role in operators_by_sentence[key]:
+                if not any(o == org_name for o, _ in project.operators):
+                    project.operators.append((org_name, role))
             for m in re.finditer(r"与(.{2,20}?)(?:全面|深度|战略)?合作", text[sentence_start:mention.char_start]):
                 for org in orgs:
                     if any(f in m.group(1) for f in org.forms()) and not any(o == org.name for o, _ in project.operators):
                         project.operators.append((org.name, "operator"))
             # milestones: dated events after the mention in its sentence, up to the next project named
-            next_start = min([st for seq, st, _, _ in all_mentions if seq == mention.paragraph_seq and st >= mention.char_end] or [sentence_end])
-            tail = text[mention.char_end:min(sentence_end, next_start)]
-            for m in MILESTONE.finditer(tail):
-                date = date_of(m, published)
-                if date is None:
-                    continue
-                event = EVENTS[m.group("event")]
-                before = text[sentence_start:mention.char_end + m.start("event")]
-                status = milestone_status(before, date, published)
-                if (event, date) in seen_events:
-                    continue
-                seen_events.add((event, date))
-                project.milestones.append(Milestone(event, date, status, mention.paragraph_seq))
-                # 建成开园: a second event right after the first
-                rest = tail[m.end():m.end() + 4]
-                nxt = re.match(_EVENT, rest)
-                if nxt and (EVENTS[nxt.group()], date) not in seen_events:
-                    seen_events.add((EVENTS[nxt.group()], date))
-                    project.milestones.append(Milestone(EVENTS[nxt.group()], date, status, mention.paragraph_seq))
+            later = starts_by_seq.get(mention.paragraph_seq, [])
+            next_start = later[bisect_right(later, mention.char_end - 1)] if bisect_right(later, mention.char_end - 1) < len(later) else sentence_end
+            tail_end = min(sentence_end, next_start)
+            for event, date, status in milestones_after(text, sentence_start, mention.char_end, tail_end, published,
+                                                        dated=article.published_date is not None):
+                if (event, date) not in seen_events:
+                    seen_events.add((event, date))
+                    project.milestones.append(Milestone(event, date, status, mention.paragraph_seq))
+            clause_start = max(sentence_start, text.rfind("，", sentence_start, mention.char_start) + 1)
+            for event, date, status in milestones_before(text[clause_start:mention.char_start], published):
+                if (event, date) not in seen_events:
+                    seen_events.add((event, date))
+                    project.milestones.append(Milestone(event, date, status, mention.paragraph_seq))
+            undated = undated_event(text, sentence_start, mention.char_start, mention.char_end, ends_by_seq.get(mention.paragraph_seq, {}))
+            if undated and undated not in project.undated:
+                project.undated.append(undated)
         # a project mentioned first by date and event before it (3月30日，X项目正式启动)
         for mention in entity.mentions[:1]:
             text = texts.get(mention.paragraph_seq, "")
@@ -167,8 +167,87 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
     located = {p.name: p.location for p in projects}
     for project in projects:
         if project.location is None:
-            project.location = _beside_project(by_name[project.name], texts, spans_by_seq, forms, located) or dominant
+            project.location = _beside_project(by_name[project.name], index, forms, located) or dominant
     return projects
+
+
+def milestones_after(
+    text: str, sentence_start: int, start: int, end: int, published: str | None, dated: bool = True
+) -> list[tuple[str, str, str]]:
+    """(event, date, status) of the dated events in `text[start:end]`, after a project's name:
+    按照“2023年开工、2024年建成”, 计划2025年开工、2027年竣工投产, 一期2024年底建成开园.
+    A bare 年底 or 年内 needs a `dated` article (a publication date, not a guessed year)."""
+    found = []
+    tail = text[start:end]
+    for m in MILESTONE.finditer(tail):
+        if not dated and not (m.group("y") or m.group("rel") or m.group("m")):
+            continue
+        date = date_of(m, published)
+        if date is None:
+            continue
+        status = milestone_status(text[sentence_start:start + m.start("event")], date, published)
+        found.append((EVENTS[m.group("event")], date, status))
+        # 建成开园, 竣工投产: a second event right after the first
+        nxt = re.match(_EVENT, tail[m.end():m.end() + 4])
+        if nxt:
+            found.append((EVENTS[nxt.group()], date, status))
+    return found
+
+
+def milestones_before(head: str, published: str | None) -> list[tuple[str, str, str]]:
+    """2013年开业的X: a dated event in the words right before a project's name."""
+    m = DATED_BEFORE.search(head)
+    if not m:
+        return []
+    date = date_of(m, published)
+    if date is None:
+        return []
+    return [(EVENTS[m.group("event")], date, milestone_status(head[:m.start("event")], date, published))]
+
+
+_LISTED = re.compile(r"[、和及与]")
+
+
+def undated_event(text: str, sentence_start: int, start: int, end: int, names: dict[int, int]) -> tuple[str, str] | None:
+    """(event, status) when the project's name, or the list of project names it is in
+    (`names`: start -> end of the project names of the paragraph), is followed or preceded
+    by an event without a date: 积水潭医院二期、清华长庚医院二期开诊, X主体封顶, X已投用,
+    已开工X等13项; or said to be under construction (X正在加快建设, 加快A、B等项目建设)."""
+    starts = {e: s for s, e in names.items()}
+    while _LISTED.match(text, end) and end + 1 in names:
+        end = names[end + 1]  # the event after the last name of a list answers for all
+    while start - 1 in starts and _LISTED.match(text, start - 1):
+        start = starts[start - 1]
+    clause_start = max(sentence_start, *(text.rfind(c, sentence_start, start) + 1 for c in "，,；;：:"))
+    if UNDER_WAY.match(text, end) or (UNDER_WAY_AROUND.search(text, clause_start, start)
+                                      and re.compile(r"[^，。；]{0,12}?建设").match(text, end)):
+        return "开工", "done"
+    m = UNDATED_AFTER.match(text, end) or UNDATED_BEFORE.search(text, clause_start, start)
+    if m is None:
+        return None
+    before = text[clause_start:m.start("event")]
+    status = "planned" if any(w in before for w in PLANNED) else "done"
+    return EVENTS[m.group("event")], status
+
+
+def operators_in(sentence: str, orgs: list[Entity]) -> list[tuple[str, str]]:
+    """(org name, role) of the orgs a sentence names as building or running what it is about:
+    由A投资建设 / 由A运营 (developer), A作为实施主体 / A负责实施 / A竞得 (operator),
+    A携手B打造 (developer, both). Each pattern runs only where its cue word is."""
+    slots = []
+    if "由" in sentence:
+        slots += [(m.group("org"), "developer") for m in OPERATOR_BY.finditer(sentence)]
+    for cue in OPERATOR_CUE.finditer(sentence):
+        clause_start = max(sentence.rfind(c, 0, cue.start()) for c in "，,：:；") + 1
+        slots.append((sentence[clause_start:cue.start()], "operator"))
+    if PARTNER_CUE.search(sentence):
+        slots += [(m.group("org"), "developer") for m in PARTNERS.finditer(sentence)]
+    found = []
+    for slot, role in slots:
+        for org in orgs:
+            if any(len(f) >= 2 and f in slot for f in org.forms()) and not any(o == org.name for o, _ in found):
+                found.append((org.name, role))
+    return found
 
 
 _BACK_REFERENCE = re.compile(r"该项目|本项目|该基地|该园区")
@@ -178,33 +257,34 @@ _DEMONSTRATIVE = re.compile(r"该|这座|这个")
 def _anchors(all_mentions, texts) -> dict:
     """Each project's mentions plus the references that follow it before another project is
     named (same or the two next paragraphs): 该项目, 该基地, and 该 + the end of its name
-    (该文化艺术中心 for 天通苑文化艺术中心)."""
+    (该文化艺术中心 for 天通苑文化艺术中心). Each reference is a binary search among the
+    mentions (sorted by paragraph and offset), so long articles cost linear time."""
     from urbandb.extract.entity_records import Mention
 
     out: dict[str, list] = {}
     for seq, start, end, name in all_mentions:
         out.setdefault(name, []).append(Mention(seq, start, end, texts.get(seq, "")[start:end]))
+    keys = [(seq, start) for seq, start, _, _ in all_mentions]
+    # the end of a name (3 to 6 characters, shorter than the name) -> the mentions ending so
+    by_ending: dict[str, list[tuple[tuple[int, int], str]]] = {}
+    for seq, start, _, name in all_mentions:
+        for size in range(3, min(6, len(name) - 1) + 1):
+            by_ending.setdefault(name[-size:], []).append(((seq, start), name))
     for seq in sorted(texts):
         text = texts[seq]
-        recent = [t for t in all_mentions if seq - 2 <= t[0] <= seq]
         for m in _BACK_REFERENCE.finditer(text):
-            prior = _named_before(recent, seq, m.start())
-            if prior:
-                out[prior[-1][3]].append(Mention(seq, m.start(), m.end(), m.group()))
+            i = bisect_left(keys, (seq, m.start()))
+            if i and keys[i - 1][0] >= seq - 2:
+                out[all_mentions[i - 1][3]].append(Mention(seq, m.start(), m.end(), m.group()))
         for m in _DEMONSTRATIVE.finditer(text):
-            prior = _named_before(recent, seq, m.start())
             for size in range(6, 2, -1):  # the longest end of a name named before
                 word = text[m.end():m.end() + size]
-                named = [t for t in prior if t[3].endswith(word) and t[3] != word]
-                if len(word) == size and named:
-                    out[named[-1][3]].append(Mention(seq, m.start(), m.end() + size, m.group() + word))
+                named = by_ending.get(word, []) if len(word) == size else []
+                i = bisect_left(named, ((seq, m.start()), ""))
+                if i and named[i - 1][0][0] >= seq - 2:
+                    out[named[i - 1][1]].append(Mention(seq, m.start(), m.end() + size, m.group() + word))
                     break
     return out
-
-
-def _named_before(mentions, seq: int, pos: int) -> list:
-    """The (seq, start, end, name) mentions before position `pos` of paragraph `seq`."""
-    return [t for t in mentions if (t[0], t[1]) < (seq, pos)]
 
 
 def _dominant_county(places: list[Entity]) -> str | None:
@@ -228,20 +308,85 @@ _SITED_AT = re.compile(r"(?:位于|坐落于|地处|落户|选址于?)$")
 _BESIDE = re.compile(r"^(?:的)?(?:东侧|西侧|南侧|北侧|东边|西边|南边|北边|旁边?|附近|周边|内)")
 
 
-def _location(entity: Entity, places: list[Entity], spans_by_seq, forms, texts, anchors) -> str | None:
+_SENTENCE_MARK = re.compile("[。！？；]")
+
+
+class ParagraphIndex(dict):
+    """seq -> ParagraphPlaces, each worked out the first time a rule asks for it."""
+
+    def __init__(self, texts: dict[int, str], spans_by_seq, forms):
+        super().__init__()
+        self.texts, self.spans_by_seq, self.forms = texts, spans_by_seq, forms
+
+    def __missing__(self, seq: int) -> "ParagraphPlaces":
+        self[seq] = index_paragraph(self.texts.get(seq, ""), self.spans_by_seq.get(seq, []), self.forms)
+        return self[seq]
+
+    def get(self, seq, default=None):
+        return self[seq] if seq in self.texts else default
+
+
+@dataclass
+class ParagraphPlaces:
+    """What location rules look up in one paragraph, worked out once per article so that
+    each mention costs a binary search, not a walk over the paragraph (linear overall)."""
+
+    breaks: list[int]  # positions of the sentence-ending marks
+    sited: list[tuple[int, str]]  # (start, place name) of every place span, by start
+    before_ends: list[int]  # ends of the county/town/zone spans not inside another name, sorted
+    before: list[tuple[int, str]]  # (start, place name) of those spans, in the same order
+    beside: list[tuple[int, int, str]]  # (start, end, text) of project spans followed by 东侧, 旁 …
+
+    length: int
+
+    def sentence_start(self, pos: int) -> int:
+        """Where the sentence holding `pos` begins."""
+        i = bisect_right(self.breaks, pos - 1)
+        return self.breaks[i - 1] + 1 if i else 0
+
+    def sentence_end(self, pos: int) -> int:
+        """Where the sentence holding `pos` ends: its closing mark, or the end of the text."""
+        i = bisect_left(self.breaks, pos)
+        return self.breaks[i] if i < len(self.breaks) else self.length
+
+
+def index_paragraph(text: str, spans, forms) -> ParagraphPlaces:
+    breaks = [m.start() for m in _SENTENCE_MARK.finditer(text)]
+    places = [(span, place) for span in spans if (place := _place_of(span, forms)) is not None]
+    sited = sorted((span.start, place.name) for span, place in places)
+    # a place span is inside another name when a non-place span starting at or before it reaches its end
+    others = sorted((o.start, o.end) for o in spans if o.type != "place")
+    candidates, reach, k = [], -1, 0
+    for span, place in sorted(places, key=lambda sp: sp[0].start):
+        while k < len(others) and others[k][0] <= span.start:
+            reach = max(reach, others[k][1])
+            k += 1
+        if _place_rank(place) >= 2 and reach < span.end:
+            candidates.append((span.end, span.start, place.name))
+    candidates.sort()
+    beside = [(sp.start, sp.end, sp.text) for sp in spans if sp.type == "project" and _BESIDE.match(text[sp.end:sp.end + 3])]
+    return ParagraphPlaces(breaks, sited, [c[0] for c in candidates], [(c[1], c[2]) for c in candidates], beside, len(text))
+
+
+def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPlaces], forms, texts, anchors) -> str | None:
     """Where a project is, by the first rule that answers:
     - the place right after 位于 (坐落于, 地处) following a mention of it or a reference;
     - a place written in its name (the most specific, longest form; not one inside an
       organization's name such as 北京 of 北京大学);
-    - a county, town or named zone named before it in the same sentence, not inside another name."""
+    - a county, town or named zone named before it in the same sentence, not inside another name.
+    `index` holds each paragraph's places (`index_paragraph`)."""
     mentions = anchors.get(entity.name, entity.mentions)
     for mention in mentions:
+        paragraph = index.get(mention.paragraph_seq)
+        if paragraph is None:
+            continue
         after = texts.get(mention.paragraph_seq, "")[mention.char_end:mention.char_end + 4]
-        for span in spans_by_seq.get(mention.paragraph_seq, []):
-            place = _place_of(span, forms)
-            if place is not None and mention.char_end <= span.start <= mention.char_end + 4 \
-                    and _SITED_AT.search(after[:span.start - mention.char_end]):
-                return place.name
+        i = bisect_left(paragraph.sited, (mention.char_end, ""))
+        while i < len(paragraph.sited) and paragraph.sited[i][0] <= mention.char_end + 4:
+            start, name = paragraph.sited[i]
+            if _SITED_AT.search(after[:start - mention.char_end]):
+                return name
+            i += 1
     orgs_inside = [f for f, e in forms.items() if e.type == "org" and f in entity.name]
     inside = []
     for place in places:
@@ -251,15 +396,12 @@ def _location(entity: Entity, places: list[Entity], spans_by_seq, forms, texts, 
     if inside:
         return max(inside)[2]
     for mention in entity.mentions:
-        text = texts.get(mention.paragraph_seq, "")
-        sentence_start = sentence_start_of(text, mention.char_start)
-        spans = spans_by_seq.get(mention.paragraph_seq, [])
-        others = [s for s in spans if s.type != "place"]
-        for span in reversed([s for s in spans if sentence_start <= s.start and s.end <= mention.char_start]):
-            place = _place_of(span, forms)
-            if place is None or _place_rank(place) < 2 or any(o.start <= span.start and span.end <= o.end for o in others):
-                continue
-            return place.name
+        paragraph = index.get(mention.paragraph_seq)
+        if paragraph is None:
+            continue
+        i = bisect_right(paragraph.before_ends, mention.char_start)
+        if i and paragraph.before[i - 1][0] >= paragraph.sentence_start(mention.char_start):
+            return paragraph.before[i - 1][1]
     return None
 
 
@@ -268,42 +410,16 @@ def _place_of(span, forms) -> Entity | None:
     return place if place is not None and place.type == "place" else None
 
 
-def _beside_project(entity: Entity, texts, spans_by_seq, forms, located: dict[str, str | None]) -> str | None:
+def _beside_project(entity: Entity, index: dict[int, ParagraphPlaces], forms, located: dict[str, str | None]) -> str | None:
     """A project sited beside another (在清华南口国重基地东侧 … 科学家公园) is where that one is."""
     for mention in entity.mentions:
-        text = texts.get(mention.paragraph_seq, "")
-        sentence_start = sentence_start_of(text, mention.char_start)
-        for span in spans_by_seq.get(mention.paragraph_seq, []):
-            if span.type == "project" and sentence_start <= span.start and span.end < mention.char_start \
-                    and _BESIDE.match(text[span.end:span.end + 3]):
-                owner = forms.get(span.text)
+        paragraph = index.get(mention.paragraph_seq)
+        if paragraph is None:
+            continue
+        sentence_start = paragraph.sentence_start(mention.char_start)
+        for start, end, text in paragraph.beside:
+            if sentence_start <= start and end < mention.char_start:
+                owner = forms.get(text)
                 if owner is not None and located.get(owner.name):
                     return located[owner.name]
     return None
-
-
-def link_metric_subjects(article, entities: list[Entity]) -> None:
-    """Set each metric's subject to the canonical name of the entity it names:
-    an exact form, else the longest form inside the subject; with no subject
-    (or a reference such as 该项目), the project named or referred to last in
-    the metric's sentence, or in the two paragraphs before when the sentence
-    refers back (该项目, 该基地)."""
-    forms = sorted(((f, e) for e in entities for f in e.forms()), key=lambda fe: -len(fe[0]))
-    exact = {f: e for f, e in forms}
-    by_name = {e.name: e for e in entities}
-    texts = {p.seq: p.text for p in article.paragraphs}
-    all_mentions = sorted((m.paragraph_seq, m.char_start, m.char_end, e.name) for e in entities if e.type == "project" for m in e.mentions)
-    anchors = sorted((m.paragraph_seq, m.char_start, m.surface, name) for name, ms in _anchors(all_mentions, texts).items() for m in ms)
-    for metric in article.metrics:
-        subject = metric.subject
-        entity = exact.get(subject) if subject else None
-        if entity is None and subject:
-            entity = next((e for f, e in forms if len(f) >= 2 and f in subject), None)
-        if entity is None and (subject is None or _REFERENCE.fullmatch(subject or "")):
-            text = texts.get(metric.paragraph_seq, "")
-            sentence_start = sentence_start_of(text, metric.char_start)
-            here = [a for a in anchors if a[0] == metric.paragraph_seq and sentence_start <= a[1] < metric.char_start]
-            if here:
-                entity = by_name.get(here[-1][3])
-        if entity is not None:
-            metric.subject = entity.name

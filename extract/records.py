@@ -26,5 +26,6 @@ class Metric:
     value_max: float | None = None
     label: str | None = None
     as_of_year: int | None = None
-    subject: str | None = None
+    subject: str | None = None  # canonical name of the entity it is about (set by extract.subjects)
+    subject_type: str | None = None  # that entity's type
     sentence: str | None = None

@@ -152,8 +152,9 @@ def write_entities(
             if org_id is not None:
                 writes.add(INSERT_OPERATOR, (project_id, org_id, role))
     for metric, metric_id in zip(article.metrics, metric_ids):
-        if metric.subject and metric.subject in by_form:
-            writes.add(SET_METRIC_SUBJECT, (by_form[metric.subject], metric_id))
+        subject_id = ids.get((metric.subject, metric.subject_type)) if metric.subject else None
+        if subject_id is not None:
+            writes.add(SET_METRIC_SUBJECT, (subject_id, metric_id))
     writes.flush(cursor)
 
 

@@ -66,12 +66,13 @@ class Pipeline:
 
 
 def default_pipeline() -> Pipeline:
-    """Metrics, then entities and projects (which resolve metric subjects)."""
+    """Metrics, then entities and projects, then what each metric is about."""
     from urbandb.extract.entities import ENTITY_EXTRACTOR_VERSION, EntityExtractor
     from urbandb.extract.metrics import EXTRACTOR_VERSION
+    from urbandb.extract.subjects import assign_subjects
 
     return Pipeline(
-        stages=[add_metrics, EntityExtractor()],
+        stages=[add_metrics, EntityExtractor(), assign_subjects],
         version=f"metrics-{EXTRACTOR_VERSION}+entities-{ENTITY_EXTRACTOR_VERSION}",
         factory=process_pipeline,
     )

@@ -70,3 +70,34 @@ def test_analytics_unknown_report_and_missing_parameter_are_clear(seeded_db):
         load_report("no_such_report")
     with pytest.raises(ReportError, match="no parameter"):
         run_report(connect(seeded_db), load_report("paragraphs_by_kind"), {"nope": "1"})
+
+
+def rows_of(seeded_db, name: str, params: dict | None = None) -> list[dict]:
+    columns, rows = run_report(connect(seeded_db), load_report(name), params or {})
+    return [dict(zip(columns, row)) for row in rows]
+
+
+def test_analytics_biggest_projects_by_area_only_counts_figures_about_the_project(seeded_db):
+    rows = rows_of(seeded_db, "biggest_projects_by_area")
+    # 超1700万平方米 is the corridor's planned space, not that of the park it names (生命科学园)
+    assert [(r["project"], r["area_m2"], r["surface"]) for r in rows[:2]] == [
+        ("G6科创走廊", 17_000_000.0, "超1700万平方米"), ("清华南口国家重点实验室基地", 589000.0, "58.9公顷")]
+    assert {r["project"]: r["surface"] for r in rows}["生命谷国际精准医学产业园"] == "约24.57万平方米"
+    assert "生命科学园" not in [r["project"] for r in rows]
+    assert rows_of(seeded_db, "biggest_projects_by_area", {"min_m2": "500000"})[-1]["project"] == "清华南口国家重点实验室基地"
+
+
+def test_analytics_metric_conflicts_compare_one_figure_only(seeded_db):
+    rows = rows_of(seeded_db, "metric_conflicts")
+    assert [(r["subject"], r["kind"], r["surface_a"], r["surface_b"]) for r in rows] == [
+        ("清华南口国家重点实验室基地", "near value", "47.3万平方米", "47万平方米")]
+
+
+def test_analytics_projects_by_status_reads_undated_events(seeded_db):
+    rows = {r["status"]: r for r in rows_of(seeded_db, "projects_by_status")}
+    assert "积水潭医院回龙观二期" in rows["in use"]["names"]  # 开诊
+    assert "公共卫生服务大厦" in rows["under construction"]["names"]  # 主体封顶
+    known = sum(r["projects"] for status, r in rows.items() if status != "unknown")
+    assert known >= 15 and rows["unknown"]["projects"] < 45
+    hospitals = rows_of(seeded_db, "projects_by_status", {"category": "public_facility"})
+    assert sum(r["projects"] for r in hospitals) < sum(r["projects"] for r in rows.values())

@@ -107,13 +107,6 @@ def test_entities_short_form_is_alias_within_article(extractor):
     assert len(base) == 1 and base[0].name == "清华南口国家重点实验室基地"
 
 
-def test_entities_metric_subject_set_to_canonical_name(extractor):
-    article = article_of("打造清华南口国家重点实验室基地。", "清华南口国重基地规划占地面积58.9公顷。")
-    article.metrics = [Metric(1, 13, 19, "58.9公顷", 58.9, "公顷", 589000.0, "m2", "area", subject="清华南口国重基地")]
-    extractor(article)
-    assert article.metrics[0].subject == "清华南口国家重点实验室基地"
-
-
 def test_entities_seed_000_key_entities(extractor):
     found = names(extractor(read_seed("000")))
     for name, type_ in [("昌平区", "place"), ("北京市", "place"), ("清华大学", "org"), ("昌发展集团", "org"),

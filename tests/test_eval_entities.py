@@ -47,6 +47,31 @@ def test_eval_projects_location_and_milestones():
     assert (report.projects.tp, report.location_accuracy, report.milestone_accuracy) == (1, 1.0, 1.0)
 
 
+def test_eval_projects_milestones_and_operators_counted_as_rows():
+    report = EntityReport()
+    gold_entities = [ent("滨江产业园", "project"), ent("滨江发展集团", "org", "滨江集团")]
+    gold = [{"name": "滨江产业园", "location": None, "category": "industrial_park",
+             "milestones": [{"event": "开工", "date": "2023", "status": "done"},
+                            {"event": "竣工", "date": "2025", "status": "planned"}],
+             "operators": ["滨江发展集团"]}]
+    found = [{"name": "滨江产业园", "aliases": [], "location": None, "category": "other",
+              "milestones": [("开工", "2023", "done"), ("竣工", "2025", "done")],
+              "operators": [["滨江集团"], ["某银行"]]}]
+    score_projects(found, gold, gold_entities, report)
+    assert (report.milestones.tp, report.milestones.fp, report.milestones.fn) == (1, 1, 1)
+    assert (report.operators.tp, report.operators.fp, report.operators.fn) == (1, 1, 0)
+    assert report.category_accuracy == 0.0 and report.milestone_accuracy == 0.0
+
+
+def test_eval_entities_report_per_document():
+    gold = {"a": {"document": "a.txt", "entities": [ent("昌平区", "place")], "projects": []},
+            "b": {"document": "b.txt", "entities": [ent("海淀区", "place")], "projects": []}}
+    report = score_all({"a.txt": ([ent("昌平区", "place")], [])}, gold)
+    assert report.documents["a.txt"].overall.f1 == 1.0 and report.documents["b.txt"].overall.f1 == 0.0
+    assert report.overall.tp == 1 and report.overall.fn == 1
+    assert "b.txt" in format_entity_report(report)
+
+
 @pytest.fixture(scope="module")
 def gold_report():
     from urbandb.extract.entities import EntityExtractor
@@ -82,5 +107,13 @@ def test_eval_projects_gold_gate(gold_report):
 
 
 def test_eval_projects_milestones_on_gold(gold_report):
-    # over the matched projects: more projects recognized brings in ones whose milestones are not found yet
-    assert gold_report.milestone_accuracy >= 0.88
+    assert gold_report.milestone_accuracy >= 0.90
+
+
+# What is said of the matched projects, pinned just under `make eval` on the twelve articles.
+def test_eval_projects_attributes_on_gold(gold_report):
+    text = format_entity_report(gold_report)
+    assert gold_report.milestones.f1 >= 0.74, text
+    assert gold_report.operators.f1 >= 0.73, text
+    assert gold_report.location_accuracy >= 0.48, text
+    assert gold_report.category_accuracy >= 0.78, text

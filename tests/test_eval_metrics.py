@@ -1,5 +1,5 @@
 """Scoring against gold files: the matching rule on hand-made cases, then the gate
-on the repository's gold (F1 >= 0.95, qualifier accuracy >= 0.95, label agreement >= 0.80)."""
+on the repository's gold (F1, qualifier accuracy, label agreement, subject right)."""
 from __future__ import annotations
 
 import json
@@ -159,10 +159,40 @@ def test_eval_gold_gate_on_the_loaded_database(annotated_db):
     url = f"sqlite:///{annotated_db}"
     report = evaluate_database(url, GOLD)
     assert all(d.in_database for d in report.documents)
-    assert report.f1 >= 0.95, format_report(report)
-    assert report.qualifier_accuracy >= 0.95
-    assert report.label_agreement >= 0.80
+    assert report.f1 >= 0.97, format_report(report)
+    assert report.qualifier_accuracy >= 0.99
+    # pinned just under the figures `make eval` gives on the twelve annotated articles
+    assert report.label_agreement >= 0.875, format_report(report)
+    assert report.subject_accuracy >= 0.715, format_report(report)
     text, ok = run_eval(url, GOLD, min_f1=0.95)
     assert ok and "overall" in text
     text, ok = run_eval(url, GOLD, min_f1=1.01)
     assert not ok and "below --min-f1" in text
+
+
+@pytest.mark.parametrize(
+    "found_subject, forms, gold_subject, right",
+    [
+        ("昌平区", None, "昌平区", True),
+        ("昌平", None, "昌平区", True),  # a gold alias
+        ("昌平新城", ["昌平新城", "新城"], "昌平区", False),
+        (None, None, None, True),  # a total with no subject, found with none
+        ("北京市", None, None, False),
+        (None, None, "北京市", False),
+        ("清华南口国重基地", ["清华南口国重基地", "清华南口国家重点实验室基地"], "清华南口国家重点实验室基地", True),
+    ],
+)
+def test_eval_subject_right_when_the_entities_share_a_form(found_subject, forms, gold_subject, right):
+    f = find("8个", 8, "个") | {"subject": found_subject, "subject_forms": forms}
+    g = gold("8个", 8, "个") | {"subject": gold_subject}
+    s = score_document("d", [f], [g], {"昌平区": {"昌平区", "昌平"}})
+    assert s.subject_accuracy == (1.0 if right else 0.0)
+
+
+def test_eval_report_lists_subject_disagreements():
+    report = score_documents(
+        {"a.txt": [find("8个", 8, "个") | {"subject": "海淀区"}]},
+        {"a": {"document": "a.txt", "metrics": [gold("8个", 8, "个") | {"subject": "昌平区"}]}},
+    )
+    text = format_report(report)
+    assert report.subject_accuracy == 0 and "subject disagreements in a.txt" in text and "'海淀区'" in text

@@ -110,7 +110,6 @@ def test_metrics_fields_of_a_qualified_area():
     assert (m.value_normalized, m.unit_normalized, m.dimension) == (245_700, "m2", "area")
     assert (m.qualifier, m.value_min, m.value_max) == ("approx", None, None)
     assert m.label == "规划建筑规模"
-    assert m.subject == "生命谷国际精准医学产业园区"
     assert m.sentence.startswith("生命谷国际精准医学产业园区规划建筑规模")
 
 
@@ -251,16 +250,8 @@ def test_metrics_as_of_year(text, year):
     assert one(text).as_of_year == year
 
 
-@pytest.mark.parametrize(
-    "text, subject",
-    [
-        ("2023年，昌平区腾退土地418.7公顷", "昌平区"),
-        ("回龙观、天通苑地区总面积约63平方公里", "回龙观、天通苑地区"),
-        ("目前人均公园绿地面积17.39平方米", None),
-    ],
-)
-def test_metrics_subject(text, subject):
-    assert one(text).subject == subject
+def test_metrics_leave_the_subject_to_the_subject_stage():
+    assert one("2023年，昌平区腾退土地418.7公顷").subject is None
 
 
 def article(*paragraphs: tuple[str, str]) -> Article:
@@ -400,3 +391,23 @@ def test_metrics_every_subject_suffix_ends_in_a_name_end_character():
 def test_metrics_blocked_spans_still_apply_after_the_first_candidate():
     text = "启动“3个片区”改造，共涉及120个项目，详见http://example.cn/?q=项目5个。"
     assert surfaces(text) == ["120个"]
+
+
+@pytest.mark.parametrize(
+    "text, surface, label",
+    [
+        ("核心城市的人口比重依次为41.5%、32.1%和26.4%。", "32.1%", "人口比重"),
+        ("两市的GDP均超过3万亿元。", "超过3万亿元", "GDP"),
+        ("今年减少用水200万吨等。", "200万吨", "减少用水"),
+        ("新开门店同比增长30%据监测，门店总数增加。", "30%", "新开门店同比增长"),
+        ("园区开业当月达成“98%出租率、70%首进品牌”。", "70%", "首进品牌"),
+        ("湛北新区的面积最大，达到2400平方公里。", "2400平方公里", "面积"),
+    ],
+)
+def test_metrics_labels_skip_clause_fragments_and_function_words(text, surface, label):
+    assert {m.surface: m.label for m in metrics_in_paragraph(text, 0)}[surface] == label
+
+
+def test_metrics_a_change_verb_is_no_label():
+    labels = [m.label for m in metrics_in_paragraph("两地的差距从去年的500亿元升至800亿元。", 0)]
+    assert len(labels) == 2 and not any(label and "升至" in label for label in labels)

@@ -125,3 +125,81 @@ def test_projects_name_with_project_suffix_folds_into_the_facility(extractor):
 def test_projects_location_from_a_county_in_the_same_sentence(extractor):
     article = extractor(article_of("广州市黄埔区召开推进会。", "北京市丰台区火箭大街今年开工。"))
     assert next(p for p in article.projects if p.name == "火箭大街").location == "丰台区"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("南湖科技产业园计划2025年开工、2027年竣工投产。",
+         [("开工", "2025", "planned"), ("竣工", "2027", "planned"), ("投用", "2027", "planned")]),
+        ("南湖科技产业园一期2023年底投产。", [("投用", "2023-12", "done")]),
+        ("南湖科技产业园今年2月试运行。", [("投用", "2024-02", "done")]),
+        ("南湖科技产业园去年9月主体封顶。", [("封顶", "2023-09", "done")]),
+        ("南湖科技产业园预计年底前建成。", [("建成", "2024", "planned")]),
+        ("2019年开业的南湖万象城商业广场客流稳定。", [("投用", "2019", "done")]),
+    ],
+)
+def test_projects_milestone_phrasings(extractor, text, expected):
+    article = extractor(article_of(text))
+    found = [(m.event, m.date, m.status) for p in article.projects for m in p.milestones]
+    assert found == expected
+
+
+def test_projects_bare_year_end_needs_a_publication_date(extractor):
+    article = extractor(article_of("南湖科技产业园预计年底前建成。", published=None))
+    assert [p.name for p in article.projects] == ["南湖科技产业园"]
+    assert [m for p in article.projects for m in p.milestones] == []
+
+
+def test_projects_status_from_an_undated_event_of_a_list(extractor):
+    article = extractor(article_of("南湖人民医院二期、南湖中医医院二期开诊，南湖科技产业园主体封顶。"))
+    status = {p.name: p.status for p in article.projects}
+    assert status == {"南湖人民医院二期": "in use", "南湖中医医院二期": "in use", "南湖科技产业园": "under construction"}
+    assert all(not p.milestones for p in article.projects)  # no date, no milestone
+
+
+def test_projects_event_after_the_fact_is_no_status(extractor):
+    article = extractor(article_of("南湖文化艺术中心投用后可服务周边居民。"))
+    assert [(p.name, p.status) for p in article.projects] == [("南湖文化艺术中心", None)]
+
+
+@pytest.mark.parametrize(
+    "text, role",
+    [
+        ("南湖科技产业园由嘉兴滨湖置业有限公司投资建设。", "developer"),
+        ("南湖科技产业园由嘉兴滨湖置业有限公司运营。", "developer"),
+        ("嘉兴滨湖置业有限公司作为实施主体，推进南湖科技产业园建设。", "operator"),
+        ("嘉兴滨湖置业有限公司负责实施南湖科技产业园。", "operator"),
+        ("嘉兴滨湖置业有限公司以3亿元竞得南湖科技产业园。", "operator"),
+    ],
+)
+def test_projects_operator_phrasings(extractor, text, role):
+    article = extractor(article_of(text))
+    park = next(p for p in article.projects if p.name.startswith("南湖科技产业园"))
+    assert park.operators == [("嘉兴滨湖置业有限公司", role)]
+
+
+def test_projects_location_looks_each_paragraph_up_once(monkeypatch):
+    """Regression (quadratic `_location`): every place span of a paragraph is read once per
+    article, not once per project mention, and each project still gets the town before it."""
+    from urbandb.extract import projects as stage
+    from urbandb.extract.entities import Span
+    from urbandb.extract.entity_records import Entity, Mention
+
+    pieces, spans, entities = [], [], []
+    at = 0
+    for i in range(60):
+        town, park = f"第{i:02d}镇", f"第{i:02d}号科技园"  # the same length, so offsets are easy
+        piece = f"{town}建设{park}，"
+        spans += [Span(at, at + len(town), town, "place"), Span(at + len(town) + 2, at + len(town) + 2 + len(park), park, "project")]
+        entities += [Entity(town, "place", adcode=None, mentions=[Mention(0, at, at + len(town), town)]),
+                     Entity(park, "project", mentions=[Mention(0, at + len(town) + 2, at + len(town) + 2 + len(park), park)])]
+        pieces.append(piece)
+        at += len(piece)
+    article = article_of("".join(pieces))
+    calls = []
+    real = stage._place_of
+    monkeypatch.setattr(stage, "_place_of", lambda span, forms: calls.append(span) or real(span, forms))
+    found = stage.describe_projects(article, entities, {0: spans})
+    assert {p.name: p.location for p in found}["第37号科技园"] == "第37镇"
+    assert len(calls) <= len(spans)  # was one call per span and project: 120 x 60

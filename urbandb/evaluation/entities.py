@@ -4,8 +4,12 @@ An entity matches a gold entity when its canonical name or an alias equals the
 gold name or one of its aliases and the type agrees (one-to-one, in order).
 A project matches the same way on its entity's forms; on matched projects,
 location accuracy is the share whose location forms include the gold
-location, and milestone accuracy the share whose (event, date, status) set
-equals the gold set. Scoring is pure (`score_entities`, `score_projects`,
+location, category accuracy the share with the gold category, milestone
+accuracy the share whose (event, date, status) set equals the gold set;
+milestones ((event, date, status) rows) and operators (an org matches a gold
+operator when they share a form) are counted as P/R/F1 over the matched
+projects, so that they measure what is said of a project, not whether it was
+found. Scoring is pure (`score_entities`, `score_projects`,
 `score_all`); `evaluate_entities_database` reads the tables.
 """
 from __future__ import annotations
@@ -47,8 +51,20 @@ class EntityReport:
     by_type: dict[str, Counts] = field(default_factory=lambda: {t: Counts() for t in TYPES})
     projects: Counts = field(default_factory=Counts)
     location_right: int = 0
+    category_right: int = 0
     milestones_right: int = 0
     matched_projects: int = 0
+    milestones: Counts = field(default_factory=Counts)
+    operators: Counts = field(default_factory=Counts)
+    documents: dict[str, "EntityReport"] = field(default_factory=dict)
+
+    def add(self, other: "EntityReport") -> None:
+        for name, counts in other.by_type.items():
+            self.by_type.setdefault(name, Counts()).add(counts)
+        for name in ("projects", "milestones", "operators"):
+            getattr(self, name).add(getattr(other, name))
+        for name in ("location_right", "category_right", "milestones_right", "matched_projects"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @property
     def overall(self) -> Counts:
@@ -60,6 +76,10 @@ class EntityReport:
     @property
     def location_accuracy(self) -> float:
         return self.location_right / self.matched_projects if self.matched_projects else 0.0
+
+    @property
+    def category_accuracy(self) -> float:
+        return self.category_right / self.matched_projects if self.matched_projects else 0.0
 
     @property
     def milestone_accuracy(self) -> float:
@@ -100,7 +120,8 @@ def score_entities(found: list[Mapping], gold: list[Mapping], report: EntityRepo
 
 
 def score_projects(found: list[Mapping], gold: list[Mapping], gold_entities: list[Mapping], report: EntityReport) -> None:
-    """`found` items: name, aliases, location_forms, milestones [(event, date, status)]."""
+    """`found` items: name, aliases, location_forms, category, milestones [(event, date, status)],
+    operators [[forms of one org] ...]."""
     gold_aliases = {e["name"]: _forms(e) for e in gold_entities}
     gold_items = [{"name": g["name"], "aliases": sorted(gold_aliases.get(g["name"], {g["name"]})), **g} for g in gold]
     pairs = match(found, gold_items, typed=False)
@@ -114,22 +135,44 @@ def score_projects(found: list[Mapping], gold: list[Mapping], gold_entities: lis
         if gold_location is None or gold_location in set(f.get("location_forms") or ()) or gold_location == f.get("location"):
             if gold_location is not None or not f.get("location"):
                 report.location_right += 1
+        report.category_right += f.get("category") == g.get("category")
         gold_ms = {(m["event"], m["date"], m["status"]) for m in g.get("milestones", [])}
         found_ms = {tuple(m) for m in f.get("milestones", [])}
         if gold_ms == found_ms:
             report.milestones_right += 1
+        report.milestones.add(Counts(len(found_ms & gold_ms), len(found_ms - gold_ms), len(gold_ms - found_ms)))
+        report.operators.add(_operator_counts(f.get("operators") or [], g.get("operators") or [], gold_aliases))
+
+
+def _operator_counts(found: list, gold: list[str], gold_aliases: Mapping[str, set[str]]) -> Counts:
+    """Found operators (each the forms of one org) against gold operator names, one-to-one."""
+    counts, used = Counts(), set()
+    for name in gold:
+        wanted = gold_aliases.get(name, {name})
+        hit = next((i for i, forms in enumerate(found) if i not in used and set(forms) & wanted), None)
+        if hit is None:
+            counts.fn += 1
+        else:
+            used.add(hit)
+            counts.tp += 1
+    counts.fp = len(found) - len(used)
+    return counts
 
 
 def score_all(found_by_document: Mapping[str, tuple[list, list]], gold: Mapping[str, dict]) -> EntityReport:
-    """`found_by_document`: key -> (entity dicts, project dicts); absent documents score as misses."""
+    """`found_by_document`: key -> (entity dicts, project dicts); absent documents score as misses.
+    The report keeps one report per document too (`report.documents`)."""
     report = EntityReport()
     found_by_key = {document_key(k): v for k, v in found_by_document.items()}
     for key, data in gold.items():
         if "entities" not in data:
             continue
         entities, projects = found_by_key.get(key, ([], []))
-        score_entities(entities, data["entities"], report)
-        score_projects(projects, data.get("projects", []), data["entities"], report)
+        document = EntityReport()
+        score_entities(entities, data["entities"], document)
+        score_projects(projects, data.get("projects", []), data["entities"], document)
+        report.documents[data.get("document") or key] = document
+        report.add(document)
     return report
 
 
@@ -140,7 +183,9 @@ def article_records(article) -> tuple[list[dict], list[dict]]:
     projects = [
         {"name": p.name, "aliases": sorted(forms.get(p.name, {p.name}) - {p.name}), "location": p.location,
          "location_forms": sorted(forms.get(p.location, {p.location}) if p.location else ()),
-         "milestones": [(m.event, m.date, m.status) for m in p.milestones]}
+         "category": p.category,
+         "milestones": [(m.event, m.date, m.status) for m in p.milestones],
+         "operators": [sorted(forms.get(o, {o})) for o, _ in p.operators]}
         for p in article.projects
     ]
     return entities, projects
@@ -171,16 +216,21 @@ def evaluate_entities_database(db_url: str, gold_dir: str | Path) -> EntityRepor
                     if r.type != "project":
                         continue
                     p = conn.execute(text(
-                        "select p.id, l.id as lid, l.name as lname from projects p left join entities l on l.id = p.location_id "
-                        "where p.entity_id = :e"), {"e": r.id}).first()
+                        "select p.id, p.category, l.id as lid, l.name as lname from projects p "
+                        "left join entities l on l.id = p.location_id where p.entity_id = :e"), {"e": r.id}).first()
                     if p is None:
                         continue
                     ms = conn.execute(text(
                         "select pm.event, pm.date, pm.status from project_milestones pm join paragraphs g on g.id = pm.paragraph_id "
                         "where pm.project_id = :p and g.document_id = :d"), {"p": p.id, "d": doc_id}).all()
+                    operators = conn.execute(text(
+                        "select distinct o.id, o.name from project_operators po join entities o on o.id = po.org_id "
+                        "where po.project_id = :p"), {"p": p.id}).all()
                     projects.append({"name": r.name, "aliases": aliases.get(r.id, []), "location": p.lname,
                                      "location_forms": [p.lname, *aliases.get(p.lid, [])] if p.lname else [],
-                                     "milestones": [tuple(m) for m in ms]})
+                                     "category": p.category,
+                                     "milestones": [tuple(m) for m in ms],
+                                     "operators": [[o.name, *aliases.get(o.id, [])] for o in operators]})
                 found[document_key(source_path)] = (entities, projects)
     finally:
         engine.dispose()
@@ -189,8 +239,24 @@ def evaluate_entities_database(db_url: str, gold_dir: str | Path) -> EntityRepor
 
 def format_entity_report(report: EntityReport) -> str:
     lines = ["entities        P      R      F1     tp  fp  fn"]
-    for name, c in [*report.by_type.items(), ("overall", report.overall), ("projects", report.projects)]:
+    rows = [*report.by_type.items(), ("overall", report.overall), ("projects", report.projects),
+            ("milestones", report.milestones), ("operators", report.operators)]
+    for name, c in rows:
         lines.append(f"{name:<12} {c.precision:6.3f} {c.recall:6.3f} {c.f1:6.3f} {c.tp:4d}{c.fp:4d}{c.fn:4d}")
     lines.append(f"matched projects {report.matched_projects}: location accuracy {report.location_accuracy:.3f}, "
-                 f"milestone accuracy {report.milestone_accuracy:.3f}")
+                 f"category accuracy {report.category_accuracy:.3f}, milestone accuracy {report.milestone_accuracy:.3f}")
+    lines.append("(milestones and operators are counted on the matched projects)")
+    if report.documents:
+        lines.append("")
+        lines.append(f"{'document':<32} {'ent F1':>6} {'proj F1':>7} {'matched':>7} {'loc':>6} {'cat':>6} {'ms F1':>6} {'op F1':>6}")
+        for name, d in report.documents.items():
+            lines.append(
+                f"{name:<32} {d.overall.f1:6.3f} {d.projects.f1:7.3f} {d.matched_projects:7d} {d.location_accuracy:6.3f} "
+                f"{d.category_accuracy:6.3f} {_f1_or_dash(d.milestones):>6} {_f1_or_dash(d.operators):>6}"
+            )
     return "\n".join(lines)
+
+
+def _f1_or_dash(counts: Counts) -> str:
+    """F1, or '-' when there is nothing to count (no gold and nothing found)."""
+    return f"{counts.f1:.3f}" if counts.tp + counts.fp + counts.fn else "-"

@@ -1,0 +1,307 @@
+"""What each figure is about: a metric's subject, chosen in one place from the
+entities found in the article (`assign_subjects`, a pipeline stage run after the
+entity extractor).
+
+A figure is about the entity its clause or sentence names, or, when the sentence
+names none, the one the text was about just before (carried from sentence to
+sentence); with nothing named yet, the place the article is about. Figures of
+the whole country, of unnamed groups and benchmarks have no subject; an entity
+that a figure is compared with (相当于上海的) is not its subject. The words are in
+`data/subject_cues.tsv`.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+
+from urbandb.extract.entity_records import Entity
+from urbandb.extract.wordlists import word_table
+
+SUBJECT_TYPES = ("place", "project", "org", "policy")
+COUNTED = re.compile(r"[0-9０-９]+(?:\.[0-9]+)?[多余]?[片个家处项所座条栋套张名]")
+SENTENCE_END = "。！？!?；;\n"
+CLAUSE_END = SENTENCE_END + "，,：:"
+
+
+@dataclass(frozen=True)
+class Named:
+    """One mention of an entity that may be a subject, in paragraph offsets."""
+
+    start: int
+    end: int
+    entity: Entity
+
+
+@dataclass(frozen=True)
+class Cues:
+    no_subject: re.Pattern  # somewhere in the clause: no named subject
+    benchmark: re.Pattern  # right before a mention: a benchmark or a source, not the subject
+    speaker: re.Pattern  # right after a mention: who speaks or reports, not the subject
+    lead: re.Pattern  # all that may stand between a clause start and its subject
+    reference: re.Pattern  # 该项目, 该区域: the project or place named last
+    whole: dict[str, str]  # 全区 -> county: the article's place of that level
+
+
+def _alternatives(words) -> str:
+    return "|".join(map(re.escape, words))
+
+
+@lru_cache(maxsize=1)
+def load_cues() -> Cues:
+    table = word_table("subject_cues")
+    return Cues(
+        no_subject=re.compile(_alternatives(table["no_subject"])),
+        benchmark=re.compile(f"(?:{_alternatives(table['benchmark'] + table['source_before'])})$"),
+        speaker=re.compile(_alternatives(table["source_after"])),
+        lead=re.compile(rf"(?:{_alternatives(table['lead'])}|[0-9０-９]+[年月日号]|[\s“”、])*"),
+        reference=re.compile(
+            f"(?P<project>{_alternatives(table['reference_project'])})|(?P<place>{_alternatives(table['reference_place'])})"
+            f"|(?P<any>{_alternatives(table['reference_any'])})"
+        ),
+        whole={word: kind.split("_", 1)[1] for kind in table if kind.startswith("whole_") for word in table[kind]},
+    )
+
+
+def mentions_by_paragraph(entities: list[Entity]) -> dict[int, list[Named]]:
+    """The outermost mentions of subject-like entities, per paragraph, in reading order
+    (北京 inside 北京大学 is not a mention of 北京 for this purpose)."""
+    by_seq: dict[int, list[Named]] = {}
+    for entity in entities:
+        if entity.type not in SUBJECT_TYPES or COUNTED.match(entity.name):
+            continue  # 58片历史文化街区: a count of things, not a name (17号线 is one)
+        for m in entity.mentions:
+            by_seq.setdefault(m.paragraph_seq, []).append(Named(m.char_start, m.char_end, entity))
+    out = {}
+    for seq, named in by_seq.items():
+        named.sort(key=lambda n: (n.start, -n.end))
+        kept: list[Named] = []
+        for n in named:
+            if kept and n.start < kept[-1].end:
+                continue  # inside (or overlapping) the mention before it
+            kept.append(n)
+        out[seq] = kept
+    return out
+
+
+def place_level(place: Entity) -> str:
+    code = place.adcode
+    if code is None:
+        return "zone"
+    if code.endswith("0000"):
+        return "province"
+    return "city" if code.endswith("00") else "county"
+
+
+def article_topic(entities: list[Entity], level: str | None = None) -> Entity | None:
+    """The place (of `level`, when given) the article names most often (ties: the one named first)."""
+    places = [e for e in entities if e.type == "place" and e.mentions and (level is None or place_level(e) == level)]
+    if not places:
+        return None
+    first = {e.name: min((m.paragraph_seq, m.char_start) for m in e.mentions) for e in places}
+    return max(places, key=lambda e: (len(e.mentions), tuple(-x for x in first[e.name])))
+
+
+def with_references(named: dict[int, list[Named]], texts: dict[int, str], cues: Cues) -> dict[int, list[Named]]:
+    """Mentions plus the references (该项目, 该区域) to the project or place named last
+    before them, in the same paragraph or the two before."""
+    out: dict[int, list[Named]] = {}
+    for seq in sorted(texts):
+        text = texts[seq]
+        own = named.get(seq, [])
+        if not cues.reference.search(text):
+            out[seq] = own
+            continue
+        recent = [(s, n) for s in range(seq - 2, seq) for n in named.get(s, [])]
+        added = []
+        for m in cues.reference.finditer(text):
+            if any(n.start <= m.start() < n.end for n in own):
+                continue  # 项目 inside a name
+            kinds = ("project",) if m["project"] else ("place",) if m["place"] else ("project", "place")
+            before = [n for s, n in recent if n.entity.type in kinds] + [n for n in own if n.end <= m.start() and n.entity.type in kinds]
+            if before:
+                added.append(Named(m.start(), m.end(), before[-1].entity))
+        out[seq] = sorted(own + added, key=lambda n: (n.start, -n.end))
+    return out
+
+
+_SENTENCE_MARK = re.compile(f"[{re.escape(SENTENCE_END)}]")
+_CLAUSE_MARK = re.compile(f"[{re.escape(CLAUSE_END)}]")
+
+
+class Marks:
+    """Where one paragraph's sentences and clauses break, found once; a bound is a binary search."""
+
+    def __init__(self, text: str):
+        self.sentence = [m.start() for m in _SENTENCE_MARK.finditer(text)]
+        self.clause = [m.start() for m in _CLAUSE_MARK.finditer(text)]
+
+    @staticmethod
+    def _after_last(positions: list[int], pos: int) -> int:
+        i = bisect_left(positions, pos)
+        return positions[i - 1] + 1 if i else 0
+
+    def sentence_start(self, pos: int) -> int:
+        return self._after_last(self.sentence, pos)
+
+    def clause_start(self, pos: int) -> int:
+        return self._after_last(self.clause, pos)
+
+
+def opens_clause(text: str, marks: Marks, n: Named, cues: Cues) -> bool:
+    """Whether the mention stands where a clause names what it is about: only time
+    words and leads (目前, 其中, 作为 …) before it in its clause."""
+    clause_start = marks.clause_start(n.start)
+    return cues.lead.fullmatch(text, clause_start, n.start) is not None
+
+
+def topics(text: str, marks: Marks, named: list[Named], cues: Cues) -> list[Named]:
+    """The mentions of a paragraph that open their clause; one closed by 等 or followed by
+    another name (A、B) heads a list, a group rather than one topic."""
+    starts = {n.start: n for n in named}
+    opening = [
+        n for n in named
+        if opens_clause(text, marks, n, cues) and text[n.end:n.end + 1] != "等" and not cues.speaker.match(text, n.end)
+        and not (_LIST_JOINT.match(text, n.end) and n.end + 1 in starts)  # A、B: a list, not one topic
+        and not (n.entity.type != "place" and _COUNTED_NEXT.match(text, n.end))  # 续建项目539个: what is counted
+    ]
+    # 广州白云区, 北京市昌平区: the place written right after another is the one meant
+    return [starts[n.end] if n.end in starts and n.entity.type == starts[n.end].entity.type == "place" else n for n in opening]
+
+
+_RESPECTIVELY = re.compile("分别|依次")
+_COUNTED_NEXT = re.compile(r"(?:约|超|近|共|达)?[0-9０-９]")
+_LIST_JOINT = re.compile("[、和及与]")
+
+
+def respectively(text: str, sentence_start: int, start: int, named: list[Named], figure_starts: list[int]) -> Entity | None:
+    """花都区、增城区、番禺区分别有3个、2个、1个: the figure's place in the figures after 分别
+    (依次) picks the name at that place in the list of names before it."""
+    cue = None
+    for m in _RESPECTIVELY.finditer(text, sentence_start, start):
+        cue = m
+    if cue is None:
+        return None
+    before = [n for n in named if sentence_start <= n.start and n.end <= cue.start()]
+    listed: list[Named] = []
+    for n in before:  # the last run of names joined by 、 和 及 与
+        if listed and (n.start - listed[-1].end > 1 or not _LIST_JOINT.fullmatch(text, listed[-1].end, n.start)):
+            listed = []
+        listed.append(n)
+    position = sum(1 for f in figure_starts if cue.end() <= f < start)
+    if len(listed) >= 2 and position < len(listed):
+        return listed[position].entity
+    return None
+
+
+def choose_subject(
+    text: str, marks: Marks, start: int, named: list[Named], topical: list[Named], cues: Cues,
+    wholes: dict[str, Entity | None], figure_starts: list[int] = (),
+) -> tuple[Entity | None, bool]:
+    """The entity the figure at `start` of `text` is about, and whether its sentence
+    decided (True) or the caller should carry the subject from before (False):
+    the nearest mention that opens a clause of the sentence before the figure, else
+    a place named in the figure's own clause."""
+    sentence_start = marks.sentence_start(start)
+    clause_start = marks.clause_start(start)
+    if cues.no_subject.search(text, clause_start, start):
+        return None, True
+    # 全国… earlier in the sentence: the whole country, unless the sentence names something after it
+    nation = cues.no_subject.search(text, sentence_start, start)
+    if nation and not any(nation.end() <= n.start and n.end <= start for n in named):
+        return None, True
+    listed = respectively(text, sentence_start, start, named, figure_starts)
+    if listed is not None:
+        return listed, True
+    for word, level in cues.whole.items():
+        if text.find(word, clause_start, start) >= 0:
+            return wholes.get(level), True
+
+    def usable(n: Named, floor: int) -> bool:
+        return (floor <= n.start and n.end <= start and not cues.benchmark.search(text, max(sentence_start, n.start - 3), n.start)
+                and text[n.end:n.end + 1] != "等")  # a list closed by 等 is an unnamed group
+
+    opening = [n for n in topical if usable(n, sentence_start)]
+    if opening:
+        return opening[-1].entity, True
+    # else a place named in the figure's own clause (占广东省45%以上的土地面积)
+    in_clause = [n for n in named if usable(n, clause_start) and n.entity.type == "place"]
+    if in_clause:
+        return in_clause[-1].entity, True
+    return None, False
+
+
+SECTION_CAPTION_MIN = 8  # shorter numberless infobox lines are the keys of values (范围, 就业人口)
+
+
+def fallbacks(
+    paragraphs, named: dict[int, list[Named]], topical: dict[int, list[Named]], default: Entity | None, with_figures: set[int]
+) -> dict[int, Entity | None]:
+    """What a paragraph's figures are about when nothing in it says: under an infobox caption
+    that opens with a name (未来科学城助力未来产业), that name, until the next caption; in a
+    body paragraph that names nothing, the last name that opened a clause in the paragraph
+    before; else the article's place."""
+    out: dict[int, Entity | None] = {}
+    section: Entity | None = None
+    last_topic: Entity | None = None
+    for p in paragraphs:
+        ns = named.get(p.seq, [])
+        caption = p.kind == "infobox" and p.seq not in with_figures and len(p.text.strip().split()) == 1
+        if caption and ns and ns[0].start == 0:
+            section = ns[0].entity  # 未来科学城助力未来产业
+        elif caption and len(p.text.strip()) >= SECTION_CAPTION_MIN:
+            section = None  # 生态环境改善(截至2020年): a new section, about no name
+        elif p.kind != "infobox":
+            section = None
+        out[p.seq] = section or default
+        if p.kind == "body":
+            # a paragraph that names nothing goes on about what the one before was about
+            if not ns and last_topic is not None:
+                out[p.seq] = last_topic
+            t = topical.get(p.seq, [])
+            last_topic = t[-1].entity if t else (last_topic if not ns else None)
+    return out
+
+
+def assign_subjects(article):
+    """Set `subject` (canonical name) and `subject_type` of every metric of the article."""
+    cues = load_cues()
+    entities = getattr(article, "entities", None) or []
+    texts = {p.seq: p.text for p in article.paragraphs}
+    named = with_references(mentions_by_paragraph(entities), texts, cues)
+    marks = {seq: Marks(texts.get(seq, "")) for seq in named}
+    topical = {seq: topics(texts.get(seq, ""), marks[seq], ns, cues) for seq, ns in named.items()}
+    default = article_topic(entities)
+    wholes = {level: article_topic(entities, level) or default for level in set(cues.whole.values())}
+    figures: dict[int, list[int]] = {}
+    for m in article.metrics:
+        figures.setdefault(m.paragraph_seq, []).append(m.char_start)
+    fallback = fallbacks(article.paragraphs, named, topical, default, set(figures))
+    sentence_subject: tuple[tuple[int, int], Entity | None] | None = None  # the last figure's, by sentence
+    nation_at: dict[int, list[int]] = {}  # where figures without subject stand, by paragraph
+    for metric in article.metrics:
+        text = texts.get(metric.paragraph_seq, "")
+        paragraph_marks = marks.get(metric.paragraph_seq) or Marks(text)
+        entity, decided = choose_subject(text, paragraph_marks, metric.char_start, named.get(metric.paragraph_seq, []),
+                                         topical.get(metric.paragraph_seq, []), cues, wholes,
+                                         figures.get(metric.paragraph_seq, []))
+        sentence = (metric.paragraph_seq, paragraph_marks.sentence_start(metric.char_start))
+        if decided:
+            sentence_subject = (sentence, entity)
+            if entity is None:
+                nation_at.setdefault(metric.paragraph_seq, []).append(metric.char_start)
+        elif sentence_subject is not None and sentence_subject[0] == sentence:
+            entity, decided = sentence_subject[1], True  # the figure before it in the sentence decided
+        if not decided:
+            # carried: the last entity that opened a clause earlier in the paragraph (unless a figure
+            # of the whole country came after it), else the article's place
+            earlier = [n for n in topical.get(metric.paragraph_seq, []) if n.end <= metric.char_start]
+            national = nation_at.get(metric.paragraph_seq, [])
+            if national and (not earlier or national[-1] > earlier[-1].end):
+                entity = None
+            else:
+                entity = earlier[-1].entity if earlier else fallback.get(metric.paragraph_seq, default)
+        metric.subject = entity.name if entity else None
+        metric.subject_type = entity.type if entity else None
+    return article

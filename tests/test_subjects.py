@@ -1,0 +1,154 @@
+"""What each figure is about (`extract.subjects`): sentences written for the rules,
+entities given by hand so that only the subject decision is tested."""
+from __future__ import annotations
+
+from urbandb.extract.entity_records import Entity, Mention
+from urbandb.extract.metrics import extract_metrics
+from urbandb.extract.subjects import assign_subjects
+from tests.test_entities import article_of
+
+PLACES = {"滨海区": "120116", "天津市": "120100", "河北省": "130000", "上海市": "310100"}
+
+
+def subjects(texts: list[str], names: dict[str, str]) -> list[tuple[str, str | None]]:
+    """(surface, subject) of every metric, with each name of `names` (name -> type) an
+    entity mentioned wherever it is written."""
+    article = article_of(*texts)
+    article.metrics = extract_metrics(article)
+    entities = []
+    for name, type_ in names.items():
+        mentions = [Mention(p.seq, i, i + len(name), name) for p in article.paragraphs
+                    for i in _positions(p.text, name)]
+        entities.append(Entity(name, type_, adcode=PLACES.get(name), mentions=mentions))
+    article.entities = entities
+    assign_subjects(article)
+    return [(m.surface, m.subject) for m in article.metrics]
+
+
+def _positions(text: str, word: str) -> list[int]:
+    out, i = [], text.find(word)
+    while i >= 0:
+        out.append(i)
+        i = text.find(word, i + len(word))
+    return out
+
+
+def test_subjects_the_entity_that_opens_the_clause():
+    assert subjects(["滨海区腾退土地80公顷，其中海港产业园占地30公顷。"], {"滨海区": "place", "海港产业园": "project"}) == [
+        ("80公顷", "滨海区"), ("30公顷", "海港产业园")]
+
+
+def test_subjects_carried_to_the_next_sentence_of_the_paragraph():
+    assert subjects(["海港产业园位于滨海区。规划建筑面积12万平方米，可容纳200家企业。"],
+                    {"滨海区": "place", "海港产业园": "project"}) == [("12万平方米", "海港产业园"), ("200家", "海港产业园")]
+
+
+def test_subjects_reference_to_the_project_named_before():
+    assert subjects(["滨海区启动海港产业园建设。", "该项目总投资15亿元。"], {"滨海区": "place", "海港产业园": "project"}) == [
+        ("15亿元", "海港产业园")]
+
+
+def test_subjects_the_whole_district_is_the_article_place():
+    texts = ["滨海区位于天津市东部。", "全区现有医院12家，海港医院等3家医院开诊。"]
+    assert subjects(texts, {"滨海区": "place", "天津市": "place", "海港医院": "project"}) == [("12家", "滨海区"), ("3家", "滨海区")]
+
+
+def test_subjects_national_figures_have_none():
+    assert subjects(["滨海区有40家。全国共有1300片历史街区。"], {"滨海区": "place"}) == [("40家", "滨海区"), ("1300片", None)]
+
+
+def test_subjects_a_benchmark_is_not_the_subject():
+    texts = ["河北省企业平均用地为上海市的75%。"]
+    assert subjects(texts, {"河北省": "place", "上海市": "place"}) == [("75%", "河北省")]
+
+
+def test_subjects_without_a_name_the_article_place():
+    texts = ["滨海区召开会议。", "滨海区部署工作。", "新增就业岗位3000个。"]
+    assert subjects(texts, {"滨海区": "place"}) == [("3000个", "滨海区")]
+
+
+def test_subjects_a_direction_word_may_open_the_clause_and_a_list_is_no_subject():
+    texts = ["滨海区规划了新的走廊。东部海港科技走廊集聚海港产业园等8个组团，规划产业空间超500万平方米。"]
+    names = {"滨海区": "place", "海港科技走廊": "project", "海港产业园": "project"}
+    assert subjects(texts, names) == [("8个", "海港科技走廊"), ("超500万平方米", "海港科技走廊")]
+
+
+def test_subjects_a_paragraph_naming_nothing_goes_on_about_the_one_before():
+    texts = ["滨海区召开会议。", "海港产业园进入施工阶段。", "工人3天内完成200米管线铺设。"]
+    assert subjects(texts, {"滨海区": "place", "海港产业园": "project"}) == [("3天内", "海港产业园"), ("200米", "海港产业园")]
+
+
+def test_subjects_an_infobox_caption_with_a_name_governs_the_lines_under_it():
+    article = article_of("滨海区介绍产业。", "海港产业园一览", "面积", "12平方公里", "绿色发展成效(截至2023年)", "绿地率 40%",
+                         kinds={1: "infobox", 2: "infobox", 3: "infobox", 4: "infobox", 5: "infobox"})
+    article.metrics = extract_metrics(article)
+    article.entities = [Entity("滨海区", "place", adcode="120116", mentions=[Mention(0, 0, 3, "滨海区")]),
+                        Entity("海港产业园", "project", mentions=[Mention(1, 0, 5, "海港产业园")])]
+    assign_subjects(article)
+    assert [(m.surface, m.subject) for m in article.metrics] == [("12平方公里", "海港产业园"), ("40%", "滨海区")]
+
+
+def test_subjects_a_place_in_the_figures_own_clause():
+    texts = ["上海市召开会议，上海市发布通知。", "会议指出，园区企业占河北省40%的土地面积。"]
+    found = dict(subjects(texts, {"河北省": "place", "上海市": "place"}))
+    assert found["40%"] == "河北省"
+
+
+def test_subjects_respectively_pairs_figures_with_the_listed_names():
+    texts = ["新增商场集中在外围，西湖区、滨江区、萧山区分别有4个、3个、1个商场开业。"]
+    names = {"西湖区": "place", "滨江区": "place", "萧山区": "place"}
+    assert subjects(texts, names) == [("4个", "西湖区"), ("3个", "滨江区"), ("1个", "萧山区")]
+
+
+def test_subjects_the_whole_country_earlier_in_the_sentence():
+    texts = ["滨海区发布报告。", "全国改造老旧街区6500个、老旧厂区700个，在70个城市开展试点。"]
+    assert [s for _, s in subjects(texts, {"滨海区": "place"})] == [None, None, None]
+
+
+def test_subjects_a_project_brought_in_by_a_building_verb_is_the_topic():
+    texts = ["滨海区依托试点，打造海港产业园，集聚研发空间。通过立体开发，节约土地80亩。"]
+    assert subjects(texts, {"滨海区": "place", "海港产业园": "project"}) == [("80亩", "海港产业园")]
+
+
+def test_subjects_here_refers_to_the_project_or_place_named_last():
+    texts = ["滨海区推进海港产业园建设。", "明年起，这里将入驻12家企业。"]
+    assert subjects(texts, {"滨海区": "place", "海港产业园": "project"}) == [("12家", "海港产业园")]
+
+
+def test_subjects_a_list_of_names_is_no_topic():
+    texts = ["滨海区全年推进工作。", "滨海区打造海港产业园、临港产业园，共推出工业用地80公顷。"]
+    names = {"滨海区": "place", "海港产业园": "project", "临港产业园": "project"}
+    assert subjects(texts, names) == [("80公顷", "滨海区")]
+
+
+def test_subjects_a_reporter_or_speaker_is_no_topic():
+    texts = ["滨海区召开发布会，滨海区发布数据。", "海港日报记者梳理发现，园区产值增长12%。"]
+    assert subjects(texts, {"滨海区": "place", "海港日报": "org"}) == [("12%", "滨海区")]
+
+
+def test_subjects_a_figure_goes_on_about_what_the_figure_before_it_in_the_sentence_was():
+    texts = ["滨海区推进改造。", "该模式成效显著，并推广至海港街道12个小区，改造面积近80万平方米。"]
+    names = {"滨海区": "place", "海港街道": "place"}
+    assert subjects(texts, names) == [("12个", "海港街道"), ("近80万平方米", "海港街道")]
+
+
+def test_subjects_the_place_written_right_after_another_is_the_one_meant():
+    texts = ["在天津市滨海区，老旧厂区已焕新为年营收超90亿元的园区。"]
+    assert subjects(texts, {"天津市": "place", "滨海区": "place"}) == [("超90亿元", "滨海区")]
+
+
+def test_subjects_a_counted_phrase_is_no_name_but_a_numbered_line_is():
+    texts = ["滨海区发布数据。", "58片历史街区成为休闲街区，带动就业12万人。", "地铁17号线全长40公里。"]
+    names = {"滨海区": "place", "58片历史街区": "project", "地铁17号线": "project"}
+    assert subjects(texts, names) == [("58片", "滨海区"), ("12万人", "滨海区"), ("40公里", "地铁17号线")]
+
+
+def test_subjects_after_a_national_figure_the_paragraph_stays_national():
+    texts = ["滨海区发布数据。", "滨海区开展普查。最新数据显示，全国历史街区已达1300片；确定的历史建筑6.89万处。"]
+    assert subjects(texts, {"滨海区": "place"}) == [("1300片", None), ("6.89万处", None)]
+
+
+def test_subjects_a_name_right_before_its_count_is_what_is_counted():
+    texts = ["滨海区发布年度计划。", "其中，新开工项目98个，续建项目539个。"]
+    names = {"滨海区": "place", "新开工项目": "project", "续建项目": "project"}
+    assert subjects(texts, names) == [("98个", "滨海区"), ("539个", "滨海区")]
