@@ -349,6 +349,8 @@ class EntityExtractor:
         if "店" in text or "牌" in text:
             for span in brand_spans(text, tokens, offsets):
                 add(span)
+        for span in mall_spans(text, tokens, offsets, places_text):
+            add(span)
         last_chars = self._suffix_last_chars
         for i in [i for i, (word, _) in enumerate(tokens) if word[-1] in last_chars]:  # most tokens end no suffix
             word, tag = tokens[i]
@@ -571,6 +573,56 @@ def brand_spans(text: str, tokens: list[Token], offsets: list[int]) -> list[Span
         start, end = offsets[first], offsets[last] + len(tokens[last][0])
         if 2 <= end - start <= 24 and not _COUNT.search(text[start:end]):
             out.append(Span(start, end, text[start:end], "org"))
+    return out
+
+
+MALL_ENDINGS = tuple(sorted(BRAND_CUES["mall"], key=len, reverse=True))
+_NAME_AFTER_CITY_TAGS = PROPER_POS | {"n"}
+
+
+def mall_spans(text: str, tokens: list[Token], offsets: list[int], places: dict) -> list[Span]:
+    """A mall named by its city and a brand or a proper word (广州太古汇, 深圳万象城, 广州天河城,
+    广州K11, 广州ICC 环贸天地): no suffix says so, the city before and the ending after do."""
+    out = []
+    for i, (word, tag) in enumerate(tokens[:-1]):
+        place = places.get(word)
+        if tag != "ns" or place is None or place.place is None or place.place.level != "city":
+            continue
+        j, (name, name_tag) = i + 1, tokens[i + 1]
+        if name_tag == "eng" and name not in BRAND_CUES["not_brand"]:
+            while j + 2 < len(tokens) and tokens[j + 1][0] == " " and tokens[j + 2][1] == "eng":
+                j += 2  # 天环Parc Central
+            k = j + 1 + (j + 1 < len(tokens) and tokens[j + 1][0] == " ")
+            tail = "".join(w for w, _ in tokens[k:k + 2])
+            if k + 1 < len(tokens) and tail.endswith(MALL_ENDINGS) and len(tail) <= 5 and _CJK.match(tail):
+                j = k + 1  # ICC 环贸天地: a Latin name and a Chinese one
+            elif j + 1 < len(tokens) and (tokens[j + 1][1] in NAME_POS - {"vn", "v"} and _CJK.match(tokens[j + 1][0])):
+                continue  # 深圳AI产业: the Latin word modifies a noun, no mall
+        elif name_tag in _NAME_AFTER_CITY_TAGS and _CJK.match(name):
+            if len(name) == 2 and name_tag in PROPER_POS and j + 1 < len(tokens) and tokens[j + 1][1] == "eng":
+                j += 1  # 天环Parc Central
+                while j + 2 < len(tokens) and tokens[j + 1][0] == " " and tokens[j + 2][1] == "eng":
+                    j += 2
+            elif name in places:
+                if not (len(name) == 2 and j + 1 < len(tokens) and tokens[j + 1][0] in MALL_ENDINGS):
+                    continue
+                j += 1  # 天河|城: a mall named after its district
+            elif len(name) >= 3 and name.endswith(MALL_ENDINGS) and name_tag != "n":
+                pass  # 天河城: one word
+            elif len(name) == 2 and j + 1 < len(tokens) and tokens[j + 1][0] in MALL_ENDINGS:
+                j += 1  # 太古|汇, 万象|城
+            else:
+                continue
+            if any(tokens[j][0].endswith(w) or (name + tokens[j][0]).endswith(w) for w in BRAND_CUES["not_mall"]):
+                continue
+            if j + 1 < len(tokens) and tokens[j + 1][1] in ("n", "ng", "vn") and len(tokens[j + 1][0]) == 1:
+                continue  # 广州万象城市: the ending starts another word
+        else:
+            continue
+        start, end = offsets[i], offsets[j] + len(tokens[j][0])
+        if text[end:end + 1] and text[end:end + 1] in "!&'’-+•·":
+            continue  # ycc!天宜: the name goes on past what the words show
+        out.append(Span(start, end, text[start:end], "project"))
     return out
 
 

