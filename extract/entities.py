@@ -14,6 +14,8 @@ How names are found (general rules, no article-specific lists):
   name-like tokens of the segmenter; 《…》 titles are policies; a quoted term
   with a suffix is a coined name (“北四村”); a description is not a name
   (全国领先的生命科学研发生产基地, “产教科融汇”发展新模式, 一镇六街道);
+- malls named by a city and a brand or proper word, no suffix (广州太古汇, 深圳万象城,
+  广州K11, 广州ICC 环贸天地; endings and stop words in `data/brand_cues.tsv`);
 - lists closed by 等 and a head noun type their items, suffix or not
   (华夏英泰、可瑞生物等13家企业 → org);
 - organizations and regions named without a suffix from `data/known_names.tsv`
@@ -39,7 +41,7 @@ from typing import Callable, Iterable, Protocol
 from urbandb.extract.entity_records import Entity, Mention
 from urbandb.extract.gazetteer import FormMatcher, Gazetteer, Place, load_gazetteer
 
-ENTITY_EXTRACTOR_VERSION = "1.2"
+ENTITY_EXTRACTOR_VERSION = "1.3"
 
 Token = tuple[str, str]  # (word, POS)
 
@@ -141,6 +143,7 @@ _QUOTED = re.compile(r"“[^”]*”")
 _UNIT_COUNTS = re.compile(r"(?:[一二三四五六七八九十两\d]+[\u4e00-\u9fff]{1,2}){2,}")
 _NAME_MARK = re.compile(r"[A-Za-z0-9“《]")
 _QUOTE_TITLE = re.compile(r"《[^《》\n]{2,40}》")
+_RANK_BEFORE = re.compile(r"第[一二三四五六七八九十\d]+$")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 _PROJECT_REFERENCES = ("该项目", "项目", "这里", "该基地", "该园区", "本项目", "园区", "基地")
 
@@ -233,6 +236,7 @@ class EntityExtractor:
         for suffix, kind in sorted(self.suffixes.items(), key=lambda item: -len(item[0])):
             self._suffixes_ending.setdefault(suffix[-1], []).append((suffix, kind))
         self._suffix_last_chars = set(self._suffixes_ending)
+        self._glued_verbs: dict[str, bool] = {}
         self.known_names = KnownNames(read_table("known_names.tsv"))
         bodies = read_table("government_bodies.tsv")
         self._bodies_after_place: dict[str, list[str]] = {}  # by first character, longest first
@@ -400,7 +404,7 @@ class EntityExtractor:
             owner = next((s for e in range(name_start, end + 1) for s in orgs_ending.get(e, ()) if s.start < name_start), None) if orgs_ending else None
             if kind == "project" and owner is not None and owner.start in offsets:
                 start_index = bisect_left(offsets, owner.start)  # 中西医结合医院住院楼: a building of the hospital
-            while start_index < head and _strippable(tokens[start_index], places_text) \
+            while start_index < head and (_strippable(tokens[start_index], places_text) or kind == "place" and self._glued_verb(tokens[start_index])) \
                     and not (suffix == "地区" and start_index == head - 1 and tokens[start_index][1] in ("v", "vn") and len(tokens[start_index][0]) == 2):
                 start_index += 1
             start = offsets[start_index]
@@ -434,6 +438,8 @@ class EntityExtractor:
             if kind == "place" and suffix in PART_SUFFIXES and (head - start_index == 1 and tokens[start_index][0] in places_text
                                                                or (self.suffix_type(name[:-len(suffix)]) or ("", ""))[1] == "place"):
                 continue  # 广州中心区, 新城东区中心区: a part of a place, not a zone of its own
+            if kind == "place" and _RANK_BEFORE.search(name[:-len(suffix)]):
+                continue  # 华南第一商圈: a rank, not a zone's name
             if kind == "place" and "“" in name and not quoted:
                 continue  # 全省“一主引领、两翼驱动”区域: a slogan, not a zone
             if kind == "policy" and suffix == "规划" and all(w in places_text for w, _ in tokens[start_index:head]):
@@ -458,6 +464,16 @@ class EntityExtractor:
         if people:  # 市长某某作招商项目: a clause about a person, not a name
             spans = [s for s in spans if not any(s.start <= p.start and p.end <= s.end and s.type in ("project", "policy") for p in people)]
         return spans + people
+
+    def _glued_verb(self, token: Token) -> bool:
+        """A two-character word the segmenter read as a noun whose characters are an adverb and
+        a verb (均|居 of 均居平原新城首位): a clause before a zone, no part of its name."""
+        word, tag = token
+        if len(word) != 2 or tag not in ("n", "nz"):
+            return False
+        if word not in self._glued_verbs:
+            self._glued_verbs[word] = [t for char in word for _, t in self.segmenter(char)] == ["d", "v"]
+        return self._glued_verbs[word]
 
     def _title_span(self, start: int, end: int, title: str) -> Span:
         """《…》 names a document (a policy), or a newspaper when its name ends as one (《浙江日报》)."""

@@ -453,3 +453,13 @@ def test_entities_malls_named_by_city_and_brand(extractor, text, mall):
 ])
 def test_entities_city_words_and_abbreviations_are_not_malls(extractor, text, not_mall):
     assert names(extractor(article_of(text))).get(not_mall) != "project"
+
+
+def test_entities_adverb_and_verb_glued_before_a_zone_are_not_its_name(extractor):
+    found = names(extractor(article_of("两项指标皆列滨海新城前列。")))
+    assert found.get("滨海新城") == "place" and "皆列滨海新城" not in found
+
+
+def test_entities_a_rank_is_not_a_zone_name(extractor):
+    found = names(extractor(article_of("拥有“西南第一商圈”称号的商圈客流回升，天河路商圈也是。")))
+    assert "西南第一商圈" not in found and found.get("天河路商圈") == "place"

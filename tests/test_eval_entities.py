@@ -91,10 +91,10 @@ def test_eval_entities_report_formats(gold_report):
 # Floors on all twelve annotated articles, pinned just under the measured figures
 # (`make eval`), so that a regression fails the suite.
 def test_eval_entities_gold_gate(gold_report):
-    assert gold_report.overall.f1 >= 0.88, format_entity_report(gold_report)
+    assert gold_report.overall.f1 >= 0.895, format_entity_report(gold_report)
 
 
-FLOORS = {"place": 0.89, "org": 0.91, "person": 0.96, "project": 0.81, "policy": 0.77}
+FLOORS = {"place": 0.90, "org": 0.93, "person": 0.97, "project": 0.85, "policy": 0.78}
 
 
 @pytest.mark.parametrize("type_", sorted(FLOORS))
@@ -103,7 +103,7 @@ def test_eval_entities_every_type_scores_on_gold(gold_report, type_):
 
 
 def test_eval_projects_gold_gate(gold_report):
-    assert gold_report.projects.f1 >= 0.81, format_entity_report(gold_report)
+    assert gold_report.projects.f1 >= 0.85, format_entity_report(gold_report)
 
 
 def test_eval_projects_milestones_on_gold(gold_report):
