@@ -21,8 +21,6 @@ from sqlalchemy import Engine, select
 from urbandb.db.engine import sqlite_path
 from urbandb.db.models import Document, Paragraph
 from urbandb.loaders import writer
-from urbandb.loaders.entity_index import EntityIndex
-from urbandb.loaders.entity_store import load_entity_index
 from urbandb.loaders.article import Article
 from urbandb.loaders.article import Paragraph as ArticleParagraph
 from urbandb.loaders.errors import LoadFailure, LoadInProgress, UnreadableFile
@@ -149,17 +147,17 @@ def load_paths(
 ) -> LoadSummary:
     pipeline = pipeline or default_pipeline()
     files = discover(paths)
-    with loader_lock(engine, wait_seconds):
+    with loader_lock(engine, wait_seconds) as lock:
         started = time.perf_counter()
         with engine.begin() as conn:
-            run_id = writer.start_run(conn)
-            # Read once per run: another process may have written since the last one.
-            entities = load_entity_index(conn)
+            run_id = writer.start_run(conn, exclusive=lock.exclusive)
         summary = LoadSummary(run_id=run_id)
         status = "failed"
+        lease = RunLease(engine, run_id)
         try:
             for index, path in enumerate(files, 1):
-                outcome = load_file(engine, path, pipeline, run_id, entities)
+                lease.renew()
+                outcome = load_file(engine, path, pipeline, run_id)
                 summary.outcomes.append(outcome)
                 if progress:
                     progress(index, len(files), outcome)
@@ -171,18 +169,18 @@ def load_paths(
     return summary
 
 
-def load_file(engine: Engine, path: str, pipeline: Pipeline, run_id: int, entities: EntityIndex) -> FileOutcome:
+def load_file(engine: Engine, path: str, pipeline: Pipeline, run_id: int) -> FileOutcome:
     try:
         data = read_bytes(path)
         digest = hashlib.sha256(data).hexdigest()
         with engine.connect() as conn:
             previous = writer.stored_hash(conn, path)
-            if previous == digest:
-                return FileOutcome(path, "unchanged")
-            articles = parse_file(path, data, pipeline)
-            # The index forgets this file's entities if its transaction rolls back (or fails to commit).
-            with entities.transaction(), conn.begin():
-                writer.replace_source_file(conn, path, digest, len(data), articles, run_id, pipeline.version, entities)
+        if previous == digest:
+            return FileOutcome(path, "unchanged")
+        articles = parse_file(path, data, pipeline)
+        previous = writer.write_file(engine, path, digest, len(data), articles, run_id, pipeline.version)
+        if previous == digest:  # another loader wrote the same bytes meanwhile
+            return FileOutcome(path, "unchanged")
     except LoadFailure as error:
         return _failed(engine, run_id, path, type(error).__name__, str(error))
     except Exception as error:  # a bug must not stop the other files; it is recorded with its type
@@ -207,15 +205,34 @@ def _failed(engine: Engine, run_id: int, path: str, error_type: str, message: st
     return FileOutcome(path, "failed", error=f"{error_type}: {message}")
 
 
+class RunLease:
+    """Keeps a run's heartbeat fresh, so that other loaders know it is alive."""
+
+    def __init__(self, engine: Engine, run_id: int):
+        self.engine, self.run_id, self.renewed = engine, run_id, time.monotonic()
+
+    def renew(self) -> None:
+        if time.monotonic() - self.renewed >= writer.HEARTBEAT_SECONDS:
+            with self.engine.begin() as conn:
+                writer.heartbeat(conn, self.run_id)
+            self.renewed = time.monotonic()
+
+
 class loader_lock:
-    """One load at a time per database file: a second one waits up to
-    `wait_seconds`, then raises `LoadInProgress` with a clear message."""
+    """One load at a time per SQLite database file (whatever path or symlink
+    names it): a second one waits up to `wait_seconds`, then raises
+    `LoadInProgress` with a clear message. PostgreSQL takes loaders at once."""
 
     def __init__(self, engine: Engine, wait_seconds: float = 0.0):
         db_file = sqlite_path(str(engine.url))
-        self.path = Path(f"{db_file}.lock") if db_file else None
+        self.path = Path(f"{db_file.resolve()}.lock") if db_file else None
         self.wait_seconds = wait_seconds
         self.handle = None
+
+    @property
+    def exclusive(self) -> bool:
+        """Whether holding this lock makes this process the database's only writer."""
+        return self.path is not None
 
     def __enter__(self):
         if self.path is None:
@@ -292,18 +309,16 @@ def reextract(engine: Engine, pipeline: Pipeline | None = None, wait_seconds: fl
     paragraphs = Paragraph.__table__
     count = 0
     with loader_lock(engine, wait_seconds):
-        with engine.connect() as conn:
-            entities = load_entity_index(conn)
         for document_id, article in list(stored_articles(engine)):
             article = pipeline(article)
-            with entities.transaction(), engine.begin() as conn:
+            with engine.begin() as conn:
                 ids = dict(
                     conn.execute(
                         select(paragraphs.c.seq, paragraphs.c.id).where(paragraphs.c.document_id == document_id)
                     ).all()
                 )
                 writer.delete_facts(conn, document_id)
-                writer.write_facts(conn, article, document_id, ids, entities)
+                writer.write_facts(conn, article, document_id, ids)
                 if pipeline.version:
                     conn.execute(
                         documents.update()

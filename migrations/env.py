@@ -11,8 +11,8 @@ target_metadata = Base.metadata
 
 
 def include_name(name, type_, parent_names) -> bool:
-    # Full-text indexes (fts_*) are virtual tables SQLAlchemy cannot model.
-    return not (type_ == "table" and name and name.startswith("fts_"))
+    # Search indexes (fts_*: FTS5 tables, pg_trgm indexes) are backend-specific, outside the models.
+    return not (type_ in ("table", "index") and name and name.startswith("fts_"))
 
 
 def _url() -> str:
