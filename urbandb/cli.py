@@ -63,7 +63,7 @@ def init(ctx: typer.Context) -> None:
     from urbandb.db.migrate import current_revision, upgrade
 
     upgrade(ctx.obj)
-    typer.echo(f"database at revision {current_revision(ctx.obj)}: {ctx.obj}")
+    typer.echo(f"database at revision {current_revision(ctx.obj)}: {shown_url(ctx.obj)}")
 
 
 @app.command()
@@ -158,7 +158,7 @@ def query(
         return
     try:
         params = dict(_split_param(p) for p in param)
-        columns, rows = run_report(connect(sqlite_file(ctx.obj)), load_report(name), params)
+        columns, rows = run_report(connect(ctx.obj), load_report(name), params)
     except ReportError as error:
         fail(str(error))
     print_rows(columns, rows, format)
@@ -176,7 +176,7 @@ def sql(
     from urbandb.analytics import ReportError, connect, run_sql
 
     try:
-        columns, rows = run_sql(connect(sqlite_file(ctx.obj)), statement)
+        columns, rows = run_sql(connect(ctx.obj), statement)
     except (ReportError, duckdb.Error) as error:
         fail(str(error).strip())
     print_rows(columns, rows, format)
@@ -208,17 +208,39 @@ def export(
     from urbandb.export import ExportError, export_database
 
     try:
-        written = export_database(sqlite_file(ctx.obj), out_dir, format.value)
+        written = export_database(ctx.obj, out_dir, format.value)
     except (ExportError, ReportError) as error:
         fail(str(error))
     typer.echo(f"wrote {len(written)} files to {out_dir}")
+
+
+@app.command()
+def snapshot(
+    ctx: typer.Context,
+    out: Path = typer.Argument(..., help="The SQLite file to write (replaced if it exists)."),
+) -> None:
+    """Copy the database (PostgreSQL or SQLite) into a read-only SQLite file, search index included, for `serve`."""
+    from urbandb.snapshot import SnapshotError, write_snapshot
+
+    _require_schema(ctx.obj)
+    try:
+        counts = write_snapshot(ctx.obj, out)
+    except SnapshotError as error:
+        fail(str(error))
+    typer.echo(f"wrote {out}: {sum(counts.values())} rows in {len(counts)} tables")
+
+
+def shown_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _require_schema(url: str) -> None:
     from urbandb.db.migrate import current_revision
 
     if current_revision(url) is None:
-        fail(f"the database {url} has no schema: run `urbandb init` first")
+        fail(f"the database {shown_url(url)} has no schema: run `urbandb init` first")
 
 
 def _split_param(text: str) -> tuple[str, str]:
