@@ -104,7 +104,10 @@ def facts_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("facts") / "facts.sqlite"
     upgrade(database_url(str(path)))
     conn = sqlite3.connect(path)
-    conn.execute("insert into loader_runs values (1, 't', 't', 'ok', 2, 2, 0, 0, 0)")
+    conn.execute(
+        "insert into loader_runs (id, started_at, finished_at, status, files_seen, files_added, files_updated,"
+        " files_unchanged, files_failed) values (1, 't', 't', 'ok', 2, 2, 0, 0, 0)"
+    )
     for doc, (name, paragraphs) in enumerate([("a.txt", [TITLE, BODY]), ("b.txt", [OTHER])], 1):
         conn.execute("insert into source_files values (?, 'h', 1, 1, 't', 1)", (name,))
         conn.execute(

@@ -1,8 +1,10 @@
 """Many loaders at once: separate processes against one PostgreSQL database
-end where one sequential load ends; runs do not take each other for dead;
-SQLite keeps one writer, whatever path names the file."""
+end where one sequential load ends, a file they all see is written once,
+runs do not take each other for dead; SQLite keeps one writer, whatever path
+names the file."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import threading
@@ -13,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, select, text
 
-from conftest import SEEDS, new_database
+from conftest import CORPUS, SEEDS, new_database
 from urbandb.db.engine import make_engine
 from urbandb.db.migrate import upgrade
 from urbandb.db.models import LoaderRun
@@ -75,19 +77,23 @@ def resolved(url: str) -> dict[str, set]:
 
 def test_four_loaders_at_once_end_as_one_sequential_load(request, tmp_path):
     folders = loader_folders(tmp_path / "articles")
+    # One more folder every loader is given: its file is written once, by one of them.
+    shared = tmp_path / "articles" / "shared"
+    shared.mkdir()
+    shutil.copy(CORPUS / "guangzhou_mall_supply.md", shared)
     sequential = new_database(request, "postgresql", tmp_path)
     upgrade(sequential)
     engine = make_engine(sequential)
-    assert load_paths(engine, [str(f) for f in folders]).ok
+    assert load_paths(engine, [str(f) for f in [*folders, shared]]).ok
     engine.dispose()
 
     concurrent = new_database(request, "postgresql", tmp_path)
     upgrade(concurrent)
-    loaders = [urbandb_process(concurrent, "load", str(folder)) for folder in folders]
+    loaders = [urbandb_process(concurrent, "load", str(folder), str(shared)) for folder in folders]
     results = [(p.wait(timeout=300), p.stdout.read(), p.stderr.read()) for p in loaders]
 
     assert [code for code, _, _ in results] == [0] * LOADERS, results
-    assert all("5 added" in out and "0 failed" in out for _, out, _ in results), results
+    assert all("0 failed" in out for _, out, _ in results), results
     expected, found = resolved(sequential), resolved(concurrent)
     assert any(row[:2] == (FULL, "project") for row in expected["entities"])
     assert (FULL, "project", SHORT) in expected["aliases"]
@@ -95,26 +101,13 @@ def test_four_loaders_at_once_end_as_one_sequential_load(request, tmp_path):
         assert found[key] == expected[key], key
     engine = make_engine(concurrent)
     with engine.connect() as conn:
-        statuses = conn.execute(select(LoaderRun.__table__.c.status)).scalars().all()
-    engine.dispose()
-    assert statuses == ["ok"] * LOADERS  # none took another for dead
-
-
-def test_a_file_two_loaders_see_at_once_is_written_once(request, tmp_path):
-    url = new_database(request, "postgresql", tmp_path)
-    upgrade(url)
-    loaders = [urbandb_process(url, "load", str(SEEDS)) for _ in range(2)]
-    outputs = [(p.wait(timeout=300), p.stdout.read()) for p in loaders]
-    assert [code for code, _ in outputs] == [0, 0], outputs
-    engine = make_engine(url)
-    with engine.connect() as conn:
-        added, unchanged = conn.execute(
-            text("select sum(files_added), sum(files_unchanged) from loader_runs")
-        ).one()
+        runs = conn.execute(text("select status, files_added, files_unchanged from loader_runs")).all()
         documents = conn.execute(text("select count(*), count(distinct source_path) from documents")).one()
     engine.dispose()
-    assert (added, unchanged) == (5, 5)
-    assert tuple(documents) == (5, 5)
+    assert [status for status, _, _ in runs] == ["ok"] * LOADERS  # none took another for dead
+    assert sum(added for _, added, _ in runs) == 5 * LOADERS + 1  # the shared file once…
+    assert sum(unchanged for _, _, unchanged in runs) == LOADERS - 1  # …and unchanged for the others
+    assert tuple(documents) == (5 * LOADERS + 1,) * 2
 
 
 def test_a_run_is_interrupted_only_when_its_lease_ran_out(migrated_db):
