@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Integer, String, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Integer, String, Table, bindparam, delete, func, insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -120,13 +120,11 @@ def read_stored_names(conn: Connection, keys: set[EntityKey]) -> StoredNames:
         for row in conn.execute(select(entities.c.id, entities.c.name, entities.c.type).where(entities.c.name.in_(names)))
         if (row.name, row.type) in keys
     ]
-    claimed = [
-        row
-        for row in conn.execute(
-            select(entity_names.c.entity_id, entity_names.c.name, entity_names.c.type).where(entity_names.c.name.in_(names))
+    claimed = conn.execute(
+        select(entity_names.c.entity_id, entity_names.c.name, entity_names.c.type).where(
+            tuple_(entity_names.c.type, entity_names.c.name).in_(sorted((type_, name) for name, type_ in keys))
         )
-        if (row.name, row.type) in keys
-    ]
+    ).all()
     found = {row.id for row in named} | {row.entity_id for row in claimed}
     canonical = conn.execute(
         select(entities.c.id, entities.c.name, entities.c.type).where(entities.c.id.in_(sorted(found)))
@@ -207,11 +205,11 @@ def claim_names(conn: Connection, writes: ArticleWrites, stored: StoredNames) ->
     conn.execute(insert_ignoring_duplicates(conn, entity_names), rows)
     owners = conn.execute(
         select(entity_names.c.name, entity_names.c.type, entity_names.c.entity_id).where(
-            entity_names.c.name.in_(sorted({name for name, _ in new}))
+            tuple_(entity_names.c.type, entity_names.c.name).in_(sorted((type_, name) for name, type_ in new))
         )
     )
     for name, type_, owner in owners:
-        if (name, type_) in new and owner != new[(name, type_)]:
+        if owner != new[(name, type_)]:
             raise ConcurrentWrite(f"the {type_} name {name!r} was claimed by another load meanwhile")
 
 

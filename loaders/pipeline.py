@@ -305,25 +305,9 @@ def reextract(engine: Engine, pipeline: Pipeline | None = None, wait_seconds: fl
     """Recompute every document's facts with the current extractors; one
     transaction per document. Returns the number of documents."""
     pipeline = pipeline or default_pipeline()
-    documents = Document.__table__
-    paragraphs = Paragraph.__table__
     count = 0
     with loader_lock(engine, wait_seconds):
         for document_id, article in list(stored_articles(engine)):
-            article = pipeline(article)
-            with engine.begin() as conn:
-                ids = dict(
-                    conn.execute(
-                        select(paragraphs.c.seq, paragraphs.c.id).where(paragraphs.c.document_id == document_id)
-                    ).all()
-                )
-                writer.delete_facts(conn, document_id)
-                writer.write_facts(conn, article, document_id, ids)
-                if pipeline.version:
-                    conn.execute(
-                        documents.update()
-                        .where(documents.c.id == document_id)
-                        .values(extractor_version=pipeline.version)
-                    )
+            writer.rewrite_facts(engine, document_id, pipeline(article), pipeline.version)
             count += 1
     return count

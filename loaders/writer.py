@@ -16,7 +16,7 @@ import hashlib
 import random
 import time
 from datetime import datetime, timedelta, timezone
-from typing import Sequence
+from typing import Callable, Sequence, TypeVar
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -25,6 +25,8 @@ from urbandb.db import search
 from urbandb.db.models import Document, LoadError, LoaderRun, Metric, Paragraph, SourceFile
 from urbandb.loaders.article import Article
 from urbandb.loaders.entity_store import ConcurrentWrite, delete_entity_facts, write_entities
+
+T = TypeVar("T")
 
 loader_runs = LoaderRun.__table__
 load_errors = LoadError.__table__
@@ -80,17 +82,25 @@ def write_file(
     """Replace `path`'s rows with `articles` in one transaction, retried when
     another loader wins a race. Returns the hash stored before: equal to
     `content_sha256` when another loader wrote these bytes first."""
+
+    def write(conn: Connection) -> str | None:
+        previous = stored_hash(conn, path)
+        if previous != content_sha256:
+            replace_source_file(conn, path, content_sha256, size_bytes, articles, run_id, extractor_version)
+        return previous
+
+    return in_transaction(engine, write)
+
+
+def in_transaction(engine: Engine, work: Callable[[Connection], T]) -> T:
+    """`work` in a transaction of its own, run again (a few times, after a
+    random pause) when it loses a race to another writer."""
     # SQLite has one writer at a time (the load lock): a conflict there is no race, and no retry helps.
     attempts = 1 if engine.dialect.name == "sqlite" else WRITE_ATTEMPTS
     for attempt in range(1, attempts + 1):
         try:
             with engine.begin() as conn:
-                previous = stored_hash(conn, path)
-                if previous != content_sha256:
-                    replace_source_file(
-                        conn, path, content_sha256, size_bytes, articles, run_id, extractor_version
-                    )
-                return previous
+                return work(conn)
         except (IntegrityError, ConcurrentWrite, DBAPIError) as error:
             if attempt == attempts or not lost_race(error):
                 raise
@@ -239,6 +249,20 @@ def write_metrics(conn: Connection, article: Article, document_id: int, paragrap
             for m in article.metrics
         ],
     )
+
+
+def rewrite_facts(engine: Engine, document_id: int, article: Article, extractor_version: str | None) -> None:
+    """Replace a stored document's facts with `article`'s (re-extraction), in
+    one transaction, run again if it loses a race to a loader."""
+
+    def rewrite(conn: Connection) -> None:
+        ids = dict(conn.execute(select(paragraphs.c.seq, paragraphs.c.id).where(paragraphs.c.document_id == document_id)).all())
+        delete_facts(conn, document_id)
+        write_facts(conn, article, document_id, ids)
+        if extractor_version:
+            conn.execute(update(documents).where(documents.c.id == document_id).values(extractor_version=extractor_version))
+
+    in_transaction(engine, rewrite)
 
 
 def delete_facts(conn: Connection, document_id: int) -> None:
