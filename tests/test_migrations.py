@@ -85,3 +85,29 @@ def test_migration_0001_creates_the_contract_tables(tmp_path):
     } <= columns["loader_runs"]
     assert {"id", "run_id", "source_path", "error_type", "message"} <= columns["load_errors"]
     assert "fts_paragraphs" in columns
+
+
+def test_migration_0005_claims_every_stored_name_and_alias(migrated_db):
+    from sqlalchemy import text
+
+    from conftest import SEEDS
+    from urbandb.loaders.pipeline import load_paths, reextract
+
+    engine = make_engine(migrated_db)
+    assert load_paths(engine, [str(SEEDS)]).ok
+    downgrade(migrated_db, "0003")
+    upgrade(migrated_db)
+    stored = (
+        "select type, name from entities union select e.type, a.alias from entity_aliases a"
+        " join entities e on e.id = a.entity_id"
+    )
+    with engine.connect() as conn:
+        forms = set(conn.execute(text(stored)).all())
+        claimed = dict(((t, n), e) for t, n, e in conn.execute(text("select type, name, entity_id from entity_names")))
+        entities = conn.execute(text("select id, name, type from entities order by id")).all()
+    assert forms and set(claimed) == forms
+    # Re-extraction resolves every name through the claims: no entity is added or renamed.
+    assert reextract(engine) == 5
+    with engine.connect() as conn:
+        assert conn.execute(text("select id, name, type from entities order by id")).all() == entities
+    engine.dispose()
