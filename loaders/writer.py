@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable, Sequence, TypeVar
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 
 from urbandb.db import search
 from urbandb.db.models import Document, LoadError, LoaderRun, Metric, Paragraph, SourceFile
@@ -55,8 +55,10 @@ METRIC_FIELDS = (
 
 # A file that keeps losing races is reported after this many attempts.
 WRITE_ATTEMPTS = 8
-# PostgreSQL's deadlock_detected and serialization_failure: the transaction may simply run again.
-RETRYABLE_SQLSTATES = {"40P01", "40001"}
+# What another writer causes (PostgreSQL's codes): a deadlock, a serialization
+# failure, a unique key taken or a referenced row deleted meanwhile. A NOT NULL
+# or CHECK violation is this file's own fault and is not retried.
+RACE_SQLSTATES = {"40P01", "40001", "23505", "23503"}
 # A running run whose heartbeat is older than this is taken for dead.
 LEASE_SECONDS = 120
 HEARTBEAT_SECONDS = 15
@@ -101,19 +103,19 @@ def in_transaction(engine: Engine, work: Callable[[Connection], T]) -> T:
         try:
             with engine.begin() as conn:
                 return work(conn)
-        except (IntegrityError, ConcurrentWrite, DBAPIError) as error:
+        except (ConcurrentWrite, DBAPIError) as error:
             if attempt == attempts or not lost_race(error):
                 raise
             # Back off, with jitter, so that the loaders that collided do not collide again.
-            time.sleep(random.uniform(0, 0.05 * 2**attempt))
+            time.sleep(random.uniform(0, min(1.0, 0.05 * 2**attempt)))
     raise AssertionError("unreachable")
 
 
 def lost_race(error: Exception) -> bool:
     """A failure another writer caused, that a new attempt may not meet."""
-    if isinstance(error, (IntegrityError, ConcurrentWrite)):
+    if isinstance(error, ConcurrentWrite):
         return True
-    return getattr(getattr(error, "orig", None), "sqlstate", None) in RETRYABLE_SQLSTATES
+    return getattr(getattr(error, "orig", None), "sqlstate", None) in RACE_SQLSTATES
 
 
 def replace_source_file(

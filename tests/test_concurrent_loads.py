@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, select, text
+from sqlalchemy.exc import DBAPIError
 
 from conftest import CORPUS, SEEDS, new_database
 from urbandb.db.engine import make_engine
 from urbandb.db.migrate import upgrade
 from urbandb.db.models import LoaderRun
 from urbandb.loaders import writer
+from urbandb.loaders.entity_store import ConcurrentWrite
 from urbandb.loaders.errors import LoadInProgress
 from urbandb.loaders.pipeline import default_pipeline, load_paths, loader_lock, parse_file
 
@@ -206,3 +208,23 @@ def test_short_form_and_full_form_written_at_once_are_one_entity_and_one_project
         ).scalar()
     engine.dispose()
     assert documents == 2
+
+
+def test_only_what_another_writer_causes_is_retried(request, tmp_path):
+    url = new_database(request, "postgresql", tmp_path)
+    upgrade(url)
+    engine = make_engine(url)
+    entities = text("insert into entities (name, type) values (:name, :type)")
+    with engine.begin() as conn:
+        conn.execute(entities, {"name": "北京市", "type": "place"})
+    errors = []
+    for row in ({"name": "北京市", "type": "place"}, {"name": "无类型", "type": None}):
+        with pytest.raises(DBAPIError) as raised:
+            with engine.begin() as conn:
+                conn.execute(entities, row)
+        errors.append(raised.value)
+    engine.dispose()
+    taken, invalid = errors
+    assert writer.lost_race(taken)  # a name another loader inserted first
+    assert not writer.lost_race(invalid)  # a row that breaks NOT NULL fails the same way every time
+    assert writer.lost_race(ConcurrentWrite("a name claimed meanwhile"))
