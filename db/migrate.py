@@ -11,6 +11,12 @@ from urbandb import migrations
 MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
 
 
+def include_name(name, type_, parent_names) -> bool:
+    """What the models describe: not the search indexes (fts_*: FTS5 tables on
+    SQLite, a pg_trgm index on PostgreSQL), which are backend-specific."""
+    return not (type_ in ("table", "index") and name and name.startswith("fts_"))
+
+
 def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
