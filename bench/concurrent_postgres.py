@@ -2,12 +2,13 @@
 loaded by one `urbandb load` process, then split into four folders loaded by
 four processes at the same time into a fresh database; wall-clock time of
 each (process start-up included), and whether both end with the same
-entities, aliases and projects.
+entities, aliases and projects. Each loader extracts in its own process
+(`--workers 1`) unless `--workers N` says otherwise.
 
 The server is a throwaway one (Debian's binaries, a temporary folder,
 127.0.0.1), as in the tests.
 
-    .venv/bin/python bench/concurrent_postgres.py [--copies 200] [--loaders 4]
+    .venv/bin/python bench/concurrent_postgres.py [--copies 200] [--loaders 4] [--workers 1]
 
 Prints the figures and writes them to bench/results/concurrent_postgres.json.
 """
@@ -52,10 +53,13 @@ def split_corpus(root: Path, copies: int, loaders: int) -> list[Path]:
     return folders
 
 
-def timed_loaders(url: str, folder_sets: list[list[Path]]) -> dict:
+def timed_loaders(url: str, folder_sets: list[list[Path]], workers: int) -> dict:
     """Run one `urbandb load` per folder set, all at once; seconds until the
     last ends, and the CPU seconds the loaders used (start-up included)."""
-    command = [sys.executable, "-c", "import sys; from urbandb.cli import app; sys.argv[0] = 'urbandb'; app()", "--db", url, "load"]
+    command = [
+        sys.executable, "-c", "import sys; from urbandb.cli import app; sys.argv[0] = 'urbandb'; app()",
+        "--db", url, "load", "--workers", str(workers),
+    ]
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     processes = [
@@ -94,6 +98,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=200)
     parser.add_argument("--loaders", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=1, help="--workers of each loader")
     args = parser.parse_args()
     load_average = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp, throwaway_server() as admin:
@@ -101,8 +106,8 @@ def main() -> None:
         one_db, many_db = create_database(admin), create_database(admin)
         upgrade(one_db)
         upgrade(many_db)
-        one = timed_loaders(one_db, [folders])
-        many = timed_loaders(many_db, [[folder] for folder in folders])
+        one = timed_loaders(one_db, [folders], args.workers)
+        many = timed_loaders(many_db, [[folder] for folder in folders], args.workers)
         one_rows, many_rows = stored(one_db), stored(many_db)
     files = args.copies * len(list(SEEDS.iterdir()))
     figures = {

@@ -14,6 +14,7 @@ import functools
 import glob
 import hashlib
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from functools import partial
@@ -218,12 +219,10 @@ def load_paths(
         runner = (InProcess if in_process else partial(WorkerPool, size=workers, preload=PRELOAD))(
             extract_file, pipeline, file_seconds=limits.max_seconds_per_file
         )
-        lease = RunLease(engine, run_id)
         try:
-            with runner:
+            with runner, RunLease(engine, run_id, exclusive=lock.exclusive):
                 checked = (check_file(engine, path, limits) for path in files)
                 for index, (job, extracted) in enumerate(runner.in_order(checked), 1):
-                    lease.renew()
                     outcome = write_file(engine, job, extracted, run_id, pipeline.version)
                     summary.outcomes.append(outcome)
                     if progress:
@@ -339,16 +338,34 @@ def _failed(
 
 
 class RunLease:
-    """Keeps a run's heartbeat fresh, so that other loaders know it is alive."""
+    """Keeps a run's heartbeat fresh while it loads, so that other loaders
+    know it is alive. A thread of its own renews it: one file may take
+    longer to extract (`--max-seconds-per-file`) than the lease lasts.
+    A run holding the exclusive SQLite lock needs no lease."""
 
-    def __init__(self, engine: Engine, run_id: int):
-        self.engine, self.run_id, self.renewed = engine, run_id, time.monotonic()
+    def __init__(self, engine: Engine, run_id: int, exclusive: bool = False):
+        self.engine, self.run_id, self.exclusive = engine, run_id, exclusive
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"run-{run_id}-heartbeat", daemon=True)
 
-    def renew(self) -> None:
-        if time.monotonic() - self.renewed >= writer.HEARTBEAT_SECONDS:
-            with self.engine.begin() as conn:
-                writer.heartbeat(conn, self.run_id)
-            self.renewed = time.monotonic()
+    def __enter__(self) -> "RunLease":
+        if not self.exclusive:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        self.stopped.set()
+        if self.thread.is_alive():
+            self.thread.join()
+        return False
+
+    def _beat(self) -> None:
+        while not self.stopped.wait(writer.HEARTBEAT_SECONDS):
+            try:
+                with self.engine.begin() as conn:
+                    writer.heartbeat(conn, self.run_id)
+            except Exception:  # a lost server fails the writes too, and the run with them; try again later
+                continue
 
 
 class loader_lock:

@@ -265,3 +265,17 @@ def test_an_unreachable_server_is_one_line_and_its_own_exit_code(tmp_path):
         assert result.exit_code == ExitCode.UNREACHABLE, (args, result.output)
         assert "Traceback" not in result.output and "secret" not in result.output, args
         assert result.output.startswith("error: ") and result.output.count("\n") == 1, (args, result.output)
+
+
+def test_a_postgresql_database_without_schema_asks_for_init_without_showing_the_password(request, tmp_path):
+    from typer.testing import CliRunner
+
+    from conftest import new_database
+    from urbandb.cli import app
+    from urbandb.exit_codes import ExitCode
+
+    url = new_database(request, "postgresql", tmp_path).replace("postgres@", "postgres:secret@", 1)
+    assert ":secret@" in url  # the test server trusts any password
+    result = CliRunner().invoke(app, ["--db", url, "runs"])
+    assert result.exit_code == ExitCode.NEEDS_INIT, result.output
+    assert "has no schema" in result.output and "secret" not in result.output

@@ -23,7 +23,7 @@ from urbandb.db.models import LoaderRun
 from urbandb.loaders import writer
 from urbandb.loaders.entity_store import ConcurrentWrite
 from urbandb.loaders.errors import LoadInProgress
-from urbandb.loaders.pipeline import default_pipeline, load_paths, loader_lock, parse_file
+from urbandb.loaders.pipeline import Pipeline, default_pipeline, load_paths, loader_lock, parse_file
 
 LOADERS = 4
 SHORT, FULL = "清华南口国重基地", "清华南口国家重点实验室基地"
@@ -126,6 +126,25 @@ def test_a_run_is_interrupted_only_when_its_lease_ran_out(migrated_db):
         writer.start_run(conn, exclusive=True)  # the only writer: every other run is dead
         assert conn.execute(select(runs.c.status).where(runs.c.id == alive_id)).scalar() == "interrupted"
     engine.dispose()
+
+
+def slow_extraction(article):
+    time.sleep(2.5)
+    return article
+
+
+def test_the_lease_is_renewed_while_one_file_extracts_longer_than_a_heartbeat(request, tmp_path, monkeypatch):
+    url = new_database(request, "postgresql", tmp_path)
+    upgrade(url)
+    monkeypatch.setattr(writer, "HEARTBEAT_SECONDS", 0.2)
+    engine = make_engine(url)
+    summary = load_paths(engine, [str(next(SEEDS.glob("000_*.txt")))], pipeline=Pipeline([slow_extraction]))
+    with engine.connect() as conn:
+        started, beat = conn.execute(select(LoaderRun.started_at, LoaderRun.heartbeat_at)).one()
+    engine.dispose()
+    assert summary.ok
+    # Renewed during the one file, not only between files (there is no other).
+    assert datetime.fromisoformat(beat) - datetime.fromisoformat(started) >= timedelta(seconds=2)
 
 
 def test_sqlite_lock_follows_a_symlink_to_the_same_file(tmp_path):

@@ -100,7 +100,10 @@ def fail(message: str, code: int = ExitCode.INPUT_FAILED) -> None:
 def sqlite_file(url: str) -> Path:
     path = sqlite_path(url)
     if path is None:
-        fail(f"this command needs a SQLite database file, not {shown_url(url)}")
+        fail(
+            f"this command needs a SQLite database file, not {shown_url(url)};"
+            " `urbandb snapshot OUT.sqlite` writes one from it"
+        )
     return existing_database(path)
 
 
