@@ -1,11 +1,11 @@
-"""Where the database is: URL handling and engines configured for SQLite."""
+"""Where the database is: URL handling and engines for SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 DEFAULT_DB = "urbandb.sqlite"
@@ -15,12 +15,21 @@ ENV_VAR = "URBANDB_DB"
 def database_url(db: str | None = None) -> str:
     """A SQLAlchemy URL from `--db`, `URBANDB_DB` or the default file.
 
-    A plain path (``data/urban.sqlite``) becomes a SQLite URL; a URL is kept.
+    A plain path (``data/urban.sqlite``) becomes a SQLite URL; a URL is kept,
+    and plain ``postgresql://`` (or ``postgres://``) gets the psycopg 3 driver.
     """
     value = db or os.environ.get(ENV_VAR) or DEFAULT_DB
-    if "://" in value:
-        return value
-    return f"sqlite:///{Path(value)}"
+    if "://" not in value:
+        return f"sqlite:///{Path(value)}"
+    scheme, rest = value.split("://", 1)
+    if scheme in ("postgresql", "postgres"):
+        return f"postgresql+psycopg://{rest}"
+    return value
+
+
+def backend(url: str) -> str:
+    """`sqlite` or `postgresql`: the few places where SQL differs ask this."""
+    return make_url(url).get_backend_name()
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -37,7 +46,7 @@ def dump_json(value) -> str:
 
 
 def make_engine(url: str) -> Engine:
-    engine = create_engine(url, json_serializer=dump_json)
+    engine = create_engine(database_url(url), json_serializer=dump_json)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -55,9 +64,3 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA wal_autocheckpoint = 10000")
     cursor.execute("PRAGMA busy_timeout = 30000")
     cursor.close()
-
-
-def driver_cursor(conn: Connection):
-    """A DB-API cursor inside `conn`'s transaction, for statements run many
-    times per file: SQLAlchemy's work per statement costs more than SQLite's."""
-    return conn.connection.driver_connection.cursor()

@@ -5,10 +5,17 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.engine import make_url
 
 from urbandb import migrations
 
 MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """What the models describe: not the search indexes (fts_*: FTS5 tables on
+    SQLite, a pg_trgm index on PostgreSQL), which are backend-specific."""
+    return not (type_ in ("table", "index") and name and name.startswith("fts_"))
 
 
 def alembic_config(url: str) -> Config:
@@ -71,7 +78,8 @@ def require_current_schema(url: str) -> None:
     if revision == head:
         return
     if revision is None:
-        raise SchemaError(f"the database {url} has no schema: run `urbandb init` first", needs_init=True)
+        shown = make_url(url).render_as_string(hide_password=True)
+        raise SchemaError(f"the database {shown} has no schema: run `urbandb init` first", needs_init=True)
     if revision in known:
         raise SchemaError(
             f"the database is at revision {revision}, this urbandb needs {head}: run `urbandb init` to upgrade it",

@@ -38,6 +38,8 @@ class LoaderRun(Base):
     files_failed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     # Not article files (unsupported type, pipe or device, over the size limit): recorded, not failed.
     files_skipped: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    # Refreshed while the run loads; a running run whose lease is past is dead (see writer.LEASE_SECONDS).
+    heartbeat_at: Mapped[str | None] = mapped_column(String)
 
 
 class LoadError(Base):
@@ -201,6 +203,19 @@ class EntityAlias(Base):
 
     entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True)
     alias: Mapped[str] = mapped_column(Text, primary_key=True)
+
+
+class EntityName(Base):
+    """Every name and alias an entity has claimed, per type; the first claimer
+    keeps it. The key is what keeps loaders running at once from creating two
+    entities for one name: the second to claim a form sees the first's."""
+
+    __tablename__ = "entity_names"
+    __table_args__ = (Index("ix_entity_names_entity_id", "entity_id"),)
+
+    type: Mapped[str] = mapped_column(String, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), nullable=False)
 
 
 class EntityMention(Base):

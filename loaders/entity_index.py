@@ -1,10 +1,10 @@
-"""The stored entities and projects as the entity store needs them, in memory,
-so that resolving an article's entities costs no queries.
+"""Stored entities and projects as the entity store needs them, in memory,
+so that resolving an article's entities costs no query per entity.
 
-One index serves one run (`load_paths`, `reextract`): it is read from the
-database when the run starts, because another process may have written in
-between, and every write the store makes goes to it too. What a file added is
-forgotten if that file's transaction rolls back (`transaction`).
+The store builds one index per article, inside the file's transaction, from
+the rows for the names the article uses (`entity_store.read_stored_names`),
+and every write it makes goes to the index too. `transaction` undoes what a
+block added if it raises.
 """
 from __future__ import annotations
 

@@ -2,78 +2,175 @@
 already in the database (cross-document: by canonical name or alias + type).
 
 Called by the writer inside its per-file transaction. Resolution reads the
-run's `EntityIndex`, not the database; rows are written straight through the
-driver, most of them in one `executemany` per table and article.
+database in that transaction, for the names the article uses only, into an
+`EntityIndex` that the article's own writes then update. Every name and alias
+an entity takes is claimed in `entity_names` (unique per type, first claimer
+keeps it): when loaders run at once, a name that another loader claimed after
+this one looked raises `ConcurrentWrite`, and the file is written again, now
+seeing that entity, as if the loads had run one after the other.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import Integer, String, Table, bindparam, case, delete, func, insert, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from urbandb.db.engine import driver_cursor
-from urbandb.extract.entity_records import Entity
+from urbandb.db.models import (
+    Entity as EntityRow,
+    EntityAlias,
+    EntityMention,
+    EntityName,
+    Metric,
+    Paragraph,
+    ProjectMilestone,
+    ProjectOperator,
+    ProjectRow,
+)
+from urbandb.extract.entity_records import PROJECT_STATUSES, Entity
 from urbandb.loaders.entity_index import EntityIndex
 
 # Only these grow a longer canonical name; places keep their official one.
 RENAMED_TYPES = ("project", "org", "policy")
 
-INSERT_ENTITY = "insert into entities (name, type, role, adcode, longitude, latitude) values (?, ?, ?, ?, ?, ?)"
-RENAME_ENTITY = "update entities set name = ? where id = ?"
-INSERT_PROJECT = "insert into projects (entity_id, location_id, category, status) values (?, ?, ?, ?)"
-# Each batch below is written once per article, in the order the facts were found.
-INSERT_ALIAS = "insert or ignore into entity_aliases (entity_id, alias) values (?, ?)"
-SET_ROLE = "update entities set role = ? where id = ? and role is null"
-INSERT_MENTION = (
-    "insert into entity_mentions (entity_id, document_id, paragraph_id, char_start, char_end, surface) "
-    "values (?, ?, ?, ?, ?, ?)"
-)
-SET_PARENT = "update entities set parent_id = ? where id = ? and parent_id is null"
-UPDATE_PROJECT = (
-    "update projects set location_id = coalesce(location_id, ?), status = coalesce(?, status) where id = ?"
-)
-INSERT_MILESTONE = "insert into project_milestones (project_id, event, date, status, paragraph_id) values (?, ?, ?, ?, ?)"
-INSERT_OPERATOR = "insert or ignore into project_operators (project_id, org_id, role) values (?, ?, ?)"
-SET_METRIC_SUBJECT = "update metrics set subject_id = ? where id = ?"
+entities = EntityRow.__table__
+entity_aliases = EntityAlias.__table__
+entity_names = EntityName.__table__
+entity_mentions = EntityMention.__table__
+projects = ProjectRow.__table__
+project_milestones = ProjectMilestone.__table__
+project_operators = ProjectOperator.__table__
+metrics = Metric.__table__
+paragraphs = Paragraph.__table__
+
+EntityKey = tuple[str, str]  # (name or alias, type)
+
+
+class ConcurrentWrite(Exception):
+    """Another loader wrote, after this transaction read them, rows this one
+    depends on: the transaction must run again."""
+
+
+def insert_ignoring_duplicates(conn: Connection, table: Table):
+    """`insert … on conflict do nothing`, in the connection's dialect."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing()
+
+
+def status_rank(status):
+    """A project status's place in its life (planned first), -1 for none: a
+    project keeps the furthest stage any article reports, in any load order."""
+    return case({name: rank for rank, name in enumerate(PROJECT_STATUSES)}, value=status, else_=-1)
+
+
+def batched_statements(conn: Connection) -> dict[str, object]:
+    """The statements written once per article with all their rows, by name."""
+    p = bindparam
+    return {
+        "alias": insert_ignoring_duplicates(conn, entity_aliases),
+        "role": update(entities)
+        .where(entities.c.id == p("b_id"), entities.c.role.is_(None))
+        .values(role=p("b_role", type_=String)),
+        "mention": insert(entity_mentions),
+        "parent": update(entities)
+        .where(entities.c.id == p("b_id"), entities.c.parent_id.is_(None))
+        .values(parent_id=p("b_parent", type_=Integer)),
+        "project": update(projects)
+        .where(projects.c.id == p("b_id"))
+        .values(
+            location_id=func.coalesce(projects.c.location_id, p("b_location", type_=Integer)),
+            status=case(
+                (status_rank(p("b_status", type_=String)) > status_rank(projects.c.status), p("b_status", type_=String)),
+                else_=projects.c.status,
+            ),
+        ),
+        "milestone": insert(project_milestones),
+        "operator": insert_ignoring_duplicates(conn, project_operators),
+        "subject": update(metrics).where(metrics.c.id == p("b_id")).values(subject_id=p("b_subject", type_=Integer)),
+    }
 
 
 @dataclass
 class ArticleWrites:
-    """Rows of one article waiting for their `executemany`, by statement."""
+    """Rows of one article waiting for their `executemany`, by statement, and
+    the names its entities claim."""
 
-    rows: dict[str, list[tuple]] = field(default_factory=dict)
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+    claims: dict[EntityKey, int] = field(default_factory=dict)  # first claimer in the article
 
-    def add(self, statement: str, row: tuple) -> None:
+    def add(self, statement: str, **row) -> None:
         self.rows.setdefault(statement, []).append(row)
 
-    def flush(self, cursor) -> None:
-        for statement, rows in self.rows.items():
-            cursor.executemany(statement, rows)
+    def claim(self, form: str, type_: str, entity_id: int) -> None:
+        self.claims.setdefault((form, type_), entity_id)
+
+    def flush(self, conn: Connection) -> None:
+        statements = batched_statements(conn)
+        for name, rows in self.rows.items():
+            conn.execute(statements[name], rows)
         self.rows.clear()
 
 
-def load_entity_index(conn: Connection) -> EntityIndex:
-    """The entities, aliases (in row order) and projects stored now."""
-    cursor = driver_cursor(conn)
-    return EntityIndex.from_rows(
-        cursor.execute("select id, name, type from entities").fetchall(),
-        cursor.execute(
-            "select a.entity_id, a.alias, e.type from entity_aliases a join entities e on e.id = a.entity_id "
-            "order by a.rowid"
-        ).fetchall(),
-        cursor.execute("select entity_id, id from projects").fetchall(),
-    )
+@dataclass
+class StoredNames:
+    """What the database said, when the article was resolved, of its names."""
+
+    index: EntityIndex
+    owners: dict[EntityKey, int]  # (form, type) -> entity that had claimed it
 
 
-def upsert_entity(cursor, index: EntityIndex, entity: Entity, writes: ArticleWrites) -> int:
+def read_stored_names(conn: Connection, keys: set[EntityKey]) -> StoredNames:
+    """The entities named by `keys` (canonical names, claimed names), their
+    canonical names and their projects, as an index for this article."""
+    names = sorted({name for name, _ in keys})
+    named = [
+        row
+        for row in conn.execute(select(entities.c.id, entities.c.name, entities.c.type).where(entities.c.name.in_(names)))
+        if (row.name, row.type) in keys
+    ]
+    claimed = conn.execute(
+        select(entity_names.c.entity_id, entity_names.c.name, entity_names.c.type).where(
+            tuple_(entity_names.c.type, entity_names.c.name).in_(sorted((type_, name) for name, type_ in keys))
+        )
+    ).all()
+    found = {row.id for row in named} | {row.entity_id for row in claimed}
+    canonical = conn.execute(
+        select(entities.c.id, entities.c.name, entities.c.type).where(entities.c.id.in_(sorted(found)))
+    ).all()
+    project_rows = conn.execute(
+        select(projects.c.entity_id, projects.c.id).where(projects.c.entity_id.in_(sorted(found)))
+    ).all()
+    index = EntityIndex.from_rows(canonical, [tuple(row) for row in claimed], [tuple(row) for row in project_rows])
+    return StoredNames(index, {(row.name, row.type): row.entity_id for row in claimed})
+
+
+def article_keys(article) -> set[EntityKey]:
+    """Every (form, type) the article's entities and their parents are named by."""
+    keys = {(form, entity.type) for entity in article.entities for form in entity.forms()}
+    keys |= {
+        (entity.parent, "org" if entity.type == "person" else "place") for entity in article.entities if entity.parent
+    }
+    return keys
+
+
+def upsert_entity(conn: Connection, index: EntityIndex, entity: Entity, writes: ArticleWrites) -> int:
     entity_id = index.find(entity.forms(), entity.type)
     if entity_id is None:
-        cursor.execute(
-            INSERT_ENTITY,
-            (entity.name, entity.type, entity.role, entity.adcode, entity.longitude, entity.latitude),
-        )
-        entity_id = cursor.lastrowid
+        entity_id = conn.execute(
+            insert(entities)
+            .values(
+                name=entity.name,
+                type=entity.type,
+                role=entity.role,
+                adcode=entity.adcode,
+                longitude=entity.longitude,
+                latitude=entity.latitude,
+            )
+            .returning(entities.c.id)
+        ).scalar_one()
         index.add_entity(entity_id, entity.name, entity.type)
+        writes.claim(entity.name, entity.type, entity_id)
     else:
         # the longer full form becomes canonical; the old name stays an alias
         current = index.canonical[entity_id]
@@ -83,11 +180,18 @@ def upsert_entity(cursor, index: EntityIndex, entity: Entity, writes: ArticleWri
             and entity.type in RENAMED_TYPES
             and not index.has_name(entity.name, entity.type)
         ):
-            cursor.execute(RENAME_ENTITY, (entity.name, entity_id))
+            renamed = conn.execute(
+                update(entities)
+                .where(entities.c.id == entity_id, entities.c.name == current)
+                .values(name=entity.name)
+            )
+            if renamed.rowcount != 1:  # another loader renamed it since this one read it
+                raise ConcurrentWrite(f"{entity.type} {current!r} was renamed meanwhile")
             index.rename(entity_id, entity.name, entity.type)
+            writes.claim(entity.name, entity.type, entity_id)
             add_alias(index, writes, entity_id, current, entity.type)
         if entity.role:
-            writes.add(SET_ROLE, (entity.role, entity_id))
+            writes.add("role", b_role=entity.role, b_id=entity_id)
     name = index.canonical[entity_id]
     for alias in sorted(entity.forms() - {name}):
         add_alias(index, writes, entity_id, alias, entity.type)
@@ -96,7 +200,26 @@ def upsert_entity(cursor, index: EntityIndex, entity: Entity, writes: ArticleWri
 
 def add_alias(index: EntityIndex, writes: ArticleWrites, entity_id: int, alias: str, type_: str) -> None:
     index.add_alias(entity_id, alias, type_)
-    writes.add(INSERT_ALIAS, (entity_id, alias))
+    writes.add("alias", entity_id=entity_id, alias=alias)
+    writes.claim(alias, type_, entity_id)
+
+
+def claim_names(conn: Connection, writes: ArticleWrites, stored: StoredNames) -> None:
+    """Claim the article's new names; a name claimed by another loader since
+    the article was resolved means the resolution is stale."""
+    new = {key: entity_id for key, entity_id in writes.claims.items() if key not in stored.owners}
+    if not new:
+        return
+    rows = [{"type": type_, "name": name, "entity_id": entity_id} for (name, type_), entity_id in sorted(new.items())]
+    conn.execute(insert_ignoring_duplicates(conn, entity_names), rows)
+    owners = conn.execute(
+        select(entity_names.c.name, entity_names.c.type, entity_names.c.entity_id).where(
+            tuple_(entity_names.c.type, entity_names.c.name).in_(sorted((type_, name) for name, type_ in new))
+        )
+    )
+    for name, type_, owner in owners:
+        if owner != new[(name, type_)]:
+            raise ConcurrentWrite(f"the {type_} name {name!r} was claimed by another load meanwhile")
 
 
 def write_entities(
@@ -105,31 +228,39 @@ def write_entities(
     document_id: int,
     paragraph_ids: dict[int, int],
     metric_ids: list[int],
-    index: EntityIndex,
 ) -> None:
     """Resolve and insert the article's entities, mentions, projects, milestones,
     operators, set parents, and set `metrics.subject_id`."""
-    cursor = driver_cursor(conn)
+    if not article.entities:
+        return
+    stored = read_stored_names(conn, article_keys(article))
+    index = stored.index
     writes = ArticleWrites()
     ids: dict[tuple[str, str], int] = {}
     by_form: dict[str, int] = {}
     for entity in article.entities:
-        entity_id = upsert_entity(cursor, index, entity, writes)
+        entity_id = upsert_entity(conn, index, entity, writes)
         ids[(entity.name, entity.type)] = entity_id
         for form in entity.forms():
             by_form.setdefault(form, entity_id)
         for m in entity.mentions:
             if m.paragraph_seq in paragraph_ids:
                 writes.add(
-                    INSERT_MENTION,
-                    (entity_id, document_id, paragraph_ids[m.paragraph_seq], m.char_start, m.char_end, m.surface),
+                    "mention",
+                    entity_id=entity_id,
+                    document_id=document_id,
+                    paragraph_id=paragraph_ids[m.paragraph_seq],
+                    char_start=m.char_start,
+                    char_end=m.char_end,
+                    surface=m.surface,
                 )
+    claim_names(conn, writes, stored)
     for entity in article.entities:
         if entity.parent:
             parent_type = "org" if entity.type == "person" else "place"
             parent_id = ids.get((entity.parent, parent_type)) or index.find({entity.parent}, parent_type)
             if parent_id is not None and parent_id != ids[(entity.name, entity.type)]:
-                writes.add(SET_PARENT, (parent_id, ids[(entity.name, entity.type)]))
+                writes.add("parent", b_parent=parent_id, b_id=ids[(entity.name, entity.type)])
     for project in article.projects:
         entity_id = ids.get((project.name, "project"))
         if entity_id is None:
@@ -139,31 +270,41 @@ def write_entities(
             location_id = by_form.get(project.location)
         project_id = index.projects.get(entity_id)
         if project_id is None:
-            cursor.execute(INSERT_PROJECT, (entity_id, location_id, project.category, project.status))
-            project_id = cursor.lastrowid
+            project_id = conn.execute(
+                insert(projects)
+                .values(entity_id=entity_id, location_id=location_id, category=project.category, status=project.status)
+                .returning(projects.c.id)
+            ).scalar_one()
             index.add_project(entity_id, project_id)
         else:
-            writes.add(UPDATE_PROJECT, (location_id, project.status, project_id))
+            writes.add("project", b_location=location_id, b_status=project.status, b_id=project_id)
         for ms in project.milestones:
             if ms.paragraph_seq in paragraph_ids:
-                writes.add(INSERT_MILESTONE, (project_id, ms.event, ms.date, ms.status, paragraph_ids[ms.paragraph_seq]))
+                writes.add(
+                    "milestone",
+                    project_id=project_id,
+                    event=ms.event,
+                    date=ms.date,
+                    status=ms.status,
+                    paragraph_id=paragraph_ids[ms.paragraph_seq],
+                )
         for org_name, role in project.operators:
             org_id = ids.get((org_name, "org"))
             if org_id is not None:
-                writes.add(INSERT_OPERATOR, (project_id, org_id, role))
+                writes.add("operator", project_id=project_id, org_id=org_id, role=role)
     for metric, metric_id in zip(article.metrics, metric_ids):
         subject_id = ids.get((metric.subject, metric.subject_type)) if metric.subject else None
         if subject_id is not None:
-            writes.add(SET_METRIC_SUBJECT, (subject_id, metric_id))
-    writes.flush(cursor)
+            writes.add("subject", b_subject=subject_id, b_id=metric_id)
+    writes.flush(conn)
 
 
 def delete_entity_facts(conn: Connection, document_id: int) -> None:
     """Remove a document's mentions and milestones (for re-extraction); shared entities stay."""
-    cursor = driver_cursor(conn)
-    cursor.execute("update metrics set subject_id = null where document_id = ?", (document_id,))
-    cursor.execute("delete from entity_mentions where document_id = ?", (document_id,))
-    cursor.execute(
-        "delete from project_milestones where paragraph_id in (select id from paragraphs where document_id = ?)",
-        (document_id,),
+    conn.execute(update(metrics).where(metrics.c.document_id == document_id).values(subject_id=None))
+    conn.execute(delete(entity_mentions).where(entity_mentions.c.document_id == document_id))
+    conn.execute(
+        delete(project_milestones).where(
+            project_milestones.c.paragraph_id.in_(select(paragraphs.c.id).where(paragraphs.c.document_id == document_id))
+        )
     )

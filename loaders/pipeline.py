@@ -14,6 +14,7 @@ import functools
 import glob
 import hashlib
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from functools import partial
@@ -25,8 +26,6 @@ from sqlalchemy import Engine, select
 from urbandb.db.engine import sqlite_path
 from urbandb.db.models import Document, Paragraph, SourceFile
 from urbandb.loaders import writer
-from urbandb.loaders.entity_index import EntityIndex
-from urbandb.loaders.entity_store import load_entity_index
 from urbandb.loaders.article import Article
 from urbandb.loaders.article import Paragraph as ArticleParagraph
 from urbandb.loaders.errors import LoadFailure, LoadInProgress
@@ -211,22 +210,20 @@ def load_paths(
     files = discover(paths)
     if in_process is None:
         in_process = workers <= 1
-    with loader_lock(engine, wait_seconds):
+    with loader_lock(engine, wait_seconds) as lock:
         started = time.perf_counter()
         with engine.begin() as conn:
-            run_id = writer.start_run(conn)
-            # Read once per run: another process may have written since the last one.
-            entities = load_entity_index(conn)
+            run_id = writer.start_run(conn, exclusive=lock.exclusive)
         summary = LoadSummary(run_id=run_id)
         status = "failed"
         runner = (InProcess if in_process else partial(WorkerPool, size=workers, preload=PRELOAD))(
             extract_file, pipeline, file_seconds=limits.max_seconds_per_file
         )
         try:
-            with runner:
+            with runner, RunLease(engine, run_id, exclusive=lock.exclusive):
                 checked = (check_file(engine, path, limits) for path in files)
                 for index, (job, extracted) in enumerate(runner.in_order(checked), 1):
-                    outcome = write_file(engine, job, extracted, run_id, entities, pipeline.version)
+                    outcome = write_file(engine, job, extracted, run_id, pipeline.version)
                     summary.outcomes.append(outcome)
                     if progress:
                         progress(index, len(files), outcome)
@@ -276,9 +273,11 @@ def write_file(
     job: FileJob,
     extracted: Reading | FileFailure | None,
     run_id: int,
-    entities: EntityIndex,
     version: str | None,
 ) -> FileOutcome:
+    """Write one extracted file through `writer.write_file` (its own
+    transaction, retried when another loader wins a race), with the rows of
+    what its reading rejected or replaced."""
     name, raw = job.name, job.raw
     if job.unchanged:
         return FileOutcome(name, "unchanged")
@@ -289,13 +288,17 @@ def write_file(
     try:
         if not reading.articles:
             return _failed_records(engine, run_id, name, raw, reading)
-        with engine.connect() as conn:
-            # The index forgets this file's entities if its transaction rolls back (or fails to commit).
-            with entities.transaction(), conn.begin():
-                writer.replace_source_file(conn, name, job.digest, job.size, reading.articles, run_id, version, entities)
-                if raw is not None:
-                    conn.execute(SourceFile.__table__.update().where(SourceFile.path == name).values(path_bytes=raw))
-                record_reading_problems(conn, run_id, name, raw, reading)
+
+        def alongside(conn) -> None:
+            if raw is not None:
+                conn.execute(SourceFile.__table__.update().where(SourceFile.path == name).values(path_bytes=raw))
+            record_reading_problems(conn, run_id, name, raw, reading)
+
+        previous = writer.write_file(
+            engine, name, job.digest, job.size, reading.articles, run_id, version, alongside=alongside
+        )
+        if previous == job.digest:  # another loader wrote the same bytes meanwhile
+            return FileOutcome(name, "unchanged")
     except LoadFailure as error:
         return _failed(engine, run_id, name, raw, type(error).__name__, str(error), error.severity)
     except Exception as error:  # a bug must not stop the other files; it is recorded with its type
@@ -334,15 +337,52 @@ def _failed(
     return FileOutcome(name, status, error=f"{error_type}: {message}")
 
 
+class RunLease:
+    """Keeps a run's heartbeat fresh while it loads, so that other loaders
+    know it is alive. A thread of its own renews it: one file may take
+    longer to extract (`--max-seconds-per-file`) than the lease lasts.
+    A run holding the exclusive SQLite lock needs no lease."""
+
+    def __init__(self, engine: Engine, run_id: int, exclusive: bool = False):
+        self.engine, self.run_id, self.exclusive = engine, run_id, exclusive
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"run-{run_id}-heartbeat", daemon=True)
+
+    def __enter__(self) -> "RunLease":
+        if not self.exclusive:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        self.stopped.set()
+        if self.thread.is_alive():
+            self.thread.join()
+        return False
+
+    def _beat(self) -> None:
+        while not self.stopped.wait(writer.HEARTBEAT_SECONDS):
+            try:
+                with self.engine.begin() as conn:
+                    writer.heartbeat(conn, self.run_id)
+            except Exception:  # a lost server fails the writes too, and the run with them; try again later
+                continue
+
+
 class loader_lock:
-    """One load at a time per database file: a second one waits up to
-    `wait_seconds`, then raises `LoadInProgress` with a clear message."""
+    """One load at a time per SQLite database file (whatever path or symlink
+    names it): a second one waits up to `wait_seconds`, then raises
+    `LoadInProgress` with a clear message. PostgreSQL takes loaders at once."""
 
     def __init__(self, engine: Engine, wait_seconds: float = 0.0):
         db_file = sqlite_path(str(engine.url))
-        self.path = Path(f"{db_file}.lock") if db_file else None
+        self.path = Path(f"{db_file.resolve()}.lock") if db_file else None
         self.wait_seconds = wait_seconds
         self.handle = None
+
+    @property
+    def exclusive(self) -> bool:
+        """Whether holding this lock makes this process the database's only writer."""
+        return self.path is not None
 
     def __enter__(self):
         if self.path is None:
@@ -415,27 +455,9 @@ def reextract(engine: Engine, pipeline: Pipeline | None = None, wait_seconds: fl
     """Recompute every document's facts with the current extractors; one
     transaction per document. Returns the number of documents."""
     pipeline = pipeline or default_pipeline()
-    documents = Document.__table__
-    paragraphs = Paragraph.__table__
     count = 0
     with loader_lock(engine, wait_seconds):
-        with engine.connect() as conn:
-            entities = load_entity_index(conn)
         for document_id, article in list(stored_articles(engine)):
-            article = pipeline(article)
-            with entities.transaction(), engine.begin() as conn:
-                ids = dict(
-                    conn.execute(
-                        select(paragraphs.c.seq, paragraphs.c.id).where(paragraphs.c.document_id == document_id)
-                    ).all()
-                )
-                writer.delete_facts(conn, document_id)
-                writer.write_facts(conn, article, document_id, ids, entities)
-                if pipeline.version:
-                    conn.execute(
-                        documents.update()
-                        .where(documents.c.id == document_id)
-                        .values(extractor_version=pipeline.version)
-                    )
+            writer.rewrite_facts(engine, document_id, pipeline(article), pipeline.version)
             count += 1
     return count

@@ -1,45 +1,40 @@
 """Where facts are written: one source file's articles replace its old rows.
 
 Everything here runs inside the caller's transaction, so a file is either
-fully loaded or not at all. The statements run for every file go straight to
-the driver (`driver_cursor`), several rows per `executemany`.
+fully loaded or not at all. Statements are SQLAlchemy Core, the same for
+SQLite and PostgreSQL; ids come back from `insert … returning`, several rows
+per statement. Only the search index differs (`urbandb.db.search`).
+
+Several loaders may write to one PostgreSQL database at once: `write_file`
+retries a file whose transaction lost a race (a unique key another loader
+took first, a deadlock), and re-checks in its transaction whether another
+loader already wrote the same bytes.
 """
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
-from typing import Sequence
+import random
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Callable, Sequence, TypeVar
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy.exc import DBAPIError
 
-from urbandb.db.engine import driver_cursor, dump_json
-from urbandb.db.models import LoadError, LoaderRun
+from urbandb.db import search
+from urbandb.db.models import Document, LoadError, LoaderRun, Metric, Paragraph, SourceFile
 from urbandb.loaders.article import Article
-from urbandb.loaders.entity_index import EntityIndex
-from urbandb.loaders.entity_store import delete_entity_facts, write_entities
+from urbandb.loaders.entity_store import ConcurrentWrite, delete_entity_facts, write_entities
+
+T = TypeVar("T")
 
 loader_runs = LoaderRun.__table__
 load_errors = LoadError.__table__
+source_files = SourceFile.__table__
+documents = Document.__table__
+paragraphs = Paragraph.__table__
+metrics = Metric.__table__
 
-DOCUMENT_FIELDS = (
-    "source_path",
-    "source_item",
-    "content_sha256",
-    "format",
-    "encoding",
-    "title",
-    "subtitle",
-    "authors",
-    "publication",
-    "published_date",
-    "url",
-    "text",
-    "char_count",
-    "loaded_at",
-    "run_id",
-    "extractor_version",
-)
-PARAGRAPH_FIELDS = ("document_id", "seq", "kind", "section", "text", "char_start", "char_end")
 METRIC_FIELDS = (
     "char_start",
     "char_end",
@@ -58,18 +53,15 @@ METRIC_FIELDS = (
     "sentence",
 )
 
-
-def insert_statement(table: str, fields: Sequence[str]) -> str:
-    return f"insert into {table} ({', '.join(fields)}) values ({', '.join('?' for _ in fields)})"
-
-
-INSERT_SOURCE_FILE = insert_statement(
-    "source_files", ("path", "content_sha256", "size_bytes", "document_count", "loaded_at", "run_id")
-)
-INSERT_DOCUMENT = insert_statement("documents", DOCUMENT_FIELDS)
-INSERT_PARAGRAPH = insert_statement("paragraphs", PARAGRAPH_FIELDS)
-INSERT_SEARCHABLE = "insert into fts_paragraphs (rowid, text) values (?, ?)"
-INSERT_METRIC = insert_statement("metrics", ("document_id", "paragraph_id", *METRIC_FIELDS))
+# A file that keeps losing races is reported after this many attempts.
+WRITE_ATTEMPTS = 8
+# What another writer causes (PostgreSQL's codes): a deadlock, a serialization
+# failure, a unique key taken or a referenced row deleted meanwhile. A NOT NULL
+# or CHECK violation is this file's own fault and is not retried.
+RACE_SQLSTATES = {"40P01", "40001", "23505", "23503"}
+# A running run whose heartbeat is older than this is taken for dead.
+LEASE_SECONDS = 120
+HEARTBEAT_SECONDS = 15
 
 
 def now() -> str:
@@ -77,9 +69,57 @@ def now() -> str:
 
 
 def stored_hash(conn: Connection, path: str) -> str | None:
-    # fetchall ends the read, so the file's write transaction starts from a fresh snapshot.
-    rows = driver_cursor(conn).execute("select content_sha256 from source_files where path = ?", (path,)).fetchall()
-    return rows[0][0] if rows else None
+    return conn.execute(select(source_files.c.content_sha256).where(source_files.c.path == path)).scalar()
+
+
+def write_file(
+    engine: Engine,
+    path: str,
+    content_sha256: str,
+    size_bytes: int,
+    articles: Sequence[Article],
+    run_id: int | None,
+    extractor_version: str | None,
+    alongside: Callable[[Connection], None] | None = None,
+) -> str | None:
+    """Replace `path`'s rows with `articles` in one transaction, retried when
+    another loader wins a race; `alongside` writes more rows about the file in
+    the same transaction. Returns the hash stored before: equal to
+    `content_sha256` when another loader wrote these bytes first."""
+
+    def write(conn: Connection) -> str | None:
+        previous = stored_hash(conn, path)
+        if previous != content_sha256:
+            replace_source_file(conn, path, content_sha256, size_bytes, articles, run_id, extractor_version)
+            if alongside is not None:
+                alongside(conn)
+        return previous
+
+    return in_transaction(engine, write)
+
+
+def in_transaction(engine: Engine, work: Callable[[Connection], T]) -> T:
+    """`work` in a transaction of its own, run again (a few times, after a
+    random pause) when it loses a race to another writer."""
+    # SQLite has one writer at a time (the load lock): a conflict there is no race, and no retry helps.
+    attempts = 1 if engine.dialect.name == "sqlite" else WRITE_ATTEMPTS
+    for attempt in range(1, attempts + 1):
+        try:
+            with engine.begin() as conn:
+                return work(conn)
+        except (ConcurrentWrite, DBAPIError) as error:
+            if attempt == attempts or not lost_race(error):
+                raise
+            # Back off, with jitter, so that the loaders that collided do not collide again.
+            time.sleep(random.uniform(0, min(1.0, 0.05 * 2**attempt)))
+    raise AssertionError("unreachable")
+
+
+def lost_race(error: Exception) -> bool:
+    """A failure another writer caused, that a new attempt may not meet."""
+    if isinstance(error, ConcurrentWrite):
+        return True
+    return getattr(getattr(error, "orig", None), "sqlstate", None) in RACE_SQLSTATES
 
 
 def replace_source_file(
@@ -90,13 +130,19 @@ def replace_source_file(
     articles: Sequence[Article],
     run_id: int | None,
     extractor_version: str | None,
-    entities: EntityIndex,
 ) -> list[int]:
     """Delete what `path` loaded before and write `articles` in its place."""
     delete_source_file(conn, path)
     loaded_at = now()
-    driver_cursor(conn).execute(
-        INSERT_SOURCE_FILE, (path, content_sha256, size_bytes, len(articles), loaded_at, run_id)
+    conn.execute(
+        insert(source_files).values(
+            path=path,
+            content_sha256=content_sha256,
+            size_bytes=size_bytes,
+            document_count=len(articles),
+            loaded_at=loaded_at,
+            run_id=run_id,
+        )
     )
     return [
         write_article(
@@ -108,22 +154,16 @@ def replace_source_file(
             loaded_at,
             run_id,
             extractor_version,
-            entities,
         )
         for article in articles
     ]
 
 
 def delete_source_file(conn: Connection, path: str) -> None:
-    cursor = driver_cursor(conn)
-    cursor.execute(
-        "delete from fts_paragraphs where rowid in (select p.id from paragraphs p"
-        " join documents d on d.id = p.document_id where d.source_path = ?)",
-        (path,),
-    )
+    search.unindex_source_file(conn, path)
     # Documents cascade to paragraphs and every fact found in them.
-    cursor.execute("delete from documents where source_path = ?", (path,))
-    cursor.execute("delete from source_files where path = ?", (path,))
+    conn.execute(delete(documents).where(documents.c.source_path == path))
+    conn.execute(delete(source_files).where(source_files.c.path == path))
 
 
 def write_article(
@@ -134,80 +174,107 @@ def write_article(
     loaded_at: str,
     run_id: int | None,
     extractor_version: str | None,
-    entities: EntityIndex,
 ) -> int:
     body = article.text
-    row = dict(
-        source_path=path,
-        source_item=article.source_item,
-        content_sha256=content_sha256,
-        format=article.format,
-        encoding=article.encoding,
-        title=article.title,
-        subtitle=article.subtitle,
-        authors=dump_json(list(article.authors)),
-        publication=article.publication,
-        published_date=article.published_date,
-        url=article.url,
-        text=body,
-        char_count=len(body),
-        loaded_at=loaded_at,
-        run_id=run_id,
-        extractor_version=extractor_version,
-    )
-    cursor = driver_cursor(conn)
-    cursor.execute(INSERT_DOCUMENT, tuple(row[name] for name in DOCUMENT_FIELDS))
-    document_id = cursor.lastrowid
+    document_id = conn.execute(
+        insert(documents)
+        .values(
+            source_path=path,
+            source_item=article.source_item,
+            content_sha256=content_sha256,
+            format=article.format,
+            encoding=article.encoding,
+            title=article.title,
+            subtitle=article.subtitle,
+            authors=list(article.authors),
+            publication=article.publication,
+            published_date=article.published_date,
+            url=article.url,
+            text=body,
+            char_count=len(body),
+            loaded_at=loaded_at,
+            run_id=run_id,
+            extractor_version=extractor_version,
+        )
+        .returning(documents.c.id)
+    ).scalar_one()
     paragraph_ids = write_paragraphs(conn, document_id, article)
-    write_facts(conn, article, document_id, paragraph_ids, entities)
+    write_facts(conn, article, document_id, paragraph_ids)
     return document_id
+
+
+def inserted_ids(conn: Connection, table, rows: list[dict]) -> list[int]:
+    """Insert `rows` into `table`; their ids, in the order of `rows`."""
+    if not rows:
+        return []
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(conn.execute(statement, rows).scalars())
 
 
 def write_paragraphs(conn: Connection, document_id: int, article: Article) -> dict[int, int]:
     """Insert the paragraphs and index the searchable ones; returns seq -> id."""
-    if not article.paragraphs:
-        return {}
-    cursor = driver_cursor(conn)
-    cursor.executemany(
-        INSERT_PARAGRAPH,
-        [(document_id, p.seq, p.kind, p.section, p.text, p.char_start, p.char_end) for p in article.paragraphs],
+    ids = inserted_ids(
+        conn,
+        paragraphs,
+        [
+            dict(
+                document_id=document_id,
+                seq=p.seq,
+                kind=p.kind,
+                section=p.section,
+                text=p.text,
+                char_start=p.char_start,
+                char_end=p.char_end,
+            )
+            for p in article.paragraphs
+        ],
     )
-    # One executemany, then one select, is several times faster than RETURNING row by row.
-    paragraph_ids = dict(cursor.execute("select seq, id from paragraphs where document_id = ?", (document_id,)))
-    searchable = [(paragraph_ids[p.seq], p.text) for p in article.paragraphs if p.kind != "boilerplate"]
-    if searchable:
-        cursor.executemany(INSERT_SEARCHABLE, searchable)
+    paragraph_ids = {p.seq: paragraph_id for p, paragraph_id in zip(article.paragraphs, ids)}
+    search.index_paragraphs(
+        conn, ((paragraph_ids[p.seq], p.text) for p in article.paragraphs if p.kind != "boilerplate")
+    )
     return paragraph_ids
 
 
-def write_facts(
-    conn: Connection, article: Article, document_id: int, paragraph_ids: dict[int, int], entities: EntityIndex
-) -> None:
+def write_facts(conn: Connection, article: Article, document_id: int, paragraph_ids: dict[int, int]) -> None:
     """Metrics, then entities and projects (which link metrics to their subjects)."""
     metric_ids = write_metrics(conn, article, document_id, paragraph_ids)
-    write_entities(conn, article, document_id, paragraph_ids, metric_ids, entities)
+    write_entities(conn, article, document_id, paragraph_ids, metric_ids)
 
 
 def write_metrics(conn: Connection, article: Article, document_id: int, paragraph_ids: dict[int, int]) -> list[int]:
-    if not article.metrics:
-        return []
-    cursor = driver_cursor(conn)
-    cursor.executemany(
-        INSERT_METRIC,
+    return inserted_ids(
+        conn,
+        metrics,
         [
-            (document_id, paragraph_ids[m.paragraph_seq], *(getattr(m, name) for name in METRIC_FIELDS))
+            dict(
+                document_id=document_id,
+                paragraph_id=paragraph_ids[m.paragraph_seq],
+                **{name: getattr(m, name) for name in METRIC_FIELDS},
+            )
             for m in article.metrics
         ],
     )
-    # Row ids grow in insertion order inside the transaction that holds the write lock.
-    ids = cursor.execute("select id from metrics where document_id = ? order by id", (document_id,))
-    return [row[0] for row in ids]
+
+
+def rewrite_facts(engine: Engine, document_id: int, article: Article, extractor_version: str | None) -> None:
+    """Replace a stored document's facts with `article`'s (re-extraction), in
+    one transaction, run again if it loses a race to a loader."""
+
+    def rewrite(conn: Connection) -> None:
+        ids = dict(conn.execute(select(paragraphs.c.seq, paragraphs.c.id).where(paragraphs.c.document_id == document_id)).all())
+        delete_facts(conn, document_id)
+        write_facts(conn, article, document_id, ids)
+        if extractor_version:
+            conn.execute(update(documents).where(documents.c.id == document_id).values(extractor_version=extractor_version))
+
+    in_transaction(engine, rewrite)
 
 
 def delete_facts(conn: Connection, document_id: int) -> None:
     """Remove what extraction found in a document, keeping the document itself."""
     delete_entity_facts(conn, document_id)
-    driver_cursor(conn).execute("delete from metrics where document_id = ?", (document_id,))
+    conn.execute(delete(metrics).where(metrics.c.document_id == document_id))
 
 
 def sha256_text(value: str) -> str:
@@ -217,12 +284,24 @@ def sha256_text(value: str) -> str:
 # --- loader runs and errors ---
 
 
-def start_run(conn: Connection) -> int:
-    # A run still marked running holds no lock any more: its process died.
-    conn.execute(
-        loader_runs.update().where(loader_runs.c.status == "running").values(status="interrupted")
-    )
-    return conn.execute(insert(loader_runs).values(started_at=now(), status="running")).inserted_primary_key[0]
+def start_run(conn: Connection, exclusive: bool = False) -> int:
+    """A new run. Runs still marked running are dead when this one holds the
+    database's only write lock (`exclusive`, SQLite) or when their lease ran
+    out; a live one (another loader) is left alone."""
+    dead = loader_runs.c.status == "running"
+    if not exclusive:
+        expired = (datetime.now(timezone.utc) - timedelta(seconds=LEASE_SECONDS)).isoformat(timespec="seconds")
+        dead &= loader_runs.c.heartbeat_at.is_(None) | (loader_runs.c.heartbeat_at < expired)
+    conn.execute(update(loader_runs).where(dead).values(status="interrupted"))
+    started = now()
+    return conn.execute(
+        insert(loader_runs).values(started_at=started, heartbeat_at=started, status="running")
+    ).inserted_primary_key[0]
+
+
+def heartbeat(conn: Connection, run_id: int) -> None:
+    """Renew the run's lease: it is alive."""
+    conn.execute(update(loader_runs).where(loader_runs.c.id == run_id).values(heartbeat_at=now()))
 
 
 def finish_run(conn: Connection, run_id: int, status: str, counts: dict[str, int]) -> None:

@@ -4,15 +4,11 @@ from __future__ import annotations
 from alembic import context
 
 from urbandb.db.engine import database_url, make_engine
+from urbandb.db.migrate import include_name
 from urbandb.db.models import Base
 
 config = context.config
 target_metadata = Base.metadata
-
-
-def include_name(name, type_, parent_names) -> bool:
-    # Full-text indexes (fts_*) are virtual tables SQLAlchemy cannot model.
-    return not (type_ == "table" and name and name.startswith("fts_"))
 
 
 def _url() -> str:

@@ -1,9 +1,10 @@
-"""DuckDB over the SQLite database: the reports in `queries/` and ad-hoc SQL.
+"""DuckDB over the database: the reports in `queries/` and ad-hoc SQL.
 
-The SQLite file is attached read-only through the sqlite_scanner extension
-that the `duckdb-extension-sqlite-scanner` package ships (nothing is
-downloaded), and made the default schema, so reports use plain table names.
-After that the connection is sealed: no file access (no COPY TO, no reading
+A SQLite file is attached read-only through the sqlite_scanner extension that
+the `duckdb-extension-sqlite-scanner` package ships, a PostgreSQL database
+through the postgres_scanner of `duckdb-extension-postgres-scanner` (nothing
+is downloaded); the database is made the default schema, so reports use plain
+table names and run unchanged on both. After that the connection is sealed: no file access (no COPY TO, no reading
 other files) and no configuration change, and `run_sql` takes only queries
 (SELECT, EXPLAIN), so no ATTACH can write anywhere.
 """
@@ -14,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+from sqlalchemy.engine import make_url
 
 from urbandb import queries
+from urbandb.db.engine import backend, database_url, sqlite_path
 
 QUERIES_DIR = Path(queries.__file__).resolve().parent
 PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -28,32 +31,97 @@ class ReportError(Exception):
     """A report that does not exist, or a statement that cannot run."""
 
 
+class ServerUnreachable(ReportError):
+    """A PostgreSQL server that cannot be reached, or refuses the connection."""
+
+
 class ParameterError(ReportError):
     """A report called with a parameter it lacks, without one it needs, or of the wrong type."""
+
+
+def scanner_path(package, extension: str) -> Path:
+    """The extension file a `duckdb-extension-*` package ships for this DuckDB."""
+    path = Path(package.__file__).parent / "extensions" / f"v{duckdb.__version__}" / f"{extension}.duckdb_extension"
+    if not path.exists():
+        raise ReportError(f"{extension} extension for DuckDB {duckdb.__version__} not found at {path}")
+    return path
 
 
 def sqlite_scanner_path() -> Path:
     import duckdb_extension_sqlite_scanner as package
 
-    path = Path(package.__file__).parent / "extensions" / f"v{duckdb.__version__}" / "sqlite_scanner.duckdb_extension"
-    if not path.exists():
-        raise ReportError(f"sqlite_scanner extension for DuckDB {duckdb.__version__} not found at {path}")
-    return path
+    return scanner_path(package, "sqlite_scanner")
 
 
-def connect(db_path: Path, sealed: bool = True) -> duckdb.DuckDBPyConnection:
-    """DuckDB with the database attached read-only; `sealed=False` keeps file
-    access, for `export` writing its files."""
-    if not Path(db_path).exists():
-        raise ReportError(f"no database at {db_path}: run `urbandb init` and `urbandb load` first")
-    conn = duckdb.connect()
-    conn.execute(f"LOAD {_literal(sqlite_scanner_path())}")
-    conn.execute(f"ATTACH {_literal(db_path)} AS urbandb (TYPE sqlite, READ_ONLY)")
-    conn.execute("USE urbandb")
+def postgres_scanner_path() -> Path:
+    import duckdb_extension_postgres_scanner as package
+
+    return scanner_path(package, "postgres_scanner")
+
+
+def connect(db: str | Path, sealed: bool = True) -> duckdb.DuckDBPyConnection:
+    """DuckDB with the database (a SQLite path, or any `--db` value) attached
+    read-only as the default; `sealed=False` keeps file access, for `export`
+    writing its files."""
+    url = database_url(str(db))
+    if backend(url) == "postgresql":
+        conn = _connect_postgresql(url)
+    else:
+        conn = _connect_sqlite(url)
     if sealed:
         conn.execute("SET enable_external_access = false")
         conn.execute("SET lock_configuration = true")
     return conn
+
+
+def _connect_sqlite(url: str) -> duckdb.DuckDBPyConnection:
+    db_path = sqlite_path(url)
+    if db_path is None or not db_path.exists():
+        raise ReportError(f"no database at {db_path or url}: run `urbandb init` and `urbandb load` first")
+    conn = duckdb.connect()
+    conn.execute(f"LOAD {_literal(sqlite_scanner_path())}")
+    conn.execute(f"ATTACH {_literal(db_path)} AS urbandb (TYPE sqlite, READ_ONLY)")
+    conn.execute("USE urbandb")
+    return conn
+
+
+def _connect_postgresql(url: str) -> duckdb.DuckDBPyConnection:
+    conn = duckdb.connect()
+    conn.execute(f"LOAD {_literal(postgres_scanner_path())}")
+    # DuckDB 1.5.5 pushes some filters down wrongly once PostgreSQL has table
+    # statistics ("Unsupported table filter type" in projects_by_place).
+    conn.execute("SET pg_experimental_filter_pushdown = false")
+    dsn, shown = libpq_dsn(url), make_url(url).render_as_string(hide_password=True)
+    try:
+        conn.execute(f"ATTACH {_literal(dsn)} AS urbandb (TYPE postgres, READ_ONLY)")
+    except duckdb.Error as error:
+        # DuckDB quotes the connection string, password included: never show it.
+        reason = str(error).replace(dsn, shown).strip().splitlines()[0]
+        password = make_url(url).password
+        if password:
+            reason = reason.replace(str(password), "***")
+        raise ServerUnreachable(f"cannot open {shown}: {reason}") from None
+    conn.execute("USE urbandb.public")
+    return conn
+
+
+def libpq_dsn(url: str) -> str:
+    """`host=… port=… dbname=…` for libpq from a SQLAlchemy URL (query options kept)."""
+    parsed = make_url(url)
+    parts = {
+        "host": parsed.host,
+        "port": parsed.port,
+        "user": parsed.username,
+        "password": parsed.password,
+        "dbname": parsed.database,
+        **parsed.query,
+    }
+    return " ".join(f"{key}={_dsn_value(value)}" for key, value in parts.items() if value is not None)
+
+
+def _dsn_value(value) -> str:
+    text = str(value)
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 @dataclass

@@ -100,10 +100,25 @@ def fail(message: str, code: int = ExitCode.INPUT_FAILED) -> None:
 def sqlite_file(url: str) -> Path:
     path = sqlite_path(url)
     if path is None:
-        fail(f"this command needs a SQLite database file, not {url}")
-    if not path.exists():
+        fail(
+            f"this command needs a SQLite database file, not {shown_url(url)};"
+            " `urbandb snapshot OUT.sqlite` writes one from it"
+        )
+    return existing_database(path)
+
+
+def existing_database(db: str | Path) -> str | Path:
+    """`db` as it is, once a SQLite file is known to exist (a server is asked when connecting)."""
+    path = sqlite_path(database_url(str(db)))
+    if path is not None and not path.exists():
         fail(f"no database at {path}: run `urbandb init` first", ExitCode.NEEDS_INIT)
-    return path
+    return db
+
+
+def report_exit_code(error: Exception) -> ExitCode:
+    from urbandb.analytics import ServerUnreachable
+
+    return ExitCode.UNREACHABLE if isinstance(error, ServerUnreachable) else ExitCode.INPUT_FAILED
 
 
 @app.command()
@@ -117,7 +132,7 @@ def init(ctx: typer.Context) -> None:
         if not error.needs_init:  # a revision this code does not know: upgrading cannot help
             raise
     upgrade(ctx.obj)
-    typer.echo(f"database at revision {current_revision(ctx.obj)}: {ctx.obj}")
+    typer.echo(f"database at revision {current_revision(ctx.obj)}: {shown_url(ctx.obj)}")
 
 
 @app.command()
@@ -219,11 +234,11 @@ def query(
         return
     try:
         params = dict(_split_param(p) for p in param)
-        columns, rows = run_report(connect(sqlite_file(ctx.obj)), load_report(name), params)
+        columns, rows = run_report(connect(existing_database(ctx.obj)), load_report(name), params)
     except ParameterError as error:
         fail(str(error), ExitCode.USAGE)
     except ReportError as error:
-        fail(str(error))
+        fail(str(error), report_exit_code(error))
     print_rows(columns, rows, format)
 
 
@@ -239,9 +254,9 @@ def sql(
     from urbandb.analytics import ReportError, connect, run_sql
 
     try:
-        columns, rows = run_sql(connect(sqlite_file(ctx.obj)), statement)
+        columns, rows = run_sql(connect(existing_database(ctx.obj)), statement)
     except (ReportError, duckdb.Error) as error:
-        fail(str(error).strip())
+        fail(str(error).strip(), report_exit_code(error))
     print_rows(columns, rows, format)
 
 
@@ -272,10 +287,32 @@ def export(
     from urbandb.export import ExportError, export_database
 
     try:
-        written = export_database(sqlite_file(ctx.obj), out_dir, format.value, bom=bom)
+        written = export_database(existing_database(ctx.obj), out_dir, format.value, bom=bom)
     except (ExportError, ReportError) as error:
-        fail(str(error))
+        fail(str(error), report_exit_code(error.__cause__ or error))
     typer.echo(f"wrote {len(written)} files to {out_dir}")
+
+
+@app.command()
+def snapshot(
+    ctx: typer.Context,
+    out: Path = typer.Argument(..., help="The SQLite file to write (replaced if it exists)."),
+) -> None:
+    """Copy the database (PostgreSQL or SQLite) into a read-only SQLite file, search index included, for `serve`."""
+    from urbandb.snapshot import SnapshotError, write_snapshot
+
+    _require_schema(ctx.obj)
+    try:
+        counts = write_snapshot(ctx.obj, out)
+    except SnapshotError as error:
+        fail(str(error))
+    typer.echo(f"wrote {out}: {sum(counts.values())} rows in {len(counts)} tables")
+
+
+def shown_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _require_schema(url: str) -> None:

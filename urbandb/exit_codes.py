@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     NEEDS_INIT = 4  # no database, no schema or an older revision: run `urbandb init`
     REFUSED_DATABASE = 5  # not a SQLite database, corrupt, or a revision this code does not know
     CANNOT_WRITE = 6  # read-only file or folder, disk full, permission denied
+    UNREACHABLE = 7  # the database server cannot be reached, or refuses the connection
     INTERNAL = 70  # a bug: run again with --debug and report the traceback
 
 
@@ -45,6 +46,8 @@ def explain(error: BaseException) -> tuple[ExitCode, str]:
         return ExitCode.BUSY, str(error)
     if isinstance(error, DBAPIError) and error.orig is not None:
         error = error.orig
+    if _is_connection_failure(error):
+        return ExitCode.UNREACHABLE, f"cannot connect to the database server: {_first_line(error)}"
     if isinstance(error, sqlite3.Error):
         name = getattr(error, "sqlite_errorname", "") or ""
         base = next((code for prefix, code in SQLITE_CODES.items() if name.startswith(prefix)), None)
@@ -59,6 +62,17 @@ def explain(error: BaseException) -> tuple[ExitCode, str]:
         where = f" {error.filename}" if error.filename else ""
         return ExitCode.CANNOT_WRITE, f"cannot write{where}: {error.strerror}"
     return ExitCode.INTERNAL, f"internal error: {type(error).__name__}: {error} (run again with --debug for the traceback)"
+
+
+def _is_connection_failure(error: BaseException) -> bool:
+    """psycopg's error when no connection could be made (or it was lost): an
+    OperationalError without a SQLSTATE, unlike a server's refusal of a statement."""
+    module = type(error).__module__
+    return module.startswith("psycopg") and type(error).__name__ == "OperationalError" and getattr(error, "sqlstate", None) is None
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 def _hint(code: ExitCode) -> str:

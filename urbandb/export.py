@@ -2,9 +2,10 @@
 and joined exports with names (`export_queries/*.sql`: projects with their
 places and operators, figures with their articles and subjects).
 
-The SQLite file is attached read-only (`urbandb.analytics.connect`); DuckDB
-writes Parquet itself, with the column types SQLite declares. The full-text
-index (`fts_paragraphs` and its shadow tables) is not data and is left out.
+The database (SQLite or PostgreSQL) is attached read-only
+(`urbandb.analytics.connect`); DuckDB writes Parquet itself, with the column
+types the database declares. The full-text index (`fts_paragraphs` and its
+shadow tables on SQLite) is not data and is left out.
 CSV files start with a UTF-8 byte order mark unless asked not to, so that
 Excel opens the Chinese text in the right encoding.
 """
@@ -12,8 +13,11 @@ from __future__ import annotations
 
 import codecs
 import shutil
-import sqlite3
 from pathlib import Path
+
+from sqlalchemy import inspect
+
+from urbandb.db.engine import database_url, make_engine
 
 JOINED_EXPORTS_DIR = Path(__file__).resolve().parent / "export_queries"
 
@@ -24,23 +28,18 @@ class ExportError(Exception):
     """An unknown format, or a database that cannot be exported."""
 
 
-def exported_tables(db_path: Path) -> list[str]:
-    """The database's tables, in name order, without FTS and SQLite internals."""
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+def exported_tables(db: str | Path) -> list[str]:
+    """The database's tables, in name order, without the search index and SQLite internals."""
+    engine = make_engine(database_url(str(db)))
     try:
-        rows = conn.execute(
-            "select name from sqlite_master where type = 'table'"
-            " and name not like 'sqlite\\_%' escape '\\' and name not like 'fts\\_%' escape '\\'"
-            " and coalesce(sql, '') not like 'CREATE VIRTUAL TABLE%' order by name"
-        ).fetchall()
+        names = inspect(engine).get_table_names()
     finally:
-        conn.close()
-    return [name for (name,) in rows]
+        engine.dispose()
+    return sorted(name for name in names if not name.startswith(("fts_", "sqlite_")))
 
 
-def joined_exports(db_path: Path) -> dict[str, str]:
-    """The joined exports whose tables this database has: name → SQL."""
-    tables = set(exported_tables(db_path))
+def joined_exports(tables: set[str]) -> dict[str, str]:
+    """The joined exports whose tables are among `tables`: name → SQL."""
     exports = {}
     for path in sorted(JOINED_EXPORTS_DIR.glob("*.sql")):
         sql = path.read_text(encoding="utf-8")
@@ -50,7 +49,7 @@ def joined_exports(db_path: Path) -> dict[str, str]:
     return exports
 
 
-def export_database(db_path: Path, out_dir: Path, fmt: str, bom: bool = True) -> list[Path]:
+def export_database(db: str | Path, out_dir: Path, fmt: str, bom: bool = True) -> list[Path]:
     """Write `<table>.<fmt>` for every table, and the joined exports, into
     `out_dir` (created if missing, files replaced); returns the paths written.
     `bom`: CSV files begin with a UTF-8 byte order mark."""
@@ -58,16 +57,17 @@ def export_database(db_path: Path, out_dir: Path, fmt: str, bom: bool = True) ->
 
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    db_path, out_dir = Path(db_path), Path(out_dir)
+    out_dir = Path(out_dir)
     try:
-        conn = connect(db_path, sealed=False)
+        conn = connect(db, sealed=False)
     except ReportError as error:
         raise ExportError(str(error)) from error
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     try:
-        queries = {table: f"SELECT * FROM {_identifier(table)}" for table in exported_tables(db_path)}
-        queries.update(joined_exports(db_path))
+        tables = exported_tables(db)
+        queries = {table: f"SELECT * FROM {_identifier(table)}" for table in tables}
+        queries.update(joined_exports(set(tables)))
         for name, sql in queries.items():
             target = out_dir / f"{name}.{fmt}"
             conn.execute(f"COPY ({sql}) TO {_literal(target)} {FORMATS[fmt]}")

@@ -94,14 +94,25 @@ def upgrade() -> None:
     with op.batch_alter_table('paragraphs', schema=None) as batch_op:
         batch_op.create_index('ix_paragraphs_kind', ['kind'], unique=False)
 
-    # Paragraph search: a trigram index (built into SQLite, so DuckDB and any
-    # other reader can still open the file). Rows are written by the loader,
-    # not by triggers, because batch migrations on SQLite drop triggers.
-    op.execute("CREATE VIRTUAL TABLE fts_paragraphs USING fts5(text, tokenize='trigram')")
+    # Paragraph search: a trigram index. On SQLite an FTS5 table (built in,
+    # so DuckDB and any other reader can still open the file) whose rows the
+    # loader writes, not triggers, because batch migrations on SQLite drop
+    # triggers. On PostgreSQL a pg_trgm index on the text itself.
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.execute(
+            "CREATE INDEX fts_paragraphs ON paragraphs USING gin (text gin_trgm_ops)"
+            " WHERE kind <> 'boilerplate'"
+        )
+    else:
+        op.execute("CREATE VIRTUAL TABLE fts_paragraphs USING fts5(text, tokenize='trigram')")
 
 
 def downgrade() -> None:
-    op.execute("DROP TABLE fts_paragraphs")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP INDEX fts_paragraphs")
+    else:
+        op.execute("DROP TABLE fts_paragraphs")
     with op.batch_alter_table('paragraphs', schema=None) as batch_op:
         batch_op.drop_index('ix_paragraphs_kind')
 
