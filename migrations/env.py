@@ -31,6 +31,13 @@ def run_migrations_online() -> None:
     engine = make_engine(_url())
     try:
         with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                # Batch mode rebuilds a table by copy, drop and rename; with
+                # foreign keys on, the drop would cascade into the rows that
+                # point at it. Checked again once the migration is done.
+                connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+                connection.commit()
             context.configure(
                 connection=connection,
                 target_metadata=target_metadata,
@@ -39,6 +46,11 @@ def run_migrations_online() -> None:
             )
             with context.begin_transaction():
                 context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+                if broken:
+                    raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
     finally:
         engine.dispose()
 
