@@ -65,7 +65,18 @@ def status_rank(status):
 
 
 def batched_statements(conn: Connection) -> dict[str, object]:
-    """The statements written once per article with all their rows, by name."""
+    """The statements written once per article with all their rows, by name
+    (built once per dialect: SQLAlchemy caches their compiled forms by identity)."""
+    name = conn.dialect.name
+    if name not in _STATEMENTS:
+        _STATEMENTS[name] = _build_statements(conn)
+    return _STATEMENTS[name]
+
+
+_STATEMENTS: dict[str, dict[str, object]] = {}
+
+
+def _build_statements(conn: Connection) -> dict[str, object]:
     p = bindparam
     return {
         "alias": insert_ignoring_duplicates(conn, entity_aliases),
@@ -87,7 +98,6 @@ def batched_statements(conn: Connection) -> dict[str, object]:
         ),
         "milestone": insert(project_milestones),
         "operator": insert_ignoring_duplicates(conn, project_operators),
-        "subject": update(metrics).where(metrics.c.id == p("b_id")).values(subject_id=p("b_subject", type_=Integer)),
     }
 
 
@@ -227,16 +237,16 @@ def write_entities(
     article,
     document_id: int,
     paragraph_ids: dict[int, int],
-    metric_ids: list[int],
-) -> None:
+) -> dict[EntityKey, int]:
     """Resolve and insert the article's entities, mentions, projects, milestones,
-    operators, set parents, and set `metrics.subject_id`."""
+    operators, and set parents; returns (name, type) -> entity id, for the
+    metrics' subjects."""
     if not article.entities:
-        return
+        return {}
     stored = read_stored_names(conn, article_keys(article))
     index = stored.index
     writes = ArticleWrites()
-    ids: dict[tuple[str, str], int] = {}
+    ids: dict[EntityKey, int] = {}
     by_form: dict[str, int] = {}
     for entity in article.entities:
         entity_id = upsert_entity(conn, index, entity, writes)
@@ -292,11 +302,8 @@ def write_entities(
             org_id = ids.get((org_name, "org"))
             if org_id is not None:
                 writes.add("operator", project_id=project_id, org_id=org_id, role=role)
-    for metric, metric_id in zip(article.metrics, metric_ids):
-        subject_id = ids.get((metric.subject, metric.subject_type)) if metric.subject else None
-        if subject_id is not None:
-            writes.add("subject", b_subject=subject_id, b_id=metric_id)
     writes.flush(conn)
+    return ids
 
 
 def delete_entity_facts(conn: Connection, document_id: int) -> None:

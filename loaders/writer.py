@@ -237,24 +237,30 @@ def write_paragraphs(conn: Connection, document_id: int, article: Article) -> di
 
 
 def write_facts(conn: Connection, article: Article, document_id: int, paragraph_ids: dict[int, int]) -> None:
-    """Metrics, then entities and projects (which link metrics to their subjects)."""
-    metric_ids = write_metrics(conn, article, document_id, paragraph_ids)
-    write_entities(conn, article, document_id, paragraph_ids, metric_ids)
+    """Entities and projects, then the metrics with the entity each is about."""
+    entity_ids = write_entities(conn, article, document_id, paragraph_ids)
+    write_metrics(conn, article, document_id, paragraph_ids, entity_ids)
 
 
-def write_metrics(conn: Connection, article: Article, document_id: int, paragraph_ids: dict[int, int]) -> list[int]:
-    return inserted_ids(
-        conn,
-        metrics,
-        [
-            dict(
-                document_id=document_id,
-                paragraph_id=paragraph_ids[m.paragraph_seq],
-                **{name: getattr(m, name) for name in METRIC_FIELDS},
-            )
-            for m in article.metrics
-        ],
-    )
+def write_metrics(
+    conn: Connection,
+    article: Article,
+    document_id: int,
+    paragraph_ids: dict[int, int],
+    entity_ids: dict[tuple[str, str], int],
+) -> None:
+    # Subjects go in with the rows: one plain executemany, no ids to read back.
+    rows = [
+        dict(
+            document_id=document_id,
+            paragraph_id=paragraph_ids[m.paragraph_seq],
+            subject_id=entity_ids.get((m.subject, m.subject_type)) if m.subject else None,
+            **{name: getattr(m, name) for name in METRIC_FIELDS},
+        )
+        for m in article.metrics
+    ]
+    if rows:
+        conn.execute(insert(metrics), rows)
 
 
 def rewrite_facts(engine: Engine, document_id: int, article: Article, extractor_version: str | None) -> None:
