@@ -36,7 +36,10 @@ _BY_VERBS = "|".join(_WORDS["operator_by"])
 OPERATOR_BY = re.compile(r"由(?P<org>[^，。；！？]{2,40}?)(?:共同|联合|负责)?(?:" + _BY_VERBS + ")")
 OPERATOR_CUE = re.compile("|".join(_WORDS["operator_after"]))
 PARTNER_CUE = re.compile("|".join(_WORDS["partner"]))
-PARTNERS = re.compile(r"(?P<org>[^，。；！？]{2,30}?(?:" + "|".join(_WORDS["partner"]) + r")[^，。；！？]{2,30}?)(?:共同)?(?:打造|建设|开发)")
+PARTNERS = re.compile(r"(?P<org>[^，。；！？]{2,30}?(?:" + "|".join(_WORDS["partner"]) + r")[^，。；！？]{2,30}?)(?:共同)?(?:"
+                      + "|".join(_WORDS["partner_work"]) + ")")
+# X为恒基兆业地产集团“星”品牌首发作品: the org whose work the project is
+WORK_OF = re.compile(r"(?:为|是)(?P<org>[^，。；！？]{2,30}?)(?:" + "|".join(_WORDS["work_of"]) + ")")
 _SENTENCES = re.compile(r"[^。！？；\n]+[。！？；]?")
 
 
@@ -137,8 +140,10 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
         if project.category == "other":
             project.category = category_of_list(entity, texts)
         project.location = _location(entity, places, index, forms, texts, anchors)
-        for org in orgs:
-            if any(entity.name.startswith(f) for f in org.forms()):
+        bare_name = _without_leading_place(entity.name, places)
+        former_site = entity.name.endswith(_FORMER_SITE)  # 天津第一机床总厂旧址: the works are gone
+        for org in [] if former_site else orgs:
+            if any(entity.name.startswith(f) for f in org.forms()) or _brand_starts(bare_name, org):
                 project.operators.append((org.name, "operator"))
         seen_events: set = set()
         for mention in anchors.get(entity.name, []):
@@ -286,10 +291,42 @@ def undated_event(text: str, sentence_start: int, start: int, end: int, names: d
     return EVENTS[m.group("event")], status
 
 
+_FORMER_SITE = _WORDS["former_site"]
+_ORG_KINDS = tuple(sorted(_WORDS["org_kind"], key=len, reverse=True))
+
+
+def _brand(org_name: str) -> str:
+    """An org's name without the words of its kind: 恒基兆业地产集团 → 恒基兆业, 凯德集团 → 凯德."""
+    name, shorter = org_name, True
+    while shorter:
+        shorter = False
+        for kind in _ORG_KINDS:
+            if name.endswith(kind) and len(name) - len(kind) >= 2:
+                name, shorter = name[:-len(kind)], True
+                break
+    return name
+
+
+def _brand_starts(bare_name: str, org: Entity) -> bool:
+    """A developer's brand before a mall's name (广州凯德广场 of 凯德集团, 华润大冲旧改 of 华润置地)."""
+    brand = _brand(org.name)
+    return brand != org.name and bare_name.startswith(brand) and len(bare_name) > len(brand)
+
+
+def _without_leading_place(name: str, places: list[Entity]) -> str:
+    """A project's name without the place it starts with (广州 of 广州凯德广场)."""
+    for place in places:
+        for form in place.forms():
+            if len(form) >= 2 and name.startswith(form) and len(name) > len(form):
+                return name[len(form):]
+    return name
+
+
 def operators_in(sentence: str, orgs: list[Entity]) -> list[tuple[str, str]]:
     """(org name, role) of the orgs a sentence names as building or running what it is about:
     由A投资建设 / 由A运营 (developer), A作为实施主体 / A负责实施 / A竞得 (operator),
-    A携手B打造 (developer, both). Each pattern runs only where its cue word is."""
+    A携手B打造 / A携手B首秀之作 (developer, both), X为A…作品 (developer).
+    Each pattern runs only where its cue word is."""
     slots = []
     if "由" in sentence:
         slots += [(m.group("org"), "developer") for m in OPERATOR_BY.finditer(sentence)]
@@ -298,6 +335,7 @@ def operators_in(sentence: str, orgs: list[Entity]) -> list[tuple[str, str]]:
         slots.append((sentence[clause_start:cue.start()], "operator"))
     if PARTNER_CUE.search(sentence):
         slots += [(m.group("org"), "developer") for m in PARTNERS.finditer(sentence)]
+    slots += [(m.group("org"), "developer") for m in WORK_OF.finditer(sentence)]
     found = []
     for slot, role in slots:
         for org in orgs:

@@ -247,3 +247,21 @@ def test_projects_heading_dates_the_projects_listed_after_it(extractor):
     assert by_name["成都天府购物广场"] == [("投用", "2025", "planned")]
     assert by_name["成都东郊购物中心"] == []  # the list ended at the paragraph naming none
 
+
+
+@pytest.mark.parametrize(
+    "texts, name, operators",
+    [
+        # a developer's brand before a mall's name, after the city
+        (("广州商业繁荣，凯德集团在此运营多家商场。", "广州凯德购物广场今年焕新。"), "广州凯德购物广场", ["凯德集团"]),
+        # X为A…作品
+        (("成都天府购物广场为新鸿基地产集团高端品牌首发作品之一。",), "成都天府购物广场", ["新鸿基地产集团"]),
+        # A携手B和C首秀之作
+        (("益田旅游商业集团携手信达地产和中国金茂首秀之作——成都天府购物广场正式亮相。",), "成都天府购物广场",
+         ["益田旅游商业集团", "信达地产", "中国金茂"]),
+        # the former site of works is not run by the works
+        (("这里是闲置的沈阳第一机床总厂旧址，沈阳第一机床总厂已搬迁。",), "沈阳第一机床总厂旧址", []),
+    ],
+)
+def test_projects_operator_rules(extractor, texts, name, operators):
+    assert sorted(o for o, _ in project(extractor, name, *texts).operators) == sorted(operators)
