@@ -42,6 +42,12 @@ class Cues:
     lead: re.Pattern  # all that may stand between a clause start and its subject
     reference: re.Pattern  # 该项目, 该区域: the project or place named last
     whole: dict[str, str]  # 全区 -> county: the article's place of that level
+    into_name: re.Pattern  # all that may stand between a figure and the project name it is written into
+    among: re.Pattern  # after a bounded figure: …的X中, "among the X with more than"
+    counted_before: re.Pattern  # a count right before a bounded figure (34个 3万㎡以上购物中心): the bound classes what is counted
+    noun_next: re.Pattern
+    bound_word: re.Pattern  # the bound words
+    one_of: re.Pattern  # after a count: …之一, the whole the subject is one of
 
 
 def _alternatives(words) -> str:
@@ -61,6 +67,12 @@ def load_cues() -> Cues:
             f"|(?P<any>{_alternatives(table['reference_any'])})"
         ),
         whole={word: kind.split("_", 1)[1] for kind in table if kind.startswith("whole_") for word in table[kind]},
+        into_name=re.compile(r"(?:的)?"),
+        among=re.compile(r"的[^，。；！？]{1,8}中[，,]"),
+        counted_before=re.compile(r"[0-9０-９]+[个家座所处]\s*$"),
+        noun_next=re.compile(r"[\u4e00-\u9fff]"),
+        bound_word=re.compile(_alternatives(table["bound_before"] + table["bound_after"])),
+        one_of=re.compile(rf"[^，。；！？]{{0,16}}?之一"),
     )
 
 
@@ -85,12 +97,15 @@ def mentions_by_paragraph(entities: list[Entity]) -> dict[int, list[Named]]:
     return out
 
 
+MUNICIPALITIES = {"11", "12", "31", "50"}  # 北京, 天津, 上海, 重庆: their 全市 is the whole of them
+
+
 def place_level(place: Entity) -> str:
     code = place.adcode
     if code is None:
         return "zone"
     if code.endswith("0000"):
-        return "province"
+        return "city" if code[:2] in MUNICIPALITIES else "province"
     return "city" if code.endswith("00") else "county"
 
 
@@ -166,8 +181,10 @@ def topics(text: str, marks: Marks, named: list[Named], cues: Cues) -> list[Name
         and not (_LIST_JOINT.match(text, n.end) and n.end + 1 in starts)  # A、B: a list, not one topic
         and not (n.entity.type != "place" and _COUNTED_NEXT.match(text, n.end))  # 续建项目539个: what is counted
     ]
-    # 广州白云区, 北京市昌平区: the place written right after another is the one meant
-    return [starts[n.end] if n.end in starts and n.entity.type == starts[n.end].entity.type == "place" else n for n in opening]
+    # 广州白云区, 北京市昌平区: the place written right after another is the one meant; so is a
+    # project written right after a place (金山 + 廊下镇X项目)
+    return [starts[n.end] if n.end in starts and n.entity.type == "place" and starts[n.end].entity.type in ("place", "project")
+            else n for n in opening]
 
 
 _RESPECTIVELY = re.compile("分别|依次")
@@ -197,16 +214,33 @@ def respectively(text: str, sentence_start: int, start: int, named: list[Named],
 
 def choose_subject(
     text: str, marks: Marks, start: int, named: list[Named], topical: list[Named], cues: Cues,
-    wholes: dict[str, Entity | None], figure_starts: list[int] = (),
+    wholes: dict[str, Entity | None], figure_starts: list[int] = (), end: int | None = None,
 ) -> tuple[Entity | None, bool]:
-    """The entity the figure at `start` of `text` is about, and whether its sentence
+    """The entity the figure at `start` (to `end`) of `text` is about, and whether its sentence
     decided (True) or the caller should carry the subject from before (False):
-    the nearest mention that opens a clause of the sentence before the figure, else
+    the project the figure is written into (日产6200吨X生产线); none for a bound that
+    defines a group (3万㎡以上购物中心); the whole a thing is one of (全市…的8个新市镇之一);
+    else the nearest mention that opens a clause of the sentence before the figure, else
     a place named in the figure's own clause."""
     sentence_start = marks.sentence_start(start)
     clause_start = marks.clause_start(start)
+    end = start if end is None else end
+    written_into = next((n for n in named if n.entity.type == "project" and end <= n.start
+                         and cues.into_name.fullmatch(text, end, n.start) and text[n.start:n.end] in n.entity.forms()), None)
+    if written_into is not None:
+        return written_into.entity, True
+    if cues.bound_word.search(text, start, end) and (
+            cues.among.match(text, end) or (cues.counted_before.search(text, max(0, start - 6), start) and cues.noun_next.match(text, end))):
+        return None, True  # a bound that defines a group: 超过100家的购物中心中, 34个 3万㎡以上购物中心
     if cues.no_subject.search(text, clause_start, start):
         return None, True
+    if cues.one_of.match(text, end):
+        for word, level in cues.whole.items():
+            if text.find(word, clause_start, start) >= 0:
+                return wholes.get(level), True
+        places = [n for n in named if clause_start <= n.start and n.end <= start and n.entity.type == "place"]
+        if places:
+            return places[-1].entity, True
     # 全国… earlier in the sentence: the whole country, unless the sentence names something after it
     nation = cues.no_subject.search(text, sentence_start, start)
     if nation and not any(nation.end() <= n.start and n.end <= start for n in named):
@@ -285,7 +319,7 @@ def assign_subjects(article):
         paragraph_marks = marks.get(metric.paragraph_seq) or Marks(text)
         entity, decided = choose_subject(text, paragraph_marks, metric.char_start, named.get(metric.paragraph_seq, []),
                                          topical.get(metric.paragraph_seq, []), cues, wholes,
-                                         figures.get(metric.paragraph_seq, []))
+                                         figures.get(metric.paragraph_seq, []), metric.char_end)
         sentence = (metric.paragraph_seq, paragraph_marks.sentence_start(metric.char_start))
         if decided:
             sentence_subject = (sentence, entity)

@@ -152,3 +152,34 @@ def test_subjects_a_name_right_before_its_count_is_what_is_counted():
     texts = ["滨海区发布年度计划。", "其中，新开工项目98个，续建项目539个。"]
     names = {"滨海区": "place", "新开工项目": "project", "续建项目": "project"}
     assert subjects(texts, names) == [("98个", "滨海区"), ("539个", "滨海区")]
+
+
+def test_subjects_a_figure_written_into_a_project_name_is_about_that_project():
+    texts = ["滨海区表示，将建设日产5000吨海港水泥生产线。"]
+    assert subjects(texts, {"滨海区": "place", "海港水泥生产线": "project"}) == [("5000吨", "海港水泥生产线")]
+
+
+def test_subjects_a_bound_that_defines_a_group_has_no_subject():
+    texts = ["滨海区共有12个 2万平方米以上商场计划开业。", "滨海区品牌调整超过50家的商场中，老商场最多。"]
+    assert subjects(texts, {"滨海区": "place"}) == [("12个", "滨海区"), ("2万平方米以上", None), ("超过50家", None)]
+
+
+def test_subjects_a_bounded_amount_of_the_subject_keeps_it():
+    texts = ["滨海区计划完成2000亩以上产业用地供地任务，营收超90亿元的企业有5家。"]
+    assert subjects(texts, {"滨海区": "place"}) == [("2000亩以上", "滨海区"), ("超90亿元", "滨海区"), ("5家", "滨海区")]
+
+
+def test_subjects_one_of_a_whole_is_about_the_whole():
+    texts = ["滨海区是全市重点发展的8个新城之一。", "海港新城也是天津市活力消费圈的40个聚集区之一。"]
+    names = {"滨海区": "place", "天津市": "place", "海港新城": "place"}
+    assert subjects(texts, names) == [("8个", "天津市"), ("40个", "天津市")]
+
+
+def test_subjects_a_project_written_right_after_a_place_is_the_topic():
+    texts = ["天津市依托整治试点，打造滨海区海港养殖场项目，统筹配置空间。通过立体养殖，节约土地500亩。"]
+    assert subjects(texts, {"天津市": "place", "滨海区": "place", "海港养殖场项目": "project"}) == [("500亩", "海港养殖场项目")]
+
+
+def test_subjects_a_period_word_may_open_the_clause():
+    texts = ["前三季度，滨海区实现增加值1400亿元，同期海港区为1900亿元。"]
+    assert subjects(texts, {"滨海区": "place", "海港区": "place"}) == [("1400亿元", "滨海区"), ("1900亿元", "海港区")]
