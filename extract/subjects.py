@@ -48,6 +48,7 @@ class Cues:
     noun_next: re.Pattern
     bound_word: re.Pattern  # the bound words
     one_of: re.Pattern  # after a count: …之一, the whole the subject is one of
+    span_first: re.Pattern  # a clause opening so names its subject in the next clause (经过14年建设，X…)
 
 
 def _alternatives(words) -> str:
@@ -73,6 +74,7 @@ def load_cues() -> Cues:
         noun_next=re.compile(r"[\u4e00-\u9fff]"),
         bound_word=re.compile(_alternatives(table["bound_before"] + table["bound_after"])),
         one_of=re.compile(rf"[^，。；！？]{{0,16}}?之一"),
+        span_first=re.compile(rf"\s*(?:{_alternatives(table['span_first'])})"),
     )
 
 
@@ -217,30 +219,20 @@ def choose_subject(
     wholes: dict[str, Entity | None], figure_starts: list[int] = (), end: int | None = None,
 ) -> tuple[Entity | None, bool]:
     """The entity the figure at `start` (to `end`) of `text` is about, and whether its sentence
-    decided (True) or the caller should carry the subject from before (False):
-    the project the figure is written into (日产6200吨X生产线); none for a bound that
-    defines a group (3万㎡以上购物中心); the whole a thing is one of (全市…的8个新市镇之一);
-    else the nearest mention that opens a clause of the sentence before the figure, else
+    decided (True) or the caller should carry the subject from before (False): what its
+    phrase or its clause says (`_in_its_phrase`, `_in_its_clause`), else the nearest mention that opens a clause of the sentence before the figure, else
     a place named in the figure's own clause."""
     sentence_start = marks.sentence_start(start)
     clause_start = marks.clause_start(start)
     end = start if end is None else end
-    written_into = next((n for n in named if n.entity.type == "project" and end <= n.start
-                         and cues.into_name.fullmatch(text, end, n.start) and text[n.start:n.end] in n.entity.forms()), None)
-    if written_into is not None:
-        return written_into.entity, True
-    if cues.bound_word.search(text, start, end) and (
-            cues.among.match(text, end) or (cues.counted_before.search(text, max(0, start - 6), start) and cues.noun_next.match(text, end))):
-        return None, True  # a bound that defines a group: 超过100家的购物中心中, 34个 3万㎡以上购物中心
+    said = _in_its_phrase(text, start, end, named, cues)
+    if said is not None:
+        return said[0], True
     if cues.no_subject.search(text, clause_start, start):
         return None, True
-    if cues.one_of.match(text, end):
-        for word, level in cues.whole.items():
-            if text.find(word, clause_start, start) >= 0:
-                return wholes.get(level), True
-        places = [n for n in named if clause_start <= n.start and n.end <= start and n.entity.type == "place"]
-        if places:
-            return places[-1].entity, True
+    said = _in_its_clause(text, marks, start, end, named, topical, cues, wholes)
+    if said is not None:
+        return said[0], True
     # 全国… earlier in the sentence: the whole country, unless the sentence names something after it
     nation = cues.no_subject.search(text, sentence_start, start)
     if nation and not any(nation.end() <= n.start and n.end <= start for n in named):
@@ -264,6 +256,43 @@ def choose_subject(
     if in_clause:
         return in_clause[-1].entity, True
     return None, False
+
+
+def _in_its_phrase(text: str, start: int, end: int, named: list[Named], cues: Cues) -> tuple[Entity | None] | None:
+    """(subject,) when the figure's own phrase decides: the project it is written into
+    (日产6200吨X生产线), or none for a bound that defines a group (超过100家的购物中心中,
+    34个 3万㎡以上购物中心); else None."""
+    for n in named:
+        if (n.entity.type == "project" and end <= n.start and cues.into_name.fullmatch(text, end, n.start)
+                and text[n.start:n.end] in n.entity.forms()):
+            return (n.entity,)
+    if cues.bound_word.search(text, start, end) and (
+            cues.among.match(text, end)
+            or (cues.counted_before.search(text, max(0, start - 6), start) and cues.noun_next.match(text, end))):
+        return (None,)
+    return None
+
+
+def _in_its_clause(
+    text: str, marks: Marks, start: int, end: int, named: list[Named], topical: list[Named], cues: Cues,
+    wholes: dict[str, Entity | None],
+) -> tuple[Entity | None] | None:
+    """(subject,) when the figure's clause is built so that it decides: after 经过 (经过14年建设，
+    X…) the topic of a later clause of the sentence; for one of a whole (全市…的8个新市镇之一)
+    the whole; else None."""
+    clause_start, sentence_start = marks.clause_start(start), marks.sentence_start(start)
+    if cues.span_first.match(text, clause_start):
+        later = next((n for n in topical if n.start > end and marks.sentence_start(n.start) == sentence_start), None)
+        if later is not None:
+            return (later.entity,)
+    if cues.one_of.match(text, end):
+        for word, level in cues.whole.items():
+            if text.find(word, clause_start, start) >= 0:
+                return (wholes.get(level),)
+        places = [n for n in named if clause_start <= n.start and n.end <= start and n.entity.type == "place"]
+        if places:
+            return (places[-1].entity,)
+    return None
 
 
 SECTION_CAPTION_MIN = 8  # shorter numberless infobox lines are the keys of values (范围, 就业人口)

@@ -183,3 +183,13 @@ def test_subjects_a_project_written_right_after_a_place_is_the_topic():
 def test_subjects_a_period_word_may_open_the_clause():
     texts = ["前三季度，滨海区实现增加值1400亿元，同期海港区为1900亿元。"]
     assert subjects(texts, {"滨海区": "place", "海港区": "place"}) == [("1400亿元", "滨海区"), ("1900亿元", "海港区")]
+
+
+def test_subjects_a_place_after_zuowei_is_a_role_not_the_topic():
+    texts = ["海港商圈在规划中地位突出。作为滨海区经济新中心，日均客流量约20万人次。"]
+    assert subjects(texts, {"海港商圈": "place", "滨海区": "place"}) == [("约20万人次", "海港商圈")]
+
+
+def test_subjects_after_jingguo_the_topic_of_the_next_clause():
+    texts = ["滨海区东部建设能源园，经过12年集中开发建设，海港新城当前地位突出。"]
+    assert subjects(texts, {"滨海区": "place", "海港新城": "place"}) == [("12年", "海港新城")]
