@@ -120,7 +120,7 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
     places = [e for e in entities if e.type == "place"]
     orgs = [e for e in entities if e.type == "org"]
     texts = {p.seq: p.text for p in article.paragraphs}
-    dominant = _dominant_county(places) or _dominant_city(places)
+    dominant = _dominant_place(places)
     published = article.published_date or reference_year(article)
     projects: list[Project] = []
     all_mentions = sorted((m.paragraph_seq, m.char_start, m.char_end, e.name) for e in entities if e.type == "project" for m in e.mentions)
@@ -381,23 +381,16 @@ def _anchors(all_mentions, texts) -> dict:
     return out
 
 
-def _dominant_county(places: list[Entity]) -> str | None:
-    counties = [e for e in places if e.adcode and not e.adcode.endswith("00")]
-    if not counties:
+def _dominant_place(places: list[Entity]) -> str | None:
+    """The city or county an article is about: the one it names most (深圳 in a Shenzhen
+    plan, 昌平区 in a district's news), for projects whose text names no nearer place."""
+    candidates = [e for e in places if e.adcode and _place_rank(e) in (1, 2)]
+    if not candidates:
         return None
-    return max(counties, key=lambda e: len(e.mentions)).name
+    return max(candidates, key=lambda e: (len(e.mentions), _place_rank(e))).name
 
 
 MUNICIPALITIES = {"11", "12", "31", "50"}  # 北京, 天津, 上海, 重庆: province-level cities
-
-
-def _dominant_city(places: list[Entity]) -> str | None:
-    """The city an article is about: the prefecture-level place it names most (深圳 in a
-    Shenzhen plan), for projects whose text names no nearer place."""
-    cities = [e for e in places if e.adcode and _place_rank(e) == 1]
-    if not cities:
-        return None
-    return max(cities, key=lambda e: len(e.mentions)).name
 
 
 def _place_rank(place: Entity) -> int:
@@ -516,7 +509,19 @@ def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPl
         return in_sentence or best[2]
     # else the place the paragraph is about at that point: the nearest city or county before
     # it (a heading such as 山西太原：, or 深圳 as the sentence before's subject)
-    return _place_before(entity, index, in_sentence=False)
+    return _place_before(entity, index, in_sentence=False) or _place_of_paragraph_before(entity, index)
+
+
+def _place_of_paragraph_before(entity: Entity, index) -> str | None:
+    """In a paragraph that names no place, the last place the paragraph before named."""
+    for mention in entity.mentions:
+        paragraph = index.get(mention.paragraph_seq)
+        if paragraph is None or paragraph.sited:
+            continue
+        before = index.get(mention.paragraph_seq - 1)
+        if before is not None and before.before:
+            return before.before[-1][1]
+    return None
 
 
 def _place_before(entity: Entity, index: dict[int, ParagraphPlaces], in_sentence: bool) -> str | None:

@@ -210,14 +210,19 @@ def test_projects_location_looks_each_paragraph_up_once(monkeypatch):
     [
         # no place near it: the city the article is about
         (("成都市今年将推进一批重大项目。", "另外，天府国际会展中心二期将于年底开工。"), "天府国际会展中心二期", "成都市"),
+        # the article's most named city or county, though a district is named too
+        (("番禺区商业潜力可期。", "广州市购物中心众多，广州市民爱逛街，广州市商业活跃。", "另外，摩登购物广场陆续歇业。"),
+         "摩登购物广场", "广州市"),
         # the nearest city earlier in the paragraph (a heading such as 南京：)
         (("武汉：推进老城更新。南京：加快建设。此前这里是闲置的玄武湖体育中心。",), "玄武湖体育中心", "南京市"),
         # after 位于, the last of the places written together
         (("杏花岭体育中心位于山西省太原市城区东部，是当地群众健身的主要场所。",), "杏花岭体育中心", "太原市"),
         # a county in the sentence is more specific than the city in the name
         (("广州今年在天河区开业了广州滨江购物广场。",), "广州滨江购物广场", "天河区"),
+        # a paragraph that names no place: the last place of the paragraph before
+        (("北京市昌平区史各庄街道推进公共服务提升。", "具体来说，建成天通苑体育中心，增加座位200个。"), "天通苑体育中心", "史各庄街道"),
         # 东山 (of 东山街道) in a name is not read as the street
-        (("广州市越秀区东山街道开展老旧小区改造，东山的老房子焕然一新。", "另外，东山购物广场花地湾店陆续发出歇业通知。"),
+        (("广州市越秀区东山街道开展老旧小区改造，东山的老房子焕然一新。东山购物广场花地湾店陆续发出歇业通知。",),
          "东山购物广场花地湾店", "越秀区"),
     ],
 )
