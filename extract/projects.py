@@ -174,6 +174,10 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
                 if (event, date) not in seen_events:
                     seen_events.add((event, date))
                     project.milestones.append(Milestone(event, date, status, mention.paragraph_seq))
+            for event, date, status in dated_earlier(text, sentence_start, mention.char_start, mention.char_end, published):
+                if (event, date) not in seen_events:
+                    seen_events.add((event, date))
+                    project.milestones.append(Milestone(event, date, status, mention.paragraph_seq))
             undated = undated_event(text, sentence_start, mention.char_start, mention.char_end, ends_by_seq.get(mention.paragraph_seq, {}))
             if undated and undated not in project.undated:
                 project.undated.append(undated)
@@ -253,6 +257,25 @@ def milestones_after(
         if nxt:
             found.append((EVENTS[nxt.group()], date, status))
     return found
+
+
+_A_DATE = re.compile(r"(?=20\d\d年|去年|今年|明年)" + _DATE)
+_EVENT_NEXT = re.compile(r"的?(?:" + "|".join(PLANNED) + r"|[已正式全面顺利相继先后均于]){0,4}(?P<event>" + _EVENT + r")(?!后)")
+
+
+def dated_earlier(text: str, sentence_start: int, start: int, end: int, published: str | None) -> list[tuple[str, str, str]]:
+    """2025年4月，随着X的交付使用 / 2023年，X开工: an event right after the name, dated by the
+    last date earlier in the sentence with no event of its own."""
+    event = _EVENT_NEXT.match(text, end)
+    if event is None:
+        return []
+    dates = [m for m in _A_DATE.finditer(text, sentence_start, start) if m.group("y") or m.group("rel")]
+    if not dates or re.search(_EVENT, text[dates[-1].end():start]):
+        return []
+    date = date_of(dates[-1], published)
+    if date is None:
+        return []
+    return [(EVENTS[event.group("event")], date, milestone_status(text[sentence_start:event.start("event")], date, published))]
 
 
 def milestones_before(head: str, published: str | None) -> list[tuple[str, str, str]]:

@@ -270,3 +270,16 @@ def test_projects_heading_dates_the_projects_listed_after_it(extractor):
 )
 def test_projects_operator_rules(extractor, texts, name, operators):
     assert sorted(o for o, _ in project(extractor, name, *texts).operators) == sorted(operators)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("改变发生在2024年4月，随着天通苑体育中心的交付使用，居民有了去处。", [("投用", "2024-04", "done")]),
+        ("2025年，天通苑体育中心将正式开工。", [("开工", "2025", "planned")]),
+        ("2023年签约后，天通苑体育中心开工。", []),  # the date is the signing's
+    ],
+)
+def test_projects_event_after_the_name_dated_earlier_in_the_sentence(extractor, text, expected):
+    p = project(extractor, "天通苑体育中心", "北京市昌平区推进建设。" + text)
+    assert [(m.event, m.date, m.status) for m in p.milestones] == expected
