@@ -38,7 +38,7 @@ class Named:
 class Cues:
     no_subject: re.Pattern  # somewhere in the clause: no named subject
     benchmark: re.Pattern  # right before a mention: a benchmark or a source, not the subject
-    speaker: re.Pattern  # right after a mention: who speaks or reports, not the subject
+    speaker: re.Pattern  # after a mention, its role and name at most: who speaks or reports (X集团总经理王某介绍), not the subject
     lead: re.Pattern  # all that may stand between a clause start and its subject
     reference: re.Pattern  # 该项目, 该区域: the project or place named last
     whole: dict[str, str]  # 全区 -> county: the article's place of that level
@@ -61,7 +61,7 @@ def load_cues() -> Cues:
     return Cues(
         no_subject=re.compile(_alternatives(table["no_subject"])),
         benchmark=re.compile(f"(?:{_alternatives(table['benchmark'] + table['source_before'])})$"),
-        speaker=re.compile(_alternatives(table["source_after"])),
+        speaker=re.compile(rf"[^，,。；;：:“”！？\s]{{0,8}}?(?:{_alternatives(table['source_after'])})"),
         lead=re.compile(rf"(?:{_alternatives(table['lead'])}|[0-9０-９]+[年月日号]|[\s“”、])*"),
         reference=re.compile(
             f"(?P<project>{_alternatives(table['reference_project'])})|(?P<place>{_alternatives(table['reference_place'])})"

@@ -193,3 +193,8 @@ def test_subjects_a_place_after_zuowei_is_a_role_not_the_topic():
 def test_subjects_after_jingguo_the_topic_of_the_next_clause():
     texts = ["滨海区东部建设能源园，经过12年集中开发建设，海港新城当前地位突出。"]
     assert subjects(texts, {"滨海区": "place", "海港新城": "place"}) == [("12年", "海港新城")]
+
+
+def test_subjects_an_org_before_its_speaker_is_no_topic_and_yuanqu_refers_back():
+    texts = ["海港产业园由滨海集团打造。", "滨海集团总经理王明介绍，园区将引入龙头企业。目前，已吸引甲、乙等13家企业入驻。"]
+    assert subjects(texts, {"海港产业园": "project", "滨海集团": "org"}) == [("13家", "海港产业园")]
