@@ -49,6 +49,7 @@ class Cues:
     bound_word: re.Pattern  # the bound words
     one_of: re.Pattern  # after a count: …之一, the whole the subject is one of
     span_first: re.Pattern  # a clause opening so names its subject in the next clause (经过14年建设，X…)
+    hypothetical: re.Pattern  # a sentence that supposes (如果…): an example
 
 
 def _alternatives(words) -> str:
@@ -75,6 +76,7 @@ def load_cues() -> Cues:
         bound_word=re.compile(_alternatives(table["bound_before"] + table["bound_after"])),
         one_of=re.compile(rf"[^，。；！？]{{0,16}}?之一"),
         span_first=re.compile(rf"\s*(?:{_alternatives(table['span_first'])})"),
+        hypothetical=re.compile(_alternatives(table["hypothetical"])),
     )
 
 
@@ -228,7 +230,7 @@ def choose_subject(
     said = _in_its_phrase(text, start, end, named, cues)
     if said is not None:
         return said[0], True
-    if cues.no_subject.search(text, clause_start, start):
+    if cues.no_subject.search(text, clause_start, start) or _hypothetical(text, marks, start, named, cues):
         return None, True
     said = _in_its_clause(text, marks, start, end, named, topical, cues, wholes)
     if said is not None:
@@ -256,6 +258,16 @@ def choose_subject(
     if in_clause:
         return in_clause[-1].entity, True
     return None, False
+
+
+def _hypothetical(text: str, marks: Marks, start: int, named: list[Named], cues: Cues) -> bool:
+    """A sentence that supposes (一块约50亩的用地，如果用于…) and names nothing: its figures
+    are an example, about no one."""
+    sentence_start = marks.sentence_start(start)
+    i = bisect_left(marks.sentence, start)
+    sentence_end = marks.sentence[i] if i < len(marks.sentence) else len(text)
+    return (cues.hypothetical.search(text, sentence_start, sentence_end) is not None
+            and not any(sentence_start <= n.start < sentence_end for n in named))
 
 
 def _in_its_phrase(text: str, start: int, end: int, named: list[Named], cues: Cues) -> tuple[Entity | None] | None:

@@ -198,3 +198,10 @@ def test_subjects_after_jingguo_the_topic_of_the_next_clause():
 def test_subjects_an_org_before_its_speaker_is_no_topic_and_yuanqu_refers_back():
     texts = ["海港产业园由滨海集团打造。", "滨海集团总经理王明介绍，园区将引入龙头企业。目前，已吸引甲、乙等13家企业入驻。"]
     assert subjects(texts, {"海港产业园": "project", "滨海集团": "org"}) == [("13家", "海港产业园")]
+
+
+def test_subjects_an_example_supposed_and_a_gap_between_two_have_none():
+    texts = ["滨海区发展较快。一块约50亩的用地，如果用于住宅开发，能拿到10亿元收入。",
+             "滨海区实现GDP 5000亿元，二者的差距扩大到700亿元。"]
+    assert subjects(texts, {"滨海区": "place"}) == [
+        ("约50亩", None), ("10亿元", None), ("5000亿元", "滨海区"), ("700亿元", None)]
