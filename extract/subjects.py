@@ -196,29 +196,57 @@ _COUNTED_NEXT = re.compile(r"(?:约|超|近|共|达)?[0-9０-９]")
 _LIST_JOINT = re.compile("[、和及与]")
 
 
-def respectively(text: str, sentence_start: int, start: int, named: list[Named], figure_starts: list[int]) -> Entity | None:
+def respectively(text: str, marks: Marks, start: int, named: list[Named], figure_spans: list[tuple[int, int]]) -> Entity | None:
     """花都区、增城区、番禺区分别有3个、2个、1个: the figure's place in the figures after 分别
-    (依次) picks the name at that place in the list of names before it."""
+    (依次) picks the name at that place in the list of names before it. Without 分别, a run of
+    figures joined by 、 和 及 与 alone, as many as the list has names, pairs them the same
+    way (深圳、广州…达到68%和65%); figures with words between them (共推出面积A、建筑规模B) do not."""
+    figure_starts = [f for f, _ in figure_spans]
+    sentence_start = marks.sentence_start(start)
     cue = None
     for m in _RESPECTIVELY.finditer(text, sentence_start, start):
         cue = m
-    if cue is None:
-        return None
-    before = [n for n in named if sentence_start <= n.start and n.end <= cue.start()]
+    if cue is not None:
+        first, last = cue.start(), cue.end()
+        figures = [f for f in figure_starts if last <= f]
+    else:
+        clause_start = marks.clause_start(start)
+        i = bisect_left(marks.clause, start)
+        clause_end = marks.clause[i] if i < len(marks.clause) else len(text)
+        run = _joined_run(text, [sp for sp in figure_spans if clause_start <= sp[0] < clause_end], start)
+        if len(run) < 2:
+            return None
+        figures = [f for f, _ in run]
+        first = last = figures[0]
+    before = [n for n in named if sentence_start <= n.start and n.end <= first]
     listed: list[Named] = []
     for n in before:  # the last run of names joined by 、 和 及 与
         if listed and (n.start - listed[-1].end > 1 or not _LIST_JOINT.fullmatch(text, listed[-1].end, n.start)):
             listed = []
         listed.append(n)
-    position = sum(1 for f in figure_starts if cue.end() <= f < start)
+    if cue is None and len(listed) != len(figures):
+        return None
+    position = sum(1 for f in figures if last <= f < start)
     if len(listed) >= 2 and position < len(listed):
         return listed[position].entity
     return None
 
 
+def _joined_run(text: str, spans: list[tuple[int, int]], start: int) -> list[tuple[int, int]]:
+    """The run of figure spans joined by 、 和 及 与 alone that holds the figure at `start`."""
+    run: list[tuple[int, int]] = []
+    for span in spans:
+        if run and not _LIST_JOINT.fullmatch(text, run[-1][1], span[0]):
+            if any(f == start for f, _ in run):
+                break
+            run = []
+        run.append(span)
+    return run if any(f == start for f, _ in run) else []
+
+
 def choose_subject(
     text: str, marks: Marks, start: int, named: list[Named], topical: list[Named], cues: Cues,
-    wholes: dict[str, Entity | None], figure_starts: list[int] = (), end: int | None = None,
+    wholes: dict[str, Entity | None], figure_spans: list[tuple[int, int]] = (), end: int | None = None,
 ) -> tuple[Entity | None, bool]:
     """The entity the figure at `start` (to `end`) of `text` is about, and whether its sentence
     decided (True) or the caller should carry the subject from before (False): what its
@@ -239,7 +267,7 @@ def choose_subject(
     nation = cues.no_subject.search(text, sentence_start, start)
     if nation and not any(nation.end() <= n.start and n.end <= start for n in named):
         return None, True
-    listed = respectively(text, sentence_start, start, named, figure_starts)
+    listed = respectively(text, marks, start, named, figure_spans)
     if listed is not None:
         return listed, True
     for word, level in cues.whole.items():
@@ -349,9 +377,9 @@ def assign_subjects(article):
     topical = {seq: topics(texts.get(seq, ""), marks[seq], ns, cues) for seq, ns in named.items()}
     default = article_topic(entities)
     wholes = {level: article_topic(entities, level) or default for level in set(cues.whole.values())}
-    figures: dict[int, list[int]] = {}
+    figures: dict[int, list[tuple[int, int]]] = {}
     for m in article.metrics:
-        figures.setdefault(m.paragraph_seq, []).append(m.char_start)
+        figures.setdefault(m.paragraph_seq, []).append((m.char_start, m.char_end))
     fallback = fallbacks(article.paragraphs, named, topical, default, set(figures))
     sentence_subject: tuple[tuple[int, int], Entity | None] | None = None  # the last figure's, by sentence
     nation_at: dict[int, list[int]] = {}  # where figures without subject stand, by paragraph

@@ -205,3 +205,10 @@ def test_subjects_an_example_supposed_and_a_gap_between_two_have_none():
              "滨海区实现GDP 5000亿元，二者的差距扩大到700亿元。"]
     assert subjects(texts, {"滨海区": "place"}) == [
         ("约50亩", None), ("10亿元", None), ("5000亿元", "滨海区"), ("700亿元", None)]
+
+
+def test_subjects_figures_joined_like_the_names_pair_with_them():
+    texts = ["滨海区、海港区的比重达到60%和40%。", "滨海区、海港区共推出面积约70公顷、建筑规模约110万平方米。"]
+    found = subjects(texts, {"滨海区": "place", "海港区": "place"})
+    assert found[:2] == [("60%", "滨海区"), ("40%", "海港区")]
+    assert found[2][1] == found[3][1]  # totals with words between them are not paired
