@@ -192,6 +192,7 @@ def topics(text: str, marks: Marks, named: list[Named], cues: Cues) -> list[Name
 
 
 _RESPECTIVELY = re.compile("分别|依次")
+_SHARE = re.compile(r"[%％/成]")
 _COUNTED_NEXT = re.compile(r"(?:约|超|近|共|达)?[0-9０-９]")
 _LIST_JOINT = re.compile("[、和及与]")
 
@@ -270,8 +271,10 @@ def choose_subject(
     listed = respectively(text, marks, start, named, figure_spans)
     if listed is not None:
         return listed, True
+    share = _SHARE.search(text, start, end)
     for word, level in cues.whole.items():
-        if text.find(word, clause_start, start) >= 0:
+        at = text.find(word, clause_start, start)
+        if at >= 0 and not (share and at + len(word) == start):  # 全市1/3的: the whole is the base of a share
             return wholes.get(level), True
 
     def usable(n: Named, floor: int) -> bool:

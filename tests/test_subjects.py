@@ -212,3 +212,8 @@ def test_subjects_figures_joined_like_the_names_pair_with_them():
     found = subjects(texts, {"滨海区": "place", "海港区": "place"})
     assert found[:2] == [("60%", "滨海区"), ("40%", "海港区")]
     assert found[2][1] == found[3][1]  # totals with words between them are not paired
+
+
+def test_subjects_a_whole_right_before_a_share_is_its_base_not_its_subject():
+    texts = ["滨海区位于天津市。作为科创中心，滨海区拥有全市1/3的重点实验室。", "全市共有实验室90个。"]
+    assert subjects(texts, {"滨海区": "place", "天津市": "place"}) == [("1/3", "滨海区"), ("90个", "天津市")]
