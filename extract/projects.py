@@ -13,6 +13,10 @@ _WORDS = word_table("project_words")
 CATEGORY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = tuple(word_table("project_categories").items())
 EVENTS = {word: kind.split(":", 1)[1] for kind, words in _WORDS.items() if kind.startswith("event:") for word in words}
 _EVENT = "|".join(sorted(EVENTS, key=len, reverse=True))
+# A heading that dates what the paragraphs after it list: 2022年新入市项目：, 今年计划开业的项目有：
+INTRO_EVENTS = {**EVENTS, **{w: k.split(":", 1)[1] for k, ws in _WORDS.items() if k.startswith("intro:") for w in ws}}
+LIST_INTRO = re.compile(r"(?P<y>20\d\d)年[^：:。]*?(?P<event>" + "|".join(sorted(INTRO_EVENTS, key=len, reverse=True))
+                        + r")[^：:。]*[：:]\s*$")
 # A date as written: 2024年3月30日, 去年9月, 今年年底, 年底前 (the year of publication, no month), 年内.
 _DATE = (r"(?:(?P<y>20\d\d)年|(?P<rel>去年|今年|明年))?(?:(?P<m>\d{1,2})月)?(?:(?P<d>\d{1,2})日)?"
          r"(?P<end>年底|年末|底|末|年内)?(?P<by>前)?")
@@ -32,7 +36,10 @@ _BY_VERBS = "|".join(_WORDS["operator_by"])
 OPERATOR_BY = re.compile(r"由(?P<org>[^，。；！？]{2,40}?)(?:共同|联合|负责)?(?:" + _BY_VERBS + ")")
 OPERATOR_CUE = re.compile("|".join(_WORDS["operator_after"]))
 PARTNER_CUE = re.compile("|".join(_WORDS["partner"]))
-PARTNERS = re.compile(r"(?P<org>[^，。；！？]{2,30}?(?:" + "|".join(_WORDS["partner"]) + r")[^，。；！？]{2,30}?)(?:共同)?(?:打造|建设|开发)")
+PARTNERS = re.compile(r"(?P<org>[^，。；！？]{2,30}?(?:" + "|".join(_WORDS["partner"]) + r")[^，。；！？]{2,30}?)(?:共同)?(?:"
+                      + "|".join(_WORDS["partner_work"]) + ")")
+# X为恒基兆业地产集团“星”品牌首发作品: the org whose work the project is
+WORK_OF = re.compile(r"(?:为|是)(?P<org>[^，。；！？]{2,30}?)(?:" + "|".join(_WORDS["work_of"]) + ")")
 _SENTENCES = re.compile(r"[^。！？；\n]+[。！？；]?")
 
 
@@ -47,6 +54,20 @@ def reference_year(article) -> str | None:
 def categorize(name: str) -> str:
     for category, words in CATEGORY_RULES:
         if any(w in name for w in words):
+            return category
+    return "other"
+
+
+# A、B、C等20个先进制造业园区: the kind of thing a list of names is, after its 等 (the numeral optional)
+_LIST_KIND = re.compile(r"(?:[、和及与][^，。；、]{1,20}?)*等(?:[\d一二三四五六七八九十百]+[个家座处所项条])?(?P<kind>[^，。；、等]{1,8})")
+
+
+def category_of_list(entity: Entity, texts: dict[int, str]) -> str:
+    """The category of a name without a telling word, from the kind its list names:
+    宝安燕罗、龙岗宝龙等20个先进制造业园区 → industrial_park."""
+    for mention in entity.mentions:
+        m = _LIST_KIND.match(texts.get(mention.paragraph_seq, ""), mention.char_end)
+        if m and (category := categorize(m.group("kind"))) != "other":
             return category
     return "other"
 
@@ -99,7 +120,7 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
     places = [e for e in entities if e.type == "place"]
     orgs = [e for e in entities if e.type == "org"]
     texts = {p.seq: p.text for p in article.paragraphs}
-    dominant = _dominant_county(places)
+    dominant = _dominant_place(places)
     published = article.published_date or reference_year(article)
     projects: list[Project] = []
     all_mentions = sorted((m.paragraph_seq, m.char_start, m.char_end, e.name) for e in entities if e.type == "project" for m in e.mentions)
@@ -111,13 +132,18 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
     anchors = _anchors(all_mentions, texts)
     index = ParagraphIndex(texts, spans_by_seq, forms)
     operators_by_sentence: dict[tuple[int, int], list[tuple[str, str]]] = {}
+    introduced = introduced_by_heading(article.paragraphs, all_mentions, published)
     for entity in entities:
         if entity.type != "project":
             continue
         project = Project(name=entity.name, category=categorize(entity.name))
+        if project.category == "other":
+            project.category = category_of_list(entity, texts)
         project.location = _location(entity, places, index, forms, texts, anchors)
-        for org in orgs:
-            if any(entity.name.startswith(f) for f in org.forms()):
+        bare_name = _without_leading_place(entity.name, places)
+        former_site = entity.name.endswith(_FORMER_SITE)  # 天津第一机床总厂旧址: the works are gone
+        for org in [] if former_site else orgs:
+            if any(entity.name.startswith(f) for f in org.forms()) or _brand_starts(bare_name, org):
                 project.operators.append((org.name, "operator"))
         seen_events: set = set()
         for mention in anchors.get(entity.name, []):
@@ -148,6 +174,10 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
                 if (event, date) not in seen_events:
                     seen_events.add((event, date))
                     project.milestones.append(Milestone(event, date, status, mention.paragraph_seq))
+            for event, date, status in dated_earlier(text, sentence_start, mention.char_start, mention.char_end, published):
+                if (event, date) not in seen_events:
+                    seen_events.add((event, date))
+                    project.milestones.append(Milestone(event, date, status, mention.paragraph_seq))
             undated = undated_event(text, sentence_start, mention.char_start, mention.char_end, ends_by_seq.get(mention.paragraph_seq, {}))
             if undated and undated not in project.undated:
                 project.undated.append(undated)
@@ -163,12 +193,47 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
                 event = EVENTS[e.group(1)] if e.group(1) in EVENTS else "开工"
                 if (event, date) not in seen_events:
                     project.milestones.append(Milestone(event, date, "done" if date[:len(published)] <= published else "planned", mention.paragraph_seq))
+        for event, date, status, seq in introduced.get(entity.name, []):
+            if not any(m.event == event for m in project.milestones):
+                project.milestones.append(Milestone(event, date, status, seq))
         projects.append(project)
     located = {p.name: p.location for p in projects}
     for project in projects:
         if project.location is None:
             project.location = _beside_project(by_name[project.name], index, forms, located) or dominant
     return projects
+
+
+def introduced_by_heading(paragraphs, all_mentions, published: str | None) -> dict[str, list[tuple[str, str, str, int]]]:
+    """A line ending in a colon that dates an event (纵观2022年新入市项目：) introduces the
+    paragraphs after it: each one whose first sentence names a project gives the first
+    project it names the event. The list is the run of such paragraphs that starts within
+    the next three and ends at the first that names none there, or at a heading."""
+    first_named: dict[int, list[tuple[int, str]]] = {}
+    for seq, start, _, name in all_mentions:
+        first_named.setdefault(seq, []).append((start, name))
+    found: dict[str, list[tuple[str, str, str, int]]] = {}
+    intro, waited, listing = None, 0, False
+    for paragraph in paragraphs:
+        if intro is not None and paragraph.kind == "body" and paragraph.text.strip():
+            first_end = _SENTENCE_MARK.search(paragraph.text)
+            limit = first_end.start() if first_end else len(paragraph.text)
+            named = [(start, name) for start, name in first_named.get(paragraph.seq, []) if start < limit]
+            waited += 1
+            if named:  # the paragraph's item: the first project it names
+                found.setdefault(min(named)[1], []).append((*intro, paragraph.seq))
+                listing = True
+                continue
+            if listing or waited >= 3:
+                intro = None
+        elif intro is not None and paragraph.text.strip():
+            intro = None
+        m = LIST_INTRO.search(paragraph.text) if paragraph.text.rstrip().endswith(("：", ":")) else None
+        if m:
+            date = m.group("y")
+            intro = (INTRO_EVENTS[m.group("event")], date, milestone_status(paragraph.text[:m.start("event")], date, published))
+            waited, listing = 0, False
+    return found
 
 
 def milestones_after(
@@ -192,6 +257,25 @@ def milestones_after(
         if nxt:
             found.append((EVENTS[nxt.group()], date, status))
     return found
+
+
+_A_DATE = re.compile(r"(?=20\d\d年|去年|今年|明年)" + _DATE)
+_EVENT_NEXT = re.compile(r"的?(?:" + "|".join(PLANNED) + r"|[已正式全面顺利相继先后均于]){0,4}(?P<event>" + _EVENT + r")(?!后)")
+
+
+def dated_earlier(text: str, sentence_start: int, start: int, end: int, published: str | None) -> list[tuple[str, str, str]]:
+    """2025年4月，随着X的交付使用 / 2023年，X开工: an event right after the name, dated by the
+    last date earlier in the sentence with no event of its own."""
+    event = _EVENT_NEXT.match(text, end)
+    if event is None:
+        return []
+    dates = [m for m in _A_DATE.finditer(text, sentence_start, start) if m.group("y") or m.group("rel")]
+    if not dates or re.search(_EVENT, text[dates[-1].end():start]):
+        return []
+    date = date_of(dates[-1], published)
+    if date is None:
+        return []
+    return [(EVENTS[event.group("event")], date, milestone_status(text[sentence_start:event.start("event")], date, published))]
 
 
 def milestones_before(head: str, published: str | None) -> list[tuple[str, str, str]]:
@@ -230,10 +314,42 @@ def undated_event(text: str, sentence_start: int, start: int, end: int, names: d
     return EVENTS[m.group("event")], status
 
 
+_FORMER_SITE = _WORDS["former_site"]
+_ORG_KINDS = tuple(sorted(_WORDS["org_kind"], key=len, reverse=True))
+
+
+def _brand(org_name: str) -> str:
+    """An org's name without the words of its kind: 恒基兆业地产集团 → 恒基兆业, 凯德集团 → 凯德."""
+    name, shorter = org_name, True
+    while shorter:
+        shorter = False
+        for kind in _ORG_KINDS:
+            if name.endswith(kind) and len(name) - len(kind) >= 2:
+                name, shorter = name[:-len(kind)], True
+                break
+    return name
+
+
+def _brand_starts(bare_name: str, org: Entity) -> bool:
+    """A developer's brand before a mall's name (广州凯德广场 of 凯德集团, 华润大冲旧改 of 华润置地)."""
+    brand = _brand(org.name)
+    return brand != org.name and bare_name.startswith(brand) and len(bare_name) > len(brand)
+
+
+def _without_leading_place(name: str, places: list[Entity]) -> str:
+    """A project's name without the place it starts with (广州 of 广州凯德广场)."""
+    for place in places:
+        for form in place.forms():
+            if len(form) >= 2 and name.startswith(form) and len(name) > len(form):
+                return name[len(form):]
+    return name
+
+
 def operators_in(sentence: str, orgs: list[Entity]) -> list[tuple[str, str]]:
     """(org name, role) of the orgs a sentence names as building or running what it is about:
     由A投资建设 / 由A运营 (developer), A作为实施主体 / A负责实施 / A竞得 (operator),
-    A携手B打造 (developer, both). Each pattern runs only where its cue word is."""
+    A携手B打造 / A携手B首秀之作 (developer, both), X为A…作品 (developer).
+    Each pattern runs only where its cue word is."""
     slots = []
     if "由" in sentence:
         slots += [(m.group("org"), "developer") for m in OPERATOR_BY.finditer(sentence)]
@@ -242,6 +358,7 @@ def operators_in(sentence: str, orgs: list[Entity]) -> list[tuple[str, str]]:
         slots.append((sentence[clause_start:cue.start()], "operator"))
     if PARTNER_CUE.search(sentence):
         slots += [(m.group("org"), "developer") for m in PARTNERS.finditer(sentence)]
+    slots += [(m.group("org"), "developer") for m in WORK_OF.finditer(sentence)]
     found = []
     for slot, role in slots:
         for org in orgs:
@@ -287,11 +404,16 @@ def _anchors(all_mentions, texts) -> dict:
     return out
 
 
-def _dominant_county(places: list[Entity]) -> str | None:
-    counties = [e for e in places if e.adcode and not e.adcode.endswith("00")]
-    if not counties:
+def _dominant_place(places: list[Entity]) -> str | None:
+    """The city or county an article is about: the one it names most (深圳 in a Shenzhen
+    plan, 昌平区 in a district's news), for projects whose text names no nearer place."""
+    candidates = [e for e in places if e.adcode and _place_rank(e) in (1, 2)]
+    if not candidates:
         return None
-    return max(counties, key=lambda e: len(e.mentions)).name
+    return max(candidates, key=lambda e: (len(e.mentions), _place_rank(e))).name
+
+
+MUNICIPALITIES = {"11", "12", "31", "50"}  # 北京, 天津, 上海, 重庆: province-level cities
 
 
 def _place_rank(place: Entity) -> int:
@@ -300,7 +422,7 @@ def _place_rank(place: Entity) -> int:
     if code is None:
         return 3
     if code.endswith("0000"):
-        return 0
+        return 1 if code[:2] in MUNICIPALITIES else 0
     return 1 if code.endswith("00") else 2
 
 
@@ -335,6 +457,8 @@ class ParagraphPlaces:
     sited: list[tuple[int, str]]  # (start, place name) of every place span, by start
     before_ends: list[int]  # ends of the county/town/zone spans not inside another name, sorted
     before: list[tuple[int, str]]  # (start, place name) of those spans, in the same order
+    open_ends: list[int]  # ends of the city and county spans (gazetteer places) not inside another name, sorted
+    open_places: list[str]  # their place names, in the same order
     beside: list[tuple[int, int, str]]  # (start, end, text) of project spans followed by 东侧, 旁 …
 
     length: int
@@ -356,16 +480,20 @@ def index_paragraph(text: str, spans, forms) -> ParagraphPlaces:
     sited = sorted((span.start, place.name) for span, place in places)
     # a place span is inside another name when a non-place span starting at or before it reaches its end
     others = sorted((o.start, o.end) for o in spans if o.type != "place")
-    candidates, reach, k = [], -1, 0
+    candidates, opened, reach, k = [], [], -1, 0
     for span, place in sorted(places, key=lambda sp: sp[0].start):
         while k < len(others) and others[k][0] <= span.start:
             reach = max(reach, others[k][1])
             k += 1
-        if _place_rank(place) >= 2 and reach < span.end:
+        if reach < span.end and _place_rank(place) >= 2:
             candidates.append((span.end, span.start, place.name))
+        if reach < span.end and place.adcode and _place_rank(place) >= 1:
+            opened.append((span.end, place.name))
     candidates.sort()
+    opened.sort()
     beside = [(sp.start, sp.end, sp.text) for sp in spans if sp.type == "project" and _BESIDE.match(text[sp.end:sp.end + 3])]
-    return ParagraphPlaces(breaks, sited, [c[0] for c in candidates], [(c[1], c[2]) for c in candidates], beside, len(text))
+    return ParagraphPlaces(breaks, sited, [c[0] for c in candidates], [(c[1], c[2]) for c in candidates],
+                           [o[0] for o in opened], [o[1] for o in opened], beside, len(text))
 
 
 def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPlaces], forms, texts, anchors) -> str | None:
@@ -385,24 +513,80 @@ def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPl
         while i < len(paragraph.sited) and paragraph.sited[i][0] <= mention.char_end + 4:
             start, name = paragraph.sited[i]
             if _SITED_AT.search(after[:start - mention.char_end]):
-                return name
+                return _most_specific_of_run(paragraph.sited, i, texts.get(mention.paragraph_seq, ""), forms)
             i += 1
     orgs_inside = [f for f, e in forms.items() if e.type == "org" and f in entity.name]
     inside = []
     for place in places:
         for form in place.forms():
-            if len(form) >= 2 and form in entity.name and form != entity.name and not any(form in o for o in orgs_inside):
+            if (len(form) >= 2 and form in entity.name and form != entity.name and not any(form in o for o in orgs_inside)
+                    and _reliable_form(place, form)):
                 inside.append((_place_rank(place), len(form), place.name))
-    if inside:
-        return max(inside)[2]
+    best = max(inside) if inside else None
+    if best and best[0] >= 2:
+        return best[2]
+    # a county or zone before it in the sentence is more specific than a city in its name
+    # (在南沙打造的广州X城 → 南沙)
+    in_sentence = _place_before(entity, index, in_sentence=True)
+    if in_sentence or best:
+        return in_sentence or best[2]
+    # else the place the paragraph is about at that point: the nearest city or county before
+    # it (a heading such as 山西太原：, or 深圳 as the sentence before's subject)
+    return _place_before(entity, index, in_sentence=False) or _place_of_paragraph_before(entity, index)
+
+
+def _place_of_paragraph_before(entity: Entity, index) -> str | None:
+    """In a paragraph that names no place, the last place the paragraph before named."""
+    for mention in entity.mentions:
+        paragraph = index.get(mention.paragraph_seq)
+        if paragraph is None or paragraph.sited:
+            continue
+        before = index.get(mention.paragraph_seq - 1)
+        if before is not None and before.before:
+            return before.before[-1][1]
+    return None
+
+
+def _place_before(entity: Entity, index: dict[int, ParagraphPlaces], in_sentence: bool) -> str | None:
+    """The nearest place before a mention of the project: a county, town or zone in the same
+    sentence (`in_sentence`), or a city or county anywhere earlier in the paragraph."""
     for mention in entity.mentions:
         paragraph = index.get(mention.paragraph_seq)
         if paragraph is None:
             continue
-        i = bisect_right(paragraph.before_ends, mention.char_start)
-        if i and paragraph.before[i - 1][0] >= paragraph.sentence_start(mention.char_start):
-            return paragraph.before[i - 1][1]
+        if in_sentence:
+            i = bisect_right(paragraph.before_ends, mention.char_start)
+            if i and paragraph.before[i - 1][0] >= paragraph.sentence_start(mention.char_start):
+                return paragraph.before[i - 1][1]
+        else:
+            i = bisect_right(paragraph.open_ends, mention.char_start)
+            if i:
+                return paragraph.open_places[i - 1]
     return None
+
+
+def _reliable_form(place: Entity, form: str) -> bool:
+    """Inside a project's name, a two-character short form of a place outside the gazetteer
+    (东山 of 东山街道, 珠江 of 珠江街道) is more often a brand or a river than the place."""
+    return form == place.name or place.adcode is not None or len(form) >= 3
+
+
+def _most_specific_of_run(sited: list[tuple[int, str]], i: int, text: str, forms) -> str:
+    """位于山西太原城区: of places written one after another, the last (the nearest) one."""
+    start, name = sited[i]
+    end = start + _form_length(text, start, name, forms)
+    while i + 1 < len(sited) and sited[i + 1][0] == end:
+        i += 1
+        start, name = sited[i]
+        end = start + _form_length(text, start, name, forms)
+    return name
+
+
+def _form_length(text: str, start: int, name: str, forms) -> int:
+    """How long the form of place `name` written at `start` is."""
+    entity = forms.get(name)
+    written = [f for f in (entity.forms() if entity else {name}) if text.startswith(f, start)]
+    return max(map(len, written), default=len(name))
 
 
 def _place_of(span, forms) -> Entity | None:

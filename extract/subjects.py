@@ -38,10 +38,18 @@ class Named:
 class Cues:
     no_subject: re.Pattern  # somewhere in the clause: no named subject
     benchmark: re.Pattern  # right before a mention: a benchmark or a source, not the subject
-    speaker: re.Pattern  # right after a mention: who speaks or reports, not the subject
+    speaker: re.Pattern  # after a mention, its role and name at most: who speaks or reports (X集团总经理王某介绍), not the subject
     lead: re.Pattern  # all that may stand between a clause start and its subject
     reference: re.Pattern  # 该项目, 该区域: the project or place named last
     whole: dict[str, str]  # 全区 -> county: the article's place of that level
+    into_name: re.Pattern  # all that may stand between a figure and the project name it is written into
+    among: re.Pattern  # after a bounded figure: …的X中, "among the X with more than"
+    counted_before: re.Pattern  # a count right before a bounded figure (34个 3万㎡以上购物中心): the bound classes what is counted
+    noun_next: re.Pattern
+    bound_word: re.Pattern  # the bound words
+    one_of: re.Pattern  # after a count: …之一, the whole the subject is one of
+    span_first: re.Pattern  # a clause opening so names its subject in the next clause (经过14年建设，X…)
+    hypothetical: re.Pattern  # a sentence that supposes (如果…): an example
 
 
 def _alternatives(words) -> str:
@@ -54,13 +62,21 @@ def load_cues() -> Cues:
     return Cues(
         no_subject=re.compile(_alternatives(table["no_subject"])),
         benchmark=re.compile(f"(?:{_alternatives(table['benchmark'] + table['source_before'])})$"),
-        speaker=re.compile(_alternatives(table["source_after"])),
+        speaker=re.compile(rf"[^，,。；;：:“”！？\s]{{0,8}}?(?:{_alternatives(table['source_after'])})"),
         lead=re.compile(rf"(?:{_alternatives(table['lead'])}|[0-9０-９]+[年月日号]|[\s“”、])*"),
         reference=re.compile(
             f"(?P<project>{_alternatives(table['reference_project'])})|(?P<place>{_alternatives(table['reference_place'])})"
             f"|(?P<any>{_alternatives(table['reference_any'])})"
         ),
         whole={word: kind.split("_", 1)[1] for kind in table if kind.startswith("whole_") for word in table[kind]},
+        into_name=re.compile(r"(?:的)?"),
+        among=re.compile(r"的[^，。；！？]{1,8}中[，,]"),
+        counted_before=re.compile(r"[0-9０-９]+[个家座所处]\s*$"),
+        noun_next=re.compile(r"[\u4e00-\u9fff]"),
+        bound_word=re.compile(_alternatives(table["bound_before"] + table["bound_after"])),
+        one_of=re.compile(rf"[^，。；！？]{{0,16}}?之一"),
+        span_first=re.compile(rf"\s*(?:{_alternatives(table['span_first'])})"),
+        hypothetical=re.compile(_alternatives(table["hypothetical"])),
     )
 
 
@@ -85,12 +101,15 @@ def mentions_by_paragraph(entities: list[Entity]) -> dict[int, list[Named]]:
     return out
 
 
+MUNICIPALITIES = {"11", "12", "31", "50"}  # 北京, 天津, 上海, 重庆: their 全市 is the whole of them
+
+
 def place_level(place: Entity) -> str:
     code = place.adcode
     if code is None:
         return "zone"
     if code.endswith("0000"):
-        return "province"
+        return "city" if code[:2] in MUNICIPALITIES else "province"
     return "city" if code.endswith("00") else "county"
 
 
@@ -166,56 +185,96 @@ def topics(text: str, marks: Marks, named: list[Named], cues: Cues) -> list[Name
         and not (_LIST_JOINT.match(text, n.end) and n.end + 1 in starts)  # A、B: a list, not one topic
         and not (n.entity.type != "place" and _COUNTED_NEXT.match(text, n.end))  # 续建项目539个: what is counted
     ]
-    # 广州白云区, 北京市昌平区: the place written right after another is the one meant
-    return [starts[n.end] if n.end in starts and n.entity.type == starts[n.end].entity.type == "place" else n for n in opening]
+    # 广州白云区, 北京市昌平区: the place written right after another is the one meant; so is a
+    # project written right after a place (金山 + 廊下镇X项目)
+    return [starts[n.end] if n.end in starts and n.entity.type == "place" and starts[n.end].entity.type in ("place", "project")
+            else n for n in opening]
 
 
 _RESPECTIVELY = re.compile("分别|依次")
+_SHARE = re.compile(r"[%％/成]")
 _COUNTED_NEXT = re.compile(r"(?:约|超|近|共|达)?[0-9０-９]")
 _LIST_JOINT = re.compile("[、和及与]")
 
 
-def respectively(text: str, sentence_start: int, start: int, named: list[Named], figure_starts: list[int]) -> Entity | None:
+def respectively(text: str, marks: Marks, start: int, named: list[Named], figure_spans: list[tuple[int, int]]) -> Entity | None:
     """花都区、增城区、番禺区分别有3个、2个、1个: the figure's place in the figures after 分别
-    (依次) picks the name at that place in the list of names before it."""
+    (依次) picks the name at that place in the list of names before it. Without 分别, a run of
+    figures joined by 、 和 及 与 alone, as many as the list has names, pairs them the same
+    way (深圳、广州…达到68%和65%); figures with words between them (共推出面积A、建筑规模B) do not."""
+    figure_starts = [f for f, _ in figure_spans]
+    sentence_start = marks.sentence_start(start)
     cue = None
     for m in _RESPECTIVELY.finditer(text, sentence_start, start):
         cue = m
-    if cue is None:
-        return None
-    before = [n for n in named if sentence_start <= n.start and n.end <= cue.start()]
+    if cue is not None:
+        first, last = cue.start(), cue.end()
+        figures = [f for f in figure_starts if last <= f]
+    else:
+        clause_start = marks.clause_start(start)
+        i = bisect_left(marks.clause, start)
+        clause_end = marks.clause[i] if i < len(marks.clause) else len(text)
+        run = _joined_run(text, [sp for sp in figure_spans if clause_start <= sp[0] < clause_end], start)
+        if len(run) < 2:
+            return None
+        figures = [f for f, _ in run]
+        first = last = figures[0]
+    before = [n for n in named if sentence_start <= n.start and n.end <= first]
     listed: list[Named] = []
     for n in before:  # the last run of names joined by 、 和 及 与
         if listed and (n.start - listed[-1].end > 1 or not _LIST_JOINT.fullmatch(text, listed[-1].end, n.start)):
             listed = []
         listed.append(n)
-    position = sum(1 for f in figure_starts if cue.end() <= f < start)
+    if cue is None and len(listed) != len(figures):
+        return None
+    position = sum(1 for f in figures if last <= f < start)
     if len(listed) >= 2 and position < len(listed):
         return listed[position].entity
     return None
 
 
+def _joined_run(text: str, spans: list[tuple[int, int]], start: int) -> list[tuple[int, int]]:
+    """The run of figure spans joined by 、 和 及 与 alone that holds the figure at `start`."""
+    run: list[tuple[int, int]] = []
+    for span in spans:
+        if run and not _LIST_JOINT.fullmatch(text, run[-1][1], span[0]):
+            if any(f == start for f, _ in run):
+                break
+            run = []
+        run.append(span)
+    return run if any(f == start for f, _ in run) else []
+
+
 def choose_subject(
     text: str, marks: Marks, start: int, named: list[Named], topical: list[Named], cues: Cues,
-    wholes: dict[str, Entity | None], figure_starts: list[int] = (),
+    wholes: dict[str, Entity | None], figure_spans: list[tuple[int, int]] = (), end: int | None = None,
 ) -> tuple[Entity | None, bool]:
-    """The entity the figure at `start` of `text` is about, and whether its sentence
-    decided (True) or the caller should carry the subject from before (False):
-    the nearest mention that opens a clause of the sentence before the figure, else
+    """The entity the figure at `start` (to `end`) of `text` is about, and whether its sentence
+    decided (True) or the caller should carry the subject from before (False): what its
+    phrase or its clause says (`_in_its_phrase`, `_in_its_clause`), else the nearest mention that opens a clause of the sentence before the figure, else
     a place named in the figure's own clause."""
     sentence_start = marks.sentence_start(start)
     clause_start = marks.clause_start(start)
-    if cues.no_subject.search(text, clause_start, start):
+    end = start if end is None else end
+    said = _in_its_phrase(text, start, end, named, cues)
+    if said is not None:
+        return said[0], True
+    if cues.no_subject.search(text, clause_start, start) or _hypothetical(text, marks, start, named, cues):
         return None, True
+    said = _in_its_clause(text, marks, start, end, named, topical, cues, wholes)
+    if said is not None:
+        return said[0], True
     # 全国… earlier in the sentence: the whole country, unless the sentence names something after it
     nation = cues.no_subject.search(text, sentence_start, start)
     if nation and not any(nation.end() <= n.start and n.end <= start for n in named):
         return None, True
-    listed = respectively(text, sentence_start, start, named, figure_starts)
+    listed = respectively(text, marks, start, named, figure_spans)
     if listed is not None:
         return listed, True
+    share = _SHARE.search(text, start, end)
     for word, level in cues.whole.items():
-        if text.find(word, clause_start, start) >= 0:
+        at = text.find(word, clause_start, start)
+        if at >= 0 and not (share and at + len(word) == start):  # 全市1/3的: the whole is the base of a share
             return wholes.get(level), True
 
     def usable(n: Named, floor: int) -> bool:
@@ -230,6 +289,53 @@ def choose_subject(
     if in_clause:
         return in_clause[-1].entity, True
     return None, False
+
+
+def _hypothetical(text: str, marks: Marks, start: int, named: list[Named], cues: Cues) -> bool:
+    """A sentence that supposes (一块约50亩的用地，如果用于…) and names nothing: its figures
+    are an example, about no one."""
+    sentence_start = marks.sentence_start(start)
+    i = bisect_left(marks.sentence, start)
+    sentence_end = marks.sentence[i] if i < len(marks.sentence) else len(text)
+    return (cues.hypothetical.search(text, sentence_start, sentence_end) is not None
+            and not any(sentence_start <= n.start < sentence_end for n in named))
+
+
+def _in_its_phrase(text: str, start: int, end: int, named: list[Named], cues: Cues) -> tuple[Entity | None] | None:
+    """(subject,) when the figure's own phrase decides: the project it is written into
+    (日产6200吨X生产线), or none for a bound that defines a group (超过100家的购物中心中,
+    34个 3万㎡以上购物中心); else None."""
+    for n in named:
+        if (n.entity.type == "project" and end <= n.start and cues.into_name.fullmatch(text, end, n.start)
+                and text[n.start:n.end] in n.entity.forms()):
+            return (n.entity,)
+    if cues.bound_word.search(text, start, end) and (
+            cues.among.match(text, end)
+            or (cues.counted_before.search(text, max(0, start - 6), start) and cues.noun_next.match(text, end))):
+        return (None,)
+    return None
+
+
+def _in_its_clause(
+    text: str, marks: Marks, start: int, end: int, named: list[Named], topical: list[Named], cues: Cues,
+    wholes: dict[str, Entity | None],
+) -> tuple[Entity | None] | None:
+    """(subject,) when the figure's clause is built so that it decides: after 经过 (经过14年建设，
+    X…) the topic of a later clause of the sentence; for one of a whole (全市…的8个新市镇之一)
+    the whole; else None."""
+    clause_start, sentence_start = marks.clause_start(start), marks.sentence_start(start)
+    if cues.span_first.match(text, clause_start):
+        later = next((n for n in topical if n.start > end and marks.sentence_start(n.start) == sentence_start), None)
+        if later is not None:
+            return (later.entity,)
+    if cues.one_of.match(text, end):
+        for word, level in cues.whole.items():
+            if text.find(word, clause_start, start) >= 0:
+                return (wholes.get(level),)
+        places = [n for n in named if clause_start <= n.start and n.end <= start and n.entity.type == "place"]
+        if places:
+            return (places[-1].entity,)
+    return None
 
 
 SECTION_CAPTION_MIN = 8  # shorter numberless infobox lines are the keys of values (范围, 就业人口)
@@ -274,9 +380,9 @@ def assign_subjects(article):
     topical = {seq: topics(texts.get(seq, ""), marks[seq], ns, cues) for seq, ns in named.items()}
     default = article_topic(entities)
     wholes = {level: article_topic(entities, level) or default for level in set(cues.whole.values())}
-    figures: dict[int, list[int]] = {}
+    figures: dict[int, list[tuple[int, int]]] = {}
     for m in article.metrics:
-        figures.setdefault(m.paragraph_seq, []).append(m.char_start)
+        figures.setdefault(m.paragraph_seq, []).append((m.char_start, m.char_end))
     fallback = fallbacks(article.paragraphs, named, topical, default, set(figures))
     sentence_subject: tuple[tuple[int, int], Entity | None] | None = None  # the last figure's, by sentence
     nation_at: dict[int, list[int]] = {}  # where figures without subject stand, by paragraph
@@ -285,7 +391,7 @@ def assign_subjects(article):
         paragraph_marks = marks.get(metric.paragraph_seq) or Marks(text)
         entity, decided = choose_subject(text, paragraph_marks, metric.char_start, named.get(metric.paragraph_seq, []),
                                          topical.get(metric.paragraph_seq, []), cues, wholes,
-                                         figures.get(metric.paragraph_seq, []))
+                                         figures.get(metric.paragraph_seq, []), metric.char_end)
         sentence = (metric.paragraph_seq, paragraph_marks.sentence_start(metric.char_start))
         if decided:
             sentence_subject = (sentence, entity)

@@ -203,3 +203,83 @@ def test_projects_location_looks_each_paragraph_up_once(monkeypatch):
     found = stage.describe_projects(article, entities, {0: spans})
     assert {p.name: p.location for p in found}["第37号科技园"] == "第37镇"
     assert len(calls) <= len(spans)  # was one call per span and project: 120 x 60
+
+
+@pytest.mark.parametrize(
+    "texts, name, location",
+    [
+        # no place near it: the city the article is about
+        (("成都市今年将推进一批重大项目。", "另外，天府国际会展中心二期将于年底开工。"), "天府国际会展中心二期", "成都市"),
+        # the article's most named city or county, though a district is named too
+        (("番禺区商业潜力可期。", "广州市购物中心众多，广州市民爱逛街，广州市商业活跃。", "另外，摩登购物广场陆续歇业。"),
+         "摩登购物广场", "广州市"),
+        # the nearest city earlier in the paragraph (a heading such as 南京：)
+        (("武汉：推进老城更新。南京：加快建设。此前这里是闲置的玄武湖体育中心。",), "玄武湖体育中心", "南京市"),
+        # after 位于, the last of the places written together
+        (("杏花岭体育中心位于山西省太原市城区东部，是当地群众健身的主要场所。",), "杏花岭体育中心", "太原市"),
+        # a county in the sentence is more specific than the city in the name
+        (("广州今年在天河区开业了广州滨江购物广场。",), "广州滨江购物广场", "天河区"),
+        # a paragraph that names no place: the last place of the paragraph before
+        (("北京市昌平区史各庄街道推进公共服务提升。", "具体来说，建成天通苑体育中心，增加座位200个。"), "天通苑体育中心", "史各庄街道"),
+        # 东山 (of 东山街道) in a name is not read as the street
+        (("广州市越秀区东山街道开展老旧小区改造，东山的老房子焕然一新。东山购物广场花地湾店陆续发出歇业通知。",),
+         "东山购物广场花地湾店", "越秀区"),
+    ],
+)
+def test_projects_location_rules(extractor, texts, name, location):
+    assert project(extractor, name, *texts).location == location
+
+
+@pytest.mark.parametrize(
+    "name, category",
+    [("东方百货", "commercial"), ("新皇岗口岸联检大楼", "infrastructure"), ("某某医学科学院", "research_base"),
+     ("某某水库连通工程", "infrastructure"), ("临江高科园", "industrial_park")],
+)
+def test_projects_category_words_of_newer_kinds(name, category):
+    assert categorize(name) == category
+
+
+def test_projects_category_from_the_kind_its_list_names(extractor):
+    text = "深圳市推动宝安燕罗、龙岗宝龙等20个先进制造业园区建设提速。"
+    assert project(extractor, "宝安燕罗", text).category == "industrial_park"
+
+
+def test_projects_heading_dates_the_projects_listed_after_it(extractor):
+    texts = ("成都市今年购物中心供应充足。", "纵观2025年新入市项目阵容：", "成都天府购物广场由华润置地打造，面积大。",
+             "这些项目各有特色。", "成都东郊购物中心已经营业多年。")
+    article = extractor(article_of(*texts, published="2025-02-01", kinds={1: "heading"}))
+    by_name = {p.name: [(m.event, m.date, m.status) for m in p.milestones] for p in article.projects}
+    assert by_name["成都天府购物广场"] == [("投用", "2025", "planned")]
+    assert by_name["成都东郊购物中心"] == []  # the list ended at the paragraph naming none
+
+
+
+@pytest.mark.parametrize(
+    "texts, name, operators",
+    [
+        # a developer's brand before a mall's name, after the city
+        (("广州商业繁荣，凯德集团在此运营多家商场。", "广州凯德购物广场今年焕新。"), "广州凯德购物广场", ["凯德集团"]),
+        # X为A…作品
+        (("成都天府购物广场为新鸿基地产集团高端品牌首发作品之一。",), "成都天府购物广场", ["新鸿基地产集团"]),
+        # A携手B和C首秀之作
+        (("益田旅游商业集团携手信达地产和中国金茂首秀之作——成都天府购物广场正式亮相。",), "成都天府购物广场",
+         ["益田旅游商业集团", "信达地产", "中国金茂"]),
+        # the former site of works is not run by the works
+        (("这里是闲置的沈阳第一机床总厂旧址，沈阳第一机床总厂已搬迁。",), "沈阳第一机床总厂旧址", []),
+    ],
+)
+def test_projects_operator_rules(extractor, texts, name, operators):
+    assert sorted(o for o, _ in project(extractor, name, *texts).operators) == sorted(operators)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("改变发生在2024年4月，随着天通苑体育中心的交付使用，居民有了去处。", [("投用", "2024-04", "done")]),
+        ("2025年，天通苑体育中心将正式开工。", [("开工", "2025", "planned")]),
+        ("2023年签约后，天通苑体育中心开工。", []),  # the date is the signing's
+    ],
+)
+def test_projects_event_after_the_name_dated_earlier_in_the_sentence(extractor, text, expected):
+    p = project(extractor, "天通苑体育中心", "北京市昌平区推进建设。" + text)
+    assert [(m.event, m.date, m.status) for m in p.milestones] == expected

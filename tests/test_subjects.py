@@ -152,3 +152,68 @@ def test_subjects_a_name_right_before_its_count_is_what_is_counted():
     texts = ["滨海区发布年度计划。", "其中，新开工项目98个，续建项目539个。"]
     names = {"滨海区": "place", "新开工项目": "project", "续建项目": "project"}
     assert subjects(texts, names) == [("98个", "滨海区"), ("539个", "滨海区")]
+
+
+def test_subjects_a_figure_written_into_a_project_name_is_about_that_project():
+    texts = ["滨海区表示，将建设日产5000吨海港水泥生产线。"]
+    assert subjects(texts, {"滨海区": "place", "海港水泥生产线": "project"}) == [("5000吨", "海港水泥生产线")]
+
+
+def test_subjects_a_bound_that_defines_a_group_has_no_subject():
+    texts = ["滨海区共有12个 2万平方米以上商场计划开业。", "滨海区品牌调整超过50家的商场中，老商场最多。"]
+    assert subjects(texts, {"滨海区": "place"}) == [("12个", "滨海区"), ("2万平方米以上", None), ("超过50家", None)]
+
+
+def test_subjects_a_bounded_amount_of_the_subject_keeps_it():
+    texts = ["滨海区计划完成2000亩以上产业用地供地任务，营收超90亿元的企业有5家。"]
+    assert subjects(texts, {"滨海区": "place"}) == [("2000亩以上", "滨海区"), ("超90亿元", "滨海区"), ("5家", "滨海区")]
+
+
+def test_subjects_one_of_a_whole_is_about_the_whole():
+    texts = ["滨海区是全市重点发展的8个新城之一。", "海港新城也是天津市活力消费圈的40个聚集区之一。"]
+    names = {"滨海区": "place", "天津市": "place", "海港新城": "place"}
+    assert subjects(texts, names) == [("8个", "天津市"), ("40个", "天津市")]
+
+
+def test_subjects_a_project_written_right_after_a_place_is_the_topic():
+    texts = ["天津市依托整治试点，打造滨海区海港养殖场项目，统筹配置空间。通过立体养殖，节约土地500亩。"]
+    assert subjects(texts, {"天津市": "place", "滨海区": "place", "海港养殖场项目": "project"}) == [("500亩", "海港养殖场项目")]
+
+
+def test_subjects_a_period_word_may_open_the_clause():
+    texts = ["前三季度，滨海区实现增加值1400亿元，同期海港区为1900亿元。"]
+    assert subjects(texts, {"滨海区": "place", "海港区": "place"}) == [("1400亿元", "滨海区"), ("1900亿元", "海港区")]
+
+
+def test_subjects_a_place_after_zuowei_is_a_role_not_the_topic():
+    texts = ["海港商圈在规划中地位突出。作为滨海区经济新中心，日均客流量约20万人次。"]
+    assert subjects(texts, {"海港商圈": "place", "滨海区": "place"}) == [("约20万人次", "海港商圈")]
+
+
+def test_subjects_after_jingguo_the_topic_of_the_next_clause():
+    texts = ["滨海区东部建设能源园，经过12年集中开发建设，海港新城当前地位突出。"]
+    assert subjects(texts, {"滨海区": "place", "海港新城": "place"}) == [("12年", "海港新城")]
+
+
+def test_subjects_an_org_before_its_speaker_is_no_topic_and_yuanqu_refers_back():
+    texts = ["海港产业园由滨海集团打造。", "滨海集团总经理王明介绍，园区将引入龙头企业。目前，已吸引甲、乙等13家企业入驻。"]
+    assert subjects(texts, {"海港产业园": "project", "滨海集团": "org"}) == [("13家", "海港产业园")]
+
+
+def test_subjects_an_example_supposed_and_a_gap_between_two_have_none():
+    texts = ["滨海区发展较快。一块约50亩的用地，如果用于住宅开发，能拿到10亿元收入。",
+             "滨海区实现GDP 5000亿元，二者的差距扩大到700亿元。"]
+    assert subjects(texts, {"滨海区": "place"}) == [
+        ("约50亩", None), ("10亿元", None), ("5000亿元", "滨海区"), ("700亿元", None)]
+
+
+def test_subjects_figures_joined_like_the_names_pair_with_them():
+    texts = ["滨海区、海港区的比重达到60%和40%。", "滨海区、海港区共推出面积约70公顷、建筑规模约110万平方米。"]
+    found = subjects(texts, {"滨海区": "place", "海港区": "place"})
+    assert found[:2] == [("60%", "滨海区"), ("40%", "海港区")]
+    assert found[2][1] == found[3][1]  # totals with words between them are not paired
+
+
+def test_subjects_a_whole_right_before_a_share_is_its_base_not_its_subject():
+    texts = ["滨海区位于天津市。作为科创中心，滨海区拥有全市1/3的重点实验室。", "全市共有实验室90个。"]
+    assert subjects(texts, {"滨海区": "place", "天津市": "place"}) == [("1/3", "滨海区"), ("90个", "天津市")]
