@@ -15,7 +15,8 @@ extraction runs faster than `jieba.lcut` over the same text. The rules follow
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
 from dataclasses import dataclass
 
 from urbandb.extract.quantity import (
@@ -311,6 +312,23 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(a <= start and end <= b for a, b in spans)
 
 
+class _Covering:
+    """Spans asked, many times, whether one of them covers [start, end): sorted once,
+    each question a bisection, so a long paragraph costs no more per figure."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        ordered = sorted(spans)
+        self.starts = [a for a, _ in ordered]
+        self.reach = list(accumulate((b for _, b in ordered), max))  # furthest end so far
+
+    def __bool__(self) -> bool:
+        return bool(self.starts)
+
+    def covers(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start) - 1
+        return i >= 0 and self.reach[i] >= end
+
+
 def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(start < b and a < end for a, b in taken)
 
@@ -364,16 +382,16 @@ def _candidates(text: str) -> list[_Candidate]:
         cand, last_end = _candidate_at(text, run_start, start, last_end, found[-1] if found else None)
         if cand is not None:
             if blocked is None:
-                blocked = _blocked_spans(text)
-            if not (blocked and _inside(blocked, cand.start, cand.end)):
+                blocked = _Covering(_blocked_spans(text))
+            if not (blocked and blocked.covers(cand.start, cand.end)):
                 found.append(cand)
     extras = _other_forms(text)
     if extras:
         if blocked is None:
-            blocked = _blocked_spans(text)
+            blocked = _Covering(_blocked_spans(text))
         taken = [(c.start, c.end) for c in found]
         for extra in extras:
-            if not _overlaps(taken, extra.start, extra.end) and not (blocked and _inside(blocked, extra.start, extra.end)):
+            if not _overlaps(taken, extra.start, extra.end) and not (blocked and blocked.covers(extra.start, extra.end)):
                 found.append(extra)
                 taken.append((extra.start, extra.end))
         found.sort(key=lambda c: c.start)

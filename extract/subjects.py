@@ -12,7 +12,7 @@ that a figure is compared with (相当于上海的) is not its subject. The word
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -32,6 +32,30 @@ class Named:
     start: int
     end: int
     entity: Entity
+
+
+# Mentions of a paragraph are kept in reading order (by start), so the ones near a
+# figure are found by bisection: the cost per figure does not grow with the paragraph.
+INTO_NAME_MAX = 1  # characters `Cues.into_name` may span between a figure and a name
+
+
+def _start(n: Named) -> int:
+    return n.start
+
+
+def between(named: list[Named], lo: int, hi: int) -> list[Named]:
+    """The mentions that lie within [lo, hi), in reading order."""
+    window = named[bisect_left(named, lo, key=_start):bisect_left(named, hi, key=_start)]
+    return [n for n in window if n.end <= hi]
+
+
+def last_ending_by(named: list[Named], pos: int, kinds: tuple[str, ...] | None = None) -> Named | None:
+    """The last mention (in reading order) that ends by `pos`, of one of `kinds` if given."""
+    for i in range(bisect_left(named, pos, key=_start) - 1, -1, -1):
+        n = named[i]
+        if n.end <= pos and (kinds is None or n.entity.type in kinds):
+            return n
+    return None
 
 
 @dataclass(frozen=True)
@@ -69,7 +93,7 @@ def load_cues() -> Cues:
             f"|(?P<any>{_alternatives(table['reference_any'])})"
         ),
         whole={word: kind.split("_", 1)[1] for kind in table if kind.startswith("whole_") for word in table[kind]},
-        into_name=re.compile(r"(?:的)?"),
+        into_name=re.compile(r"(?:的)?"),  # at most INTO_NAME_MAX characters
         among=re.compile(r"的[^，。；！？]{1,8}中[，,]"),
         counted_before=re.compile(r"[0-9０-９]+[个家座所处]\s*$"),
         noun_next=re.compile(r"[\u4e00-\u9fff]"),
@@ -132,15 +156,17 @@ def with_references(named: dict[int, list[Named]], texts: dict[int, str], cues: 
         if not cues.reference.search(text):
             out[seq] = own
             continue
-        recent = [(s, n) for s in range(seq - 2, seq) for n in named.get(s, [])]
+        recent = [n for s in range(seq - 2, seq) for n in named.get(s, [])]
         added = []
         for m in cues.reference.finditer(text):
-            if any(n.start <= m.start() < n.end for n in own):
-                continue  # 项目 inside a name
+            at = bisect_right(own, m.start(), key=_start) - 1
+            if at >= 0 and own[at].end > m.start():
+                continue  # 项目 inside a name (a paragraph's outermost mentions do not overlap)
             kinds = ("project",) if m["project"] else ("place",) if m["place"] else ("project", "place")
-            before = [n for s, n in recent if n.entity.type in kinds] + [n for n in own if n.end <= m.start() and n.entity.type in kinds]
-            if before:
-                added.append(Named(m.start(), m.end(), before[-1].entity))
+            before = last_ending_by(own, m.start(), kinds) or next(
+                (n for n in reversed(recent) if n.entity.type in kinds), None)
+            if before is not None:
+                added.append(Named(m.start(), m.end(), before.entity))
         out[seq] = sorted(own + added, key=lambda n: (n.start, -n.end))
     return out
 
@@ -197,37 +223,40 @@ _COUNTED_NEXT = re.compile(r"(?:约|超|近|共|达)?[0-9０-９]")
 _LIST_JOINT = re.compile("[、和及与]")
 
 
+def _first(span: tuple[int, int]) -> int:
+    return span[0]
+
+
 def respectively(text: str, marks: Marks, start: int, named: list[Named], figure_spans: list[tuple[int, int]]) -> Entity | None:
     """花都区、增城区、番禺区分别有3个、2个、1个: the figure's place in the figures after 分别
     (依次) picks the name at that place in the list of names before it. Without 分别, a run of
     figures joined by 、 和 及 与 alone, as many as the list has names, pairs them the same
     way (深圳、广州…达到68%和65%); figures with words between them (共推出面积A、建筑规模B) do not."""
-    figure_starts = [f for f, _ in figure_spans]
     sentence_start = marks.sentence_start(start)
     cue = None
     for m in _RESPECTIVELY.finditer(text, sentence_start, start):
         cue = m
     if cue is not None:
         first, last = cue.start(), cue.end()
-        figures = [f for f in figure_starts if last <= f]
+        position = bisect_left(figure_spans, start, key=_first) - bisect_left(figure_spans, last, key=_first)
     else:
         clause_start = marks.clause_start(start)
         i = bisect_left(marks.clause, start)
         clause_end = marks.clause[i] if i < len(marks.clause) else len(text)
-        run = _joined_run(text, [sp for sp in figure_spans if clause_start <= sp[0] < clause_end], start)
+        in_clause = figure_spans[bisect_left(figure_spans, clause_start, key=_first):bisect_left(figure_spans, clause_end, key=_first)]
+        run = _joined_run(text, in_clause, start)
         if len(run) < 2:
             return None
-        figures = [f for f, _ in run]
-        first = last = figures[0]
-    before = [n for n in named if sentence_start <= n.start and n.end <= first]
+        first = run[0][0]
+        position = bisect_left(run, start, key=_first)
+    before = between(named, sentence_start, first)
     listed: list[Named] = []
     for n in before:  # the last run of names joined by 、 和 及 与
         if listed and (n.start - listed[-1].end > 1 or not _LIST_JOINT.fullmatch(text, listed[-1].end, n.start)):
             listed = []
         listed.append(n)
-    if cue is None and len(listed) != len(figures):
+    if cue is None and len(listed) != len(run):
         return None
-    position = sum(1 for f in figures if last <= f < start)
     if len(listed) >= 2 and position < len(listed):
         return listed[position].entity
     return None
@@ -266,7 +295,7 @@ def choose_subject(
         return said[0], True
     # 全国… earlier in the sentence: the whole country, unless the sentence names something after it
     nation = cues.no_subject.search(text, sentence_start, start)
-    if nation and not any(nation.end() <= n.start and n.end <= start for n in named):
+    if nation and not between(named, nation.end(), start):
         return None, True
     listed = respectively(text, marks, start, named, figure_spans)
     if listed is not None:
@@ -281,11 +310,11 @@ def choose_subject(
         return (floor <= n.start and n.end <= start and not cues.benchmark.search(text, max(sentence_start, n.start - 3), n.start)
                 and text[n.end:n.end + 1] != "等")  # a list closed by 等 is an unnamed group
 
-    opening = [n for n in topical if usable(n, sentence_start)]
+    opening = [n for n in between(topical, sentence_start, start) if usable(n, sentence_start)]
     if opening:
         return opening[-1].entity, True
     # else a place named in the figure's own clause (占广东省45%以上的土地面积)
-    in_clause = [n for n in named if usable(n, clause_start) and n.entity.type == "place"]
+    in_clause = [n for n in between(named, clause_start, start) if usable(n, clause_start) and n.entity.type == "place"]
     if in_clause:
         return in_clause[-1].entity, True
     return None, False
@@ -298,15 +327,16 @@ def _hypothetical(text: str, marks: Marks, start: int, named: list[Named], cues:
     i = bisect_left(marks.sentence, start)
     sentence_end = marks.sentence[i] if i < len(marks.sentence) else len(text)
     return (cues.hypothetical.search(text, sentence_start, sentence_end) is not None
-            and not any(sentence_start <= n.start < sentence_end for n in named))
+            and bisect_left(named, sentence_start, key=_start) == bisect_left(named, sentence_end, key=_start))
 
 
 def _in_its_phrase(text: str, start: int, end: int, named: list[Named], cues: Cues) -> tuple[Entity | None] | None:
     """(subject,) when the figure's own phrase decides: the project it is written into
     (日产6200吨X生产线), or none for a bound that defines a group (超过100家的购物中心中,
     34个 3万㎡以上购物中心); else None."""
-    for n in named:
-        if (n.entity.type == "project" and end <= n.start and cues.into_name.fullmatch(text, end, n.start)
+    # into_name is at most one character (的): only mentions starting right after the figure
+    for n in named[bisect_left(named, end, key=_start):bisect_left(named, end + INTO_NAME_MAX + 1, key=_start)]:
+        if (n.entity.type == "project" and cues.into_name.fullmatch(text, end, n.start)
                 and text[n.start:n.end] in n.entity.forms()):
             return (n.entity,)
     if cues.bound_word.search(text, start, end) and (
@@ -325,14 +355,14 @@ def _in_its_clause(
     the whole; else None."""
     clause_start, sentence_start = marks.clause_start(start), marks.sentence_start(start)
     if cues.span_first.match(text, clause_start):
-        later = next((n for n in topical if n.start > end and marks.sentence_start(n.start) == sentence_start), None)
-        if later is not None:
-            return (later.entity,)
+        i = bisect_right(topical, end, key=_start)
+        if i < len(topical) and marks.sentence_start(topical[i].start) == sentence_start:
+            return (topical[i].entity,)
     if cues.one_of.match(text, end):
         for word, level in cues.whole.items():
             if text.find(word, clause_start, start) >= 0:
                 return (wholes.get(level),)
-        places = [n for n in named if clause_start <= n.start and n.end <= start and n.entity.type == "place"]
+        places = [n for n in between(named, clause_start, start) if n.entity.type == "place"]
         if places:
             return (places[-1].entity,)
     return None
@@ -383,6 +413,8 @@ def assign_subjects(article):
     figures: dict[int, list[tuple[int, int]]] = {}
     for m in article.metrics:
         figures.setdefault(m.paragraph_seq, []).append((m.char_start, m.char_end))
+    for spans in figures.values():
+        spans.sort()
     fallback = fallbacks(article.paragraphs, named, topical, default, set(figures))
     sentence_subject: tuple[tuple[int, int], Entity | None] | None = None  # the last figure's, by sentence
     nation_at: dict[int, list[int]] = {}  # where figures without subject stand, by paragraph
@@ -402,12 +434,12 @@ def assign_subjects(article):
         if not decided:
             # carried: the last entity that opened a clause earlier in the paragraph (unless a figure
             # of the whole country came after it), else the article's place
-            earlier = [n for n in topical.get(metric.paragraph_seq, []) if n.end <= metric.char_start]
+            earlier = last_ending_by(topical.get(metric.paragraph_seq, []), metric.char_start)
             national = nation_at.get(metric.paragraph_seq, [])
-            if national and (not earlier or national[-1] > earlier[-1].end):
+            if national and (earlier is None or national[-1] > earlier.end):
                 entity = None
             else:
-                entity = earlier[-1].entity if earlier else fallback.get(metric.paragraph_seq, default)
+                entity = earlier.entity if earlier else fallback.get(metric.paragraph_seq, default)
         metric.subject = entity.name if entity else None
         metric.subject_type = entity.type if entity else None
     return article
