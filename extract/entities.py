@@ -462,7 +462,8 @@ class EntityExtractor:
         spans = listed_spans(text, tokens, offsets, spans, self.suffix_type)
         people = person_spans(text, tokens, offsets, spans)
         if people:  # 市长某某作招商项目: a clause about a person, not a name
-            spans = [s for s in spans if not any(s.start <= p.start and p.end <= s.end and s.type in ("project", "policy") for p in people)]
+            by_start = sorted(people, key=lambda p: p.start)
+            spans = [s for s in spans if not (s.type in ("project", "policy") and _holds_any(by_start, s))]
         return spans + people
 
     def _glued_verb(self, token: Token) -> bool:
@@ -1080,6 +1081,17 @@ def choose_place(candidates: list[Place], context: set[str], form: str, repeated
 
 
 # --- spans to entities ---
+
+
+def _holds_any(people: list[Span], span: Span) -> bool:
+    """Whether one of `people` (in order of start) lies within `span`: only those that
+    start inside it are looked at, so a long paragraph costs no more per span."""
+    i = bisect_left(people, span.start, key=lambda p: p.start)
+    while i < len(people) and people[i].start < span.end:
+        if people[i].end <= span.end:
+            return True
+        i += 1
+    return False
 
 
 def merge_spans(places: list[Span], named: list[Span]) -> list[Span]:

@@ -129,6 +129,7 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
     for seq, start, end, _ in all_mentions:
         starts_by_seq.setdefault(seq, []).append(start)
         ends_by_seq.setdefault(seq, {})[start] = end
+    begins_by_seq = {seq: {e: s for s, e in ends.items()} for seq, ends in ends_by_seq.items()}  # end -> start
     anchors = _anchors(all_mentions, texts)
     index = ParagraphIndex(texts, spans_by_seq, forms)
     operators_by_sentence: dict[tuple[int, int], list[tuple[str, str]]] = {}
@@ -178,7 +179,8 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
                 if (event, date) not in seen_events:
                     seen_events.add((event, date))
                     project.milestones.append(Milestone(event, date, status, mention.paragraph_seq))
-            undated = undated_event(text, sentence_start, mention.char_start, mention.char_end, ends_by_seq.get(mention.paragraph_seq, {}))
+            undated = undated_event(text, sentence_start, mention.char_start, mention.char_end,
+                                    ends_by_seq.get(mention.paragraph_seq, {}), begins_by_seq.get(mention.paragraph_seq))
             if undated and undated not in project.undated:
                 project.undated.append(undated)
         # a project mentioned first by date and event before it (3月30日，X项目正式启动)
@@ -292,12 +294,15 @@ def milestones_before(head: str, published: str | None) -> list[tuple[str, str, 
 _LISTED = re.compile(r"[、和及与]")
 
 
-def undated_event(text: str, sentence_start: int, start: int, end: int, names: dict[int, int]) -> tuple[str, str] | None:
+def undated_event(
+    text: str, sentence_start: int, start: int, end: int, names: dict[int, int], starts: dict[int, int] | None = None,
+) -> tuple[str, str] | None:
     """(event, status) when the project's name, or the list of project names it is in
     (`names`: start -> end of the project names of the paragraph), is followed or preceded
     by an event without a date: 积水潭医院二期、清华长庚医院二期开诊, X主体封顶, X已投用,
     已开工X等13项; or said to be under construction (X正在加快建设, 加快A、B等项目建设)."""
-    starts = {e: s for s, e in names.items()}
+    if starts is None:
+        starts = {e: s for s, e in names.items()}
     while _LISTED.match(text, end) and end + 1 in names:
         end = names[end + 1]  # the event after the last name of a list answers for all
     while start - 1 in starts and _LISTED.match(text, start - 1):
