@@ -142,6 +142,7 @@ class _Worker:
         self.process.start()
         child_conn.close()
         self.ready = False
+        self.broken = False  # a send failed: the process died, its pipe reports how
         self.entries: deque[_Entry] = deque()
         self.started = 0.0  # when the oldest file began (as near as this process can tell)
 
@@ -149,15 +150,21 @@ class _Worker:
         # A second file waits in the pipe so the worker need not wait for this
         # process between files; only a small one, so that sending never blocks
         # behind a file that is still being extracted.
-        if not self.ready:
+        if not self.ready or self.broken:
             return False
         return not self.entries or (len(self.entries) < QUEUED_PER_WORKER and len(entry.work[1]) <= QUEUED_BYTES)
 
-    def give(self, entry: "_Entry") -> None:
-        self.conn.send(entry.work)
+    def give(self, entry: "_Entry") -> bool:
+        """Send the file; False when the worker has died since it was last heard from."""
+        try:
+            self.conn.send(entry.work)
+        except OSError:  # BrokenPipeError: the death is read from the pipe in `_collect`
+            self.broken = True
+            return False
         if not self.entries:
             self.started = time.monotonic()
         self.entries.append(entry)
+        return True
 
     def finished(self) -> "_Entry":
         entry = self.entries.popleft()
@@ -266,13 +273,20 @@ class WorkerPool:
                 yield entry.job, entry.result
 
     def _hand_out(self, waiting: deque[_Entry]) -> None:
-        if not waiting:
-            return
-        while len(self.workers) < self.size:
-            self.workers.append(_Worker(self.context, self.step, self.pipeline))
-        for worker in sorted(self.workers, key=lambda w: len(w.entries)):
-            while waiting and worker.can_take(waiting[0]):
-                worker.give(waiting.popleft())
+        while waiting:
+            while len(self.workers) < self.size:
+                self.workers.append(_Worker(self.context, self.step, self.pipeline))
+            died_idle = False
+            for worker in sorted(self.workers, key=lambda w: len(w.entries)):
+                while waiting and worker.can_take(waiting[0]):
+                    if worker.give(waiting[0]):
+                        waiting.popleft()
+                    elif not worker.entries:  # nothing to fail: replace it now
+                        worker.kill()
+                        self.workers.remove(worker)
+                        died_idle = True
+            if not died_idle:
+                return
 
     def _collect(self, waiting: deque[_Entry], block: bool) -> None:
         """Take the results, ready workers, dead workers and overrun limits

@@ -133,3 +133,21 @@ def test_default_pipeline_pickles_as_its_factory():
     assert len(sent) < 200  # a reference to the factory, not the extractors
     assert pickle.loads(sent).version == pipeline.version
 
+
+
+def echo_length(path, data, pipeline):
+    return path, len(data)
+
+
+def test_a_worker_found_dead_when_handed_a_file_is_replaced_and_the_file_is_not_lost():
+    from urbandb.loaders.workers import WorkerPool
+
+    jobs = [(n, (f"{n}.txt", b"x" * n)) for n in range(1, 9)]
+    with WorkerPool(echo_length, None, size=2, file_seconds=None) as pool:
+        assert list(pool.in_order(jobs[:2])) == [(1, ("1.txt", 1)), (2, ("2.txt", 2))]
+        dead = list(pool.workers)
+        for worker in dead:  # die between files, unseen: the next send meets a broken pipe
+            worker.process.kill()
+            worker.process.join()
+        assert list(pool.in_order(jobs[2:])) == [(n, (f"{n}.txt", n)) for n in range(3, 9)]
+        assert len(pool.workers) == 2 and not set(pool.workers) & set(dead)
