@@ -102,14 +102,11 @@ class FormMatcher:
     automaton: one pass over the text whatever the number of names (thousands here)."""
 
     def __init__(self, forms):
-        import ahocorasick
+        import ahocorasick_rs
 
         self.forms = set(forms)
-        self._automaton = ahocorasick.Automaton()
-        for form in self.forms:
-            self._automaton.add_word(form, len(form))
-        if self.forms:
-            self._automaton.make_automaton()
+        self._patterns = sorted(self.forms)
+        self._automaton = ahocorasick_rs.AhoCorasick(self._patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest) if self.forms else None
 
     def __contains__(self, form: str) -> bool:
         return form in self.forms
@@ -117,10 +114,15 @@ class FormMatcher:
     def __bool__(self) -> bool:
         return bool(self.forms)
 
+    def __reduce__(self):  # the automaton does not pickle; it is rebuilt from the names
+        return FormMatcher, (self._patterns,)
+
     def find(self, text: str) -> list[tuple[int, int, str]]:
-        if not self.forms:
+        """(start, end, form) for each occurrence, in character offsets."""
+        if self._automaton is None:
             return []
-        return [(end + 1 - n, end + 1, text[end + 1 - n:end + 1]) for end, n in self._automaton.iter_long(text)]
+        patterns = self._patterns
+        return [(start, end, patterns[i]) for i, start, end in self._automaton.find_matches_as_indexes(text)]
 
 
 def load_gazetteer() -> Gazetteer:

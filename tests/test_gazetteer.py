@@ -1,7 +1,9 @@
 """The packaged gazetteer: names, short forms, parent chains, codes, coordinates."""
+import pickle
+
 import pytest
 
-from urbandb.extract.gazetteer import load_gazetteer, short_forms
+from urbandb.extract.gazetteer import FormMatcher, load_gazetteer, short_forms
 
 
 @pytest.fixture(scope="module")
@@ -53,3 +55,17 @@ def test_gazetteer_towns_only_under_their_county(gazetteer):
 def test_gazetteer_forms_match_leftmost_longest(gazetteer):
     found = gazetteer.upper_forms.find("广东省深圳市坪山区和昌平")
     assert [(start, form) for start, _, form in found] == [(0, "广东省"), (3, "深圳市"), (6, "坪山区"), (10, "昌平")]
+
+
+def test_form_matcher_finds_leftmost_longest_forms_in_character_offsets():
+    matcher = FormMatcher(["昌平", "昌平区", "平区", "回龙观", "K11"])
+    text = "北京昌平区回龙观与广州K11"
+    assert matcher.find(text) == [(2, 5, "昌平区"), (5, 8, "回龙观"), (11, 14, "K11")]
+    assert "回龙观" in matcher and "北京" not in matcher
+    assert FormMatcher([]).find(text) == [] and not FormMatcher([])
+
+
+def test_form_matcher_pickles_by_its_forms():
+    matcher = FormMatcher(["昌平区", "回龙观"])
+    copy = pickle.loads(pickle.dumps(matcher))
+    assert copy.find("昌平区回龙观") == matcher.find("昌平区回龙观") == [(0, 3, "昌平区"), (3, 6, "回龙观")]
