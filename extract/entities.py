@@ -255,10 +255,11 @@ class EntityExtractor:
 
         paragraphs = [p for p in article.paragraphs if p.kind != "boilerplate"]
         tagging = self.tag_paragraphs([p.text for p in paragraphs])
-        boundaries = {p.seq: dict(zip(accumulate((len(w) for w, _ in tagged), initial=0), tagged)) for p, tagged in zip(paragraphs, tagging) if tagged}
+        boundaries = {p.seq: dict(zip(tagged[1], tagged[0])) for p, tagged in zip(paragraphs, tagging) if tagged}
         spans_by_seq = find_places(self.gazetteer, [(p.seq, p.text) for p in paragraphs], boundaries)
         for p, tagged in zip(paragraphs, tagging):
-            named = self.named_spans(p.text, spans_by_seq.get(p.seq, []), tagged)
+            tokens, offsets = tagged or (None, None)
+            named = self.named_spans(p.text, spans_by_seq.get(p.seq, []), tokens, offsets)
             spans_by_seq[p.seq] = [s for s in merge_spans(spans_by_seq.get(p.seq, []), named) if s.type != "headline"]
             _name_with_parent(spans_by_seq[p.seq])
         entities = resolve_entities(spans_by_seq)
@@ -273,28 +274,31 @@ class EntityExtractor:
             return None
         return next((found for found in self._suffixes_ending[text[-1]] if text.endswith(found[0])), None)
 
-    def tag_paragraphs(self, texts: list[str]) -> list[list[Token] | None]:
+    def tag_paragraphs(self, texts: list[str]) -> list[tuple[list[Token], list[int]] | None]:
         """Every paragraph tagged in one call of the segmenter (a call costs more than its
-        text); None for a paragraph whose tokens do not add up to its text."""
+        text): its tokens and their offsets; None for a paragraph whose tokens do not add
+        up to its text."""
         if not texts:
             return []
-        out: list[list[Token] | None] = [[]]
-        for token in self._retag(self.segmenter("\n".join(texts))):
-            if token[0] == "\n":
-                out.append([])
-            else:
-                out[-1].append(token)
-        if len(out) != len(texts):
+        tagged = self._retag(self.segmenter("\n".join(texts)))
+        breaks = [i for i, (word, _) in enumerate(tagged) if word == "\n"]
+        if len(breaks) != len(texts) - 1:
             return [None] * len(texts)
-        return [tokens if sum(len(w) for w, _ in tokens) == len(text) else None for tokens, text in zip(out, texts)]
+        out: list[tuple[list[Token], list[int]] | None] = []
+        for text, first, end in zip(texts, [0] + [b + 1 for b in breaks], breaks + [len(tagged)]):
+            tokens = tagged[first:end]
+            offsets = list(accumulate([len(word) for word, _ in tokens], initial=0))
+            out.append((tokens, offsets[:-1]) if offsets[-1] == len(text) else None)
+        return out
 
-    def tokens(self, text: str, places: list[Span], tagged: list[Token] | None = None) -> tuple[list[Token], list[int]]:
+    def tokens(self, text: str, places: list[Span], tagged: list[Token] | None = None, offsets: list[int] | None = None) -> tuple[list[Token], list[int]]:
         """The paragraph's tokens with the gazetteer places as one `ns` token each: its
-        tagging in context where every place falls on token boundaries, else segmented
-        around the places."""
+        tagging in context (`offsets`: where each tagged token starts) where every place
+        falls on token boundaries, else segmented around the places."""
         places = sorted(places, key=lambda s: s.start)
         if tagged:
-            offsets = list(accumulate([len(w) for w, _ in tagged[:-1]], initial=0))
+            if offsets is None:
+                offsets = list(accumulate([len(w) for w, _ in tagged[:-1]], initial=0))
             merged = _overlay_places(tagged, offsets, places)
             if merged is not None:
                 return merged
@@ -326,8 +330,8 @@ class EntityExtractor:
             for word, tag in tagged
         ]
 
-    def named_spans(self, text: str, places: list[Span] = (), tagged: list[Token] | None = None) -> list[Span]:
-        tokens, offsets = self.tokens(text, list(places), tagged)
+    def named_spans(self, text: str, places: list[Span] = (), tagged: list[Token] | None = None, offsets: list[int] | None = None) -> list[Span]:
+        tokens, offsets = self.tokens(text, list(places), tagged, offsets)
         places_text = {p.text: p for p in places}
         spans: list[Span] = [self._title_span(m.start(), m.end(), m.group()) for m in _QUOTE_TITLE.finditer(text)]
         orgs_ending: dict[int, list[Span]] = {}  # org spans by end offset: a project's owner is looked up near it
@@ -601,10 +605,10 @@ def mall_spans(text: str, tokens: list[Token], offsets: list[int], places: dict)
     """A mall named by its city and a brand or a proper word (广州太古汇, 深圳万象城, 广州天河城,
     广州K11, 广州ICC 环贸天地): no suffix says so, the city before and the ending after do."""
     out = []
-    for i, (word, tag) in enumerate(tokens[:-1]):
-        place = places.get(word)
-        if tag != "ns" or place is None or place.place is None or place.place.level != "city":
-            continue
+    cities = {word for word, span in places.items() if span.place is not None and span.place.level == "city"}
+    if not cities:
+        return out
+    for i in [i for i, (word, tag) in enumerate(tokens[:-1]) if tag == "ns" and word in cities]:
         j, (name, name_tag) = i + 1, tokens[i + 1]
         if name_tag == "eng" and name not in BRAND_CUES["not_brand"]:
             while j + 2 < len(tokens) and tokens[j + 1][0] == " " and tokens[j + 2][1] == "eng":
@@ -655,14 +659,13 @@ def _overlay_places(tokens: list[Token], offsets: list[int], places: list[Span])
     place starts or ends inside a token."""
     if not places:
         return tokens, offsets
-    starts = {o: i for i, o in enumerate(offsets)}
-    ends = {o + len(w): k for k, ((w, _), o) in enumerate(zip(tokens, offsets))}
     out_tokens: list[Token] = []
     out_offsets: list[int] = []
     i = 0
     for place in places:
-        first, last = starts.get(place.start), ends.get(place.end)
-        if first is None or last is None or first < i:
+        first = _token_index(offsets, place.start)
+        last = bisect_left(offsets, place.end) - 1  # the token that ends the place, if one does
+        if first is None or first < i or offsets[last] + len(tokens[last][0]) != place.end:
             return None
         out_tokens += tokens[i:first]
         out_offsets += offsets[i:first]
