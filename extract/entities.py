@@ -326,8 +326,9 @@ class EntityExtractor:
     def _retag(tagged: list[Token]) -> list[Token]:
         """DOMAIN_VERBS read as verbs; a word the dictionary does not know (星煜空天) is a name, not a mark."""
         return [
-            (word, "v") if word in DOMAIN_VERBS else (word, "nz") if tag == "x" and "\u4e00" <= word[0] <= "\u9fff" else (word, tag)
-            for word, tag in tagged
+            token if token[1] != "x" and token[0] not in DOMAIN_VERBS
+            else (token[0], "v") if token[0] in DOMAIN_VERBS else (token[0], "nz") if "\u4e00" <= token[0][0] <= "\u9fff" else token
+            for token in tagged
         ]
 
     def named_spans(self, text: str, places: list[Span] = (), tagged: list[Token] | None = None, offsets: list[int] | None = None) -> list[Span]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from email.utils import parsedate_to_datetime
 from typing import Callable
 from urllib.parse import urlsplit
 
@@ -59,9 +60,10 @@ SOURCE_LINE = re.compile(
     r"^[（(【\[]?\s*(?:文章|本文|新闻|信息|稿件|内容)?来源\s*[：:|｜]\s*(?P<pub>[^）)】\]]{1,30}?)\s*[）)】\]]?$"
 )
 DATE_LINE = re.compile(r"^[（(]?(?:发布|发表|更新|刊发)?(?:时间|日期)\s*[：:]\s*(?P<date>.{6,30}?)\s*[）)]?$")
+RFC_2822_DATE = re.compile(r"\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}\b")
 ISO_DATE = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
 # A page's info line under the headline, and a bare date stamp.
-PAGE_META = re.compile(r"(?:来源|作者|编辑|发布|浏览|阅读|点击|字号)\s*[：:]")
+PAGE_META = re.compile(r"(?:来源|作者|编辑|发布|发稿|浏览|阅读|点击|字号)(?:时间|日期)?\s*[：:]")
 DATE_STAMP = re.compile(r"^[（(]?\d{4}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}\s*日?(?:\s+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?[）)]?$")
 SOURCE_AT_END = re.compile(r"[（(]\s*(?:文章|本文)?来源\s*[：:]\s*(?P<pub>[^）)]{2,30})[）)]$")  # ……。（文章来源：南方Plus）
 SOURCE_IN_LINE = re.compile(r"来源\s*[：:]\s*(?P<pub>[^\s|｜）)]{2,20})")
@@ -528,11 +530,21 @@ def iso_date(value: object) -> str | None:
         return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"  # type: ignore[attr-defined]
     match = ISO_DATE.search(str(value))
     if not match:
-        return None
+        return _email_date(str(value))
     year, month, day = (int(g) for g in match.groups())
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _email_date(value: str) -> str | None:
+    """YYYY-MM-DD from an RFC 2822 date (Mon, 08 Aug 2022 10:41:25 GMT), as feeds and crawlers write them."""
+    if not RFC_2822_DATE.search(value):
+        return None
+    try:
+        return parsedate_to_datetime(value.strip()).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def _first(blocks: list[Block], kinds: list[str], kind: str) -> str | None:

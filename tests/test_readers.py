@@ -453,3 +453,26 @@ def test_readers_markdown_rules_and_images_are_dropped(line):
 def test_readers_text_blocks_count_blank_lines():
     blocks = text_blocks("甲\n乙\n\n丙\n\n\n\n丁\n　　\n戊")
     assert [(b.text, b.blank_before) for b in blocks] == [("甲", 0), ("乙", 0), ("丙", 1), ("丁", 3), ("戊", 1)]
+
+
+def test_readers_front_matter_after_blank_lines_with_an_email_style_date():
+    post = "\n\n---\ntitle: '某市工业用地供应创新高'\nauthor: 某某财经\ndate: Mon, 08 Aug 2022 10:41:25 GMT\n---\n\n<div>\n<p>　　今年全市供应工业用地120公顷。</p>\n</div>\n"
+    [article] = read_articles("crawl/post.md", post.encode("utf-8"))
+    assert article.title == "某市工业用地供应创新高"
+    assert article.published_date == "2022-08-08"
+    assert [p.text for p in article.paragraphs if p.kind == "body"] == ["今年全市供应工业用地120公顷。"]
+    assert not any("title:" in p.text for p in article.paragraphs)
+
+
+def test_readers_cms_page_with_an_empty_title_takes_the_headline_and_date_above_the_body():
+    page = (
+        "<html><head><title></title></head><body><div id='main'><div class='logo'><img src='logo.png'></div>"
+        "<div class='newst'>某县招商推介会在省城举行</div><div class='newsd'>发稿时间：2021/6/9 【 字体：大 中 小 】</div>"
+        "<div class='newsc'><p>6月6日，某县招商推介会举行，签约项目12个，总投资45亿元。</p>"
+        "<p>推介会由县人民政府主办，吸引了近两百名客商代表参加。</p></div></div></body></html>"
+    )
+    [article] = read_articles("site/news.html", page.encode("utf-8"))
+    assert article.title == "某县招商推介会在省城举行"
+    assert article.published_date == "2021-06-09"
+    assert [p.kind for p in article.paragraphs][:2] == ["title", "boilerplate"]
+    assert [p.text for p in article.paragraphs if p.kind == "body"][0].startswith("6月6日")

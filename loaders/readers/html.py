@@ -16,7 +16,7 @@ import lxml.html
 from lxml import etree
 
 from urbandb.loaders.errors import MalformedArticle
-from urbandb.loaders.structure import Block, Metadata, author_names, iso_date
+from urbandb.loaders.structure import PAGE_META, Block, Metadata, author_names, iso_date
 
 DROP_TAGS = {
     "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",
@@ -97,7 +97,39 @@ def read_html_page(html: str) -> tuple[list[Block], Metadata]:
     headline = next((h for h in headlines if metadata.title and _same_title(h, metadata.title)), None)
     if headline and not any(b.hint == "title" for b in blocks):
         blocks.insert(0, Block(text=headline, hint="title"))
+    if not metadata.title and not any(b.hint == "title" for b in blocks):
+        # CMS pages with an empty <title> put the headline and the date line in
+        # <div>s just above the body: read them as the title and a chrome line.
+        above = lines_above(container)
+        at = next((i for i, b in enumerate(above) if _may_be_headline(b)), None)
+        if at is not None:
+            metadata.title = above[at].text
+            blocks = [Block(text=above[at].text, hint="title"), *above[at + 1:], *blocks]
     return blocks, metadata
+
+
+LINES_ABOVE = 4
+
+
+def lines_above(container) -> list[Block]:
+    """The last few text blocks on the page before `container`, in page order."""
+    found: list[Block] = []
+    element = container
+    while element is not None and element.tag not in ("body", "html") and len(found) < LINES_ABOVE:
+        for sibling in element.itersiblings(preceding=True):
+            if isinstance(sibling.tag, str) and sibling.tag not in DROP_TAGS:
+                found[:0] = flatten(sibling)
+            if len(found) >= LINES_ABOVE:
+                break
+        element = element.getparent()
+    return found[-LINES_ABOVE:]
+
+
+def _may_be_headline(block: Block) -> bool:
+    """A line that reads as a headline: some Chinese, not a list of links, not a date or meta line."""
+    text = block.text
+    return block.hint != "links" and 6 <= len(text) <= 80 and len(CJK.findall(text)) >= 4 and not iso_date(text) \
+        and not PAGE_META.search(text)
 
 
 def is_truncated(html: str) -> bool:

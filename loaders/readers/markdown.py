@@ -15,8 +15,9 @@ from urbandb.loaders.errors import MalformedArticle
 from urbandb.loaders.readers.html import html_fragment_blocks, looks_like_html
 from urbandb.loaders.structure import Block, Metadata, author_names, iso_date
 
-FRONT_MATTER_OPEN = re.compile(r"---[ \t]*\n")
-FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+# Crawlers' exports may put blank lines before the opening ---.
+FRONT_MATTER_OPEN = re.compile(r"(?:[ \t]*\n)*---[ \t]*\n")
+FRONT_MATTER = re.compile(r"\A(?:[ \t]*\n)*---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 ATX_HEADING = re.compile(r"^\s{0,3}(?P<marks>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
 SETEXT_UNDERLINE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 RULE = re.compile(r"^\s{0,3}(?:[-*_]\s*){3,}$")
