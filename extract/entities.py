@@ -122,6 +122,10 @@ _TITLE_WORDS = FormMatcher(PERSON_CUES["role_after"])  # titles after a name: �
 # A credit line: 记者|王颖, 撰写丨王颖 李超, 作者：王颖 (the names run to the end of the line or the next credit).
 _BYLINE = re.compile("(?:" + "|".join(sorted(PERSON_CUES["byline"], key=len, reverse=True)) + r")\s*[丨|｜:：/]\s*")
 _CREDIT_MARKS = re.compile(r"[丨|｜:：/]")
+# A credit in brackets after a dateline: (记者郭敬丹 史依灵), （记者 张三 通讯员 李四 王五）.
+_BRACKET_CREDIT = re.compile(r"[（(]\s*(?=(?:" + "|".join(sorted(PERSON_CUES["byline"], key=len, reverse=True)) + "))")
+_BYLINE_WORDS = set(PERSON_CUES["byline"])
+_BYLINE_WORD_OR_NAME = re.compile("(?:" + "|".join(sorted(PERSON_CUES["byline"], key=len, reverse=True)) + r")|[\u4e00-\u9fff]{2,3}(?=[\s、，,）)]|(?:" + "|".join(PERSON_CUES["byline"]) + "))")
 _BYLINE_NAME = re.compile(r"([\u4e00-\u9fff]{2,3}|[A-Za-z][A-Za-z.]{1,15})(?=[\s、，,；;）)]|$)")
 # A name right after a role word, closed by a mark, 等 or a verb of speech or attendance.
 _ROLE_WORDS = FormMatcher(PERSON_ROLES)  # one pass over a paragraph finds every role word
@@ -135,6 +139,7 @@ _PHASE_SECTION_END = re.compile(r"[一二三四五六七八九十\d]+期(?:[\u4e
 _PHASE_AFTER = re.compile(r"(?:[\u4e00-\u9fff]{2,5}?)?(?:[一二三四五六七八九十\d]+期)(?:[\u4e00-\u9fff]{2}段)?")  # 二期, 二期昌平段
 _ASIDE_AFTER = re.compile(r"（([^（）]{1,6})）(?:项目)?")
 _BRANCH_AFTER = re.compile(r"·[\u4e00-\u9fffA-Za-z0-9]{1,8}(?![\u4e00-\u9fffA-Za-z0-9])|[\u4e00-\u9fff]{2,4}?店")
+ROAD_ENDINGS = ("路", "街", "大道", "大街", "巷", "弄")  # a street before a house number (某某路500号)
 SHOP_SUFFIXES = {"百货", "广场", "购物中心", "商场", "商业中心"}
 _NOT_IN_PHASE = re.compile(r"[年月日将已于在和与及]")
 _SUB_AREA_AFTER = re.compile(r"[一二三四五六七八九十\d]{1,2}区(?![\u4e00-\u9fff])")  # 天通中苑二区
@@ -355,6 +360,9 @@ class EntityExtractor:
             if name and name[0] not in "其该此这本各" and not _NOT_IN_NAME.search(name) and not self.suffix_type(name) and name not in GENERIC_NAMES and not name.startswith(GENERIC_PREFIXES):
                 start = found.start(1) + found.group(1).index(name)
                 add(Span(start, start + len(name), name, "org"))
+        agency = _DATELINE_AGENCY.match(text)
+        if agency and not self.known_names.canonical.get(agency.group(1)):
+            add(Span(agency.start(1), agency.end(1), agency.group(1), "org"))
         if "店" in text or "牌" in text:
             for span in brand_spans(text, tokens, offsets):
                 add(span)
@@ -536,6 +544,10 @@ class EntityExtractor:
             if tag not in NAME_POS and not ((allow_verbs or adjacent) and is_verb):
                 break
             adjacent = adjacent and is_verb and tag == "v"
+            if word == "号" and j >= 3 and tokens[j - 2][0].isdigit() and tokens[j - 3][0].endswith(ROAD_ENDINGS):
+                chars += len(word) + len(tokens[j - 2][0])
+                j -= 2
+                continue  # 威海路500号城市更新项目: a street address names the project
             if tag == "m" and not re.search(r"[0-9A-Za-z一二三四五六七八九十百]", word):
                 break
             if tag in ("m", "t") and re.search(r"\d{4}|[年月日底]", word):
@@ -558,6 +570,8 @@ for _word, _cue in read_table("source_cues.tsv"):
 # 据赢某智库统计, 公众号“某某”: 2 to 10 letters of a name (no space, mark or digit-led count) between the cues
 _SOURCE = re.compile("(?:" + "|".join(map(re.escape, SOURCE_CUES["before"])) + r")(“?[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9]{1,9}?”?)"
                      "(?=" + "|".join(sorted(SOURCE_CUES["after"], key=len, reverse=True)) + "|”)")
+# The agency that opens a dateline: 新华网上海8月17日电, 中新社北京3月5日电.
+_DATELINE_AGENCY = re.compile(r"\s*([\u4e00-\u9fffA-Za-z]{2,8}?(?:社|网|报|台))(?:[\u4e00-\u9fff]{2,4})?\d{1,2}月\d{1,2}日(?:电|讯)")
 BRAND_CUES: dict[str, set[str]] = {}
 for _word, _cue in read_table("brand_cues.tsv"):
     BRAND_CUES.setdefault(_cue, set()).add(_word)
@@ -990,6 +1004,16 @@ def more_people(text: str, tokens: list[Token], offsets: list[int], named: list[
                     people.append(Span(name.start(), name.end(), name.group(), "person", role=credit.group().rstrip(" 丨|｜:：/")))
             else:
                 person(name.start(), name.end(), credit.group().rstrip(" 丨|｜:：/"))
+            pos = name.end()
+            while pos < len(text) and text[pos] in " 　、，,":
+                pos += 1
+    for credit in _BRACKET_CREDIT.finditer(text) if "记者" in text or "通讯员" in text else ():
+        role, pos = None, credit.end()
+        while (name := _BYLINE_WORD_OR_NAME.match(text, pos)) is not None:
+            if name.group() in _BYLINE_WORDS:
+                role = name.group()
+            elif role is not None:
+                person(name.start(), name.end(), role)
             pos = name.end()
             while pos < len(text) and text[pos] in " 　、，,":
                 pos += 1

@@ -148,6 +148,10 @@ def test_entities_list_without_head_noun_types_nothing(extractor):
         ("建成中西医结合医院住院楼，增加病床200张。", "中西医结合医院住院楼", "project"),  # a building of the hospital
         ("该文化艺术中心位于天通中苑二区。", "天通中苑二区", "place"),
         ("作为三个分园之一，中关村昌平园（以下简称昌平园）是起步区。", "中关村昌平园", "project"),
+        ("区里推进中山路88号城市更新项目、北门老街项目等。", "中山路88号城市更新项目", "project"),  # an address names it
+        ("中新社广州5月6日电（记者 王明 李华）广州今年供应住宅用地。", "中新社", "org"),  # the dateline's agency
+        ("中新社广州5月6日电（记者 王明 李华）广州今年供应住宅用地。", "李华", "person"),  # a second reporter after a space
+        ("（记者 赵刚 通讯员 钱伟 孙丽）某区新建学校3所。", "孙丽", "person"),
     ],
 )
 def test_entities_named_by_general_rules(extractor, text, name, type_):
@@ -165,6 +169,8 @@ def test_entities_named_by_general_rules(extractor, text, name, type_):
         ("包括一镇六街道、133个社区和村。", "一镇六街道"),  # counts of units
         ("以“面子”“里子”提升为抓手，推进“里子工程”。", "里子工程"),
         ("在南口“三大厂”利用城市更新政策。", "三大厂"),
+        ("（记者从市住建局获悉）全市新建学校3所。", "从市住"),  # a credit that names no one
+        ("本报北京3月5日讯 今天新开工项目12个。", "本报"),  # a house dateline is no agency's name
     ],
 )
 def test_entities_descriptions_are_not_names(extractor, text, not_a_name):
