@@ -719,8 +719,10 @@ def _list_head(tokens: list[Token], i: int) -> str | None:
             k += 1
     counted = k > 0
     for word, tag in rest[k:k + 3]:
+        if word in FIELD_WORDS:
+            return FIELDS  # 电子信息、信息安全工程等产业: the items are fields, not names
         if word.startswith(FIELD_WORDS):
-            return None  # 新能源、人工智能等领域企业: the items are fields, not names
+            return None  # 新能源、人工智能等领域企业: fields too, whatever the head noun after them
         head = next((h for h in LIST_HEADS if word.endswith(h)), None)
         if head is not None:
             return head
@@ -744,6 +746,7 @@ def _first_list_item(text: str, tokens: list[Token], offsets: list[int], end_ind
 
 # Words after 等 that make the list one of fields or sectors.
 FIELD_WORDS = ("领域", "行业", "产业", "方面", "类型", "业态", "方向", "门类")
+FIELDS = "fields"  # what `_list_head` says of a list of fields (电子信息、信息安全工程等产业)
 
 
 def _common_words_only(tokens: list[Token], offsets: list[int], start: int, end: int, descriptors_only: bool = False) -> bool:
@@ -779,6 +782,9 @@ def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list
             continue
         head = _list_head(tokens, i)
         if head is None:
+            continue
+        if head == FIELDS:
+            spans, starts = _without_listed_fields(text, tokens, offsets, i, spans)
             continue
         head_type = LIST_HEADS.get(head, "")
         separators = []
@@ -832,6 +838,24 @@ def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list
             spans[lo:hi] = local
             starts[lo:hi] = [s.start for s in local]
     return spans
+
+
+def _without_listed_fields(text: str, tokens: list[Token], offsets: list[int], i: int, spans: list[Span]) -> tuple[list[Span], list[int]]:
+    """`spans` without the projects that are items of the list of fields closed by 等 at
+    token `i` (重点发展电子信息、信息安全工程等产业: an industry, not a works)."""
+    items, end = [], offsets[i]
+    for j in range(i - 1, -1, -1):
+        if tokens[j][1] == "x" and tokens[j][0] not in LIST_INNER_MARKS or end - offsets[j] > 120:
+            break
+        if tokens[j][0] == "、":
+            items.append((offsets[j] + 1, end))
+            end = offsets[j]
+    first = _first_list_item(text, tokens, offsets, bisect_left(offsets, end), [])
+    if first is not None:
+        items.append((first, end))
+    ends = dict((end, start) for start, end in items)
+    kept = [s for s in spans if not (s.type == "project" and s.end in ends and s.start >= ends[s.end])]
+    return kept, [s.start for s in kept]
 
 
 # Verbs a document is the subject or object of (报告指出, 规划提出): after a suffix they do not make it a modifier.

@@ -171,6 +171,7 @@ def test_entities_named_by_general_rules(extractor, text, name, type_):
         ("在南口“三大厂”利用城市更新政策。", "三大厂"),
         ("（记者从市住建局获悉）全市新建学校3所。", "从市住"),  # a credit that names no one
         ("本报北京3月5日讯 今天新开工项目12个。", "本报"),  # a house dateline is no agency's name
+        ("园区重点发展新材料、智能制造、节能环保工程等产业。", "环保工程"),  # an industry in a list of fields
     ],
 )
 def test_entities_descriptions_are_not_names(extractor, text, not_a_name):
