@@ -87,7 +87,8 @@ def load_cues() -> Cues:
         no_subject=re.compile(_alternatives(table["no_subject"])),
         benchmark=re.compile(f"(?:{_alternatives(table['benchmark'] + table['source_before'])})$"),
         speaker=re.compile(rf"[^，,。；;：:“”！？\s]{{0,8}}?(?:{_alternatives(table['source_after'])})"),
-        lead=re.compile(rf"(?:{_alternatives(table['lead'])}|[0-9０-９]+[年月日号]|[\s“”、])*"),
+        lead=re.compile(rf"(?:{_alternatives(table['lead'])}|[0-9０-９]+[年月日号]|[\s“”、])*"
+                        rf"(?:(?:{_alternatives(table['described'])})[^，,。；;：:！？]{{1,20}}?的)?"),
         reference=re.compile(
             f"(?P<project>{_alternatives(table['reference_project'])})|(?P<place>{_alternatives(table['reference_place'])})"
             f"|(?P<any>{_alternatives(table['reference_any'])})"

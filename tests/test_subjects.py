@@ -217,3 +217,10 @@ def test_subjects_figures_joined_like_the_names_pair_with_them():
 def test_subjects_a_whole_right_before_a_share_is_its_base_not_its_subject():
     texts = ["滨海区位于天津市。作为科创中心，滨海区拥有全市1/3的重点实验室。", "全市共有实验室90个。"]
     assert subjects(texts, {"滨海区": "place", "天津市": "place"}) == [("1/3", "滨海区"), ("90个", "天津市")]
+
+
+def test_subjects_a_name_after_a_description_closed_by_de_opens_the_clause():
+    texts = ["滨海区新签约项目20个，总投资80亿元。其中，作为首批开工项目的海港产业园项目，总投资6亿元，占地150亩。"]
+    assert subjects(texts, {"滨海区": "place", "海港产业园": "project"}) == [
+        ("20个", "滨海区"), ("80亿元", "滨海区"), ("6亿元", "海港产业园"), ("150亩", "海港产业园")]
+    assert subjects(["位于滨海区的海港产业园总投资6亿元。"], {"滨海区": "place", "海港产业园": "project"}) == [("6亿元", "海港产业园")]
