@@ -62,6 +62,11 @@ def test_projects_two_events_one_date(extractor):
     assert [(m.event, m.date, m.status) for m in p.milestones] == [("建成", "2024-12", "planned"), ("开园", "2024-12", "planned")]
 
 
+def test_projects_completion_of_all_construction_is_a_milestone(extractor):
+    p = project(extractor, "海港新材料产业园", "海港新材料产业园总投资50亿元，分两期建设，预计2026年完成全部建设。")
+    assert [(m.event, m.date, m.status) for m in p.milestones] == [("竣工", "2026", "planned")]
+
+
 def test_projects_month_day_takes_published_year(extractor):
     p = project(extractor, "北京未来科学城机器人产业园", "3月30日，北京未来科学城机器人产业园项目正式启动。")
     assert [(m.event, m.date, m.status) for m in p.milestones] == [("开工", "2024-03-30", "done")]
