@@ -149,6 +149,7 @@ def test_entities_list_without_head_noun_types_nothing(extractor):
         ("该文化艺术中心位于天通中苑二区。", "天通中苑二区", "place"),
         ("作为三个分园之一，中关村昌平园（以下简称昌平园）是起步区。", "中关村昌平园", "project"),
         ("区里推进中山路88号城市更新项目、北门老街项目等。", "中山路88号城市更新项目", "project"),  # an address names it
+        ("海港台商投资区今年新签约项目12个。", "海港台商投资区", "place"),
         ("中新社广州5月6日电（记者 王明 李华）广州今年供应住宅用地。", "中新社", "org"),  # the dateline's agency
         ("中新社广州5月6日电（记者 王明 李华）广州今年供应住宅用地。", "李华", "person"),  # a second reporter after a space
         ("（记者 赵刚 通讯员 钱伟 孙丽）某区新建学校3所。", "孙丽", "person"),
