@@ -40,6 +40,7 @@ from typing import Callable, Iterable, Protocol
 
 from urbandb.extract.entity_records import Entity, Mention
 from urbandb.extract.gazetteer import FormMatcher, Gazetteer, Place, load_gazetteer
+from urbandb.extract.wordlists import word_table
 
 ENTITY_EXTRACTOR_VERSION = "1.3"
 
@@ -412,7 +413,7 @@ class EntityExtractor:
                 end = tail.end()
                 kind = "project"
             start_index = self._extend_left(tokens, head, allow_verbs=(kind == "policy"), project=(kind == "project"), landmark_named=suffix in LANDMARK_NAMED, kind=kind,
-                                            adjacent=text[offsets[head]:end] == suffix and (kind != "place" or suffix == "地区"))
+                                            adjacent=text[offsets[head]:end] == suffix and (kind != "place" or suffix == "地区" or suffix in PARCEL_SUFFIXES))
             name_start = offsets[start_index]  # an owner org holds the name's start and ends within the name
             owner = next((s for e in range(name_start, end + 1) for s in orgs_ending.get(e, ()) if s.start < name_start), None) if orgs_ending else None
             if kind == "project" and owner is not None and owner.start in offsets:
@@ -471,6 +472,8 @@ class EntityExtractor:
             if text[start - 1:start] == "的" and (not _has_proper(tokens[start_index:head], name, places_text, NAME_TAGS)
                                                  or tokens[start_index][0] in DESCRIPTORS):
                 continue  # 全国领先的生命科学研发生产基地, 打造的大型…综合体: a description, not a name
+            if kind == "place" and suffix in PARCEL_SUFFIXES and _dealt_in(text, start, end):
+                kind = "project"  # 某某地块楼面价…竞得: a parcel sold for building, not a place
             add(Span(start, end, name, kind, canonical=None, fuller=fuller))
         spans = listed_spans(text, tokens, offsets, spans, self.suffix_type)
         people = person_spans(text, tokens, offsets, spans)
@@ -876,6 +879,18 @@ PART_SUFFIXES = {"中心区", "区域", "城区", "核心区"}
 # Words before 区域/地区 that make a part of a place, not a place of its own.
 AREA_PARTS = {"核心", "中心", "周边", "重点", "部分", "发展", "华南", "华北", "华东", "华中", "西南", "西北", "东北",
               "沿海"}
+PARCEL_SUFFIXES = {"地块", "宗地"}
+_LAND_DEAL = re.compile("|".join(word_table("project_words")["land_deal"]))
+
+
+def _dealt_in(text: str, start: int, end: int) -> bool:
+    """Whether the sentence of the name at `start`-`end` sells or plans the land (出让, 竞得, 楼面价,
+    X地块规划): then a parcel is a project; one that only says where (以某某地块为西翼) is a place."""
+    sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    found = _SENTENCE_END.search(text, end)
+    return _LAND_DEAL.search(text, sentence_start, found.start() if found else len(text)) is not None or text.startswith("规划", end)
+
+
 # Two-character suffixes that make a name with any two characters before them (南方日报, 水屯地块, 火箭大街).
 NAMING_SUFFIXES = {"日报", "晚报", "时报", "商报", "周报", "地块", "大街"}
 # Suffixes so common that the name needs a proper noun, a place, a number or a quote before them.

@@ -150,6 +150,8 @@ def test_entities_list_without_head_noun_types_nothing(extractor):
         ("作为三个分园之一，中关村昌平园（以下简称昌平园）是起步区。", "中关村昌平园", "project"),
         ("区里推进中山路88号城市更新项目、北门老街项目等。", "中山路88号城市更新项目", "project"),  # an address names it
         ("海港台商投资区今年新签约项目12个。", "海港台商投资区", "place"),
+        ("滨江新城B3-07商住地块由某某置业以15亿元竞得。", "滨江新城B3-07商住地块", "project"),  # a parcel sold
+        ("新区以东湖地块为西翼、南岗地块为东翼，打造两个产业组团。", "东湖地块", "place"),  # a parcel that says where
         ("中新社广州5月6日电（记者 王明 李华）广州今年供应住宅用地。", "中新社", "org"),  # the dateline's agency
         ("中新社广州5月6日电（记者 王明 李华）广州今年供应住宅用地。", "李华", "person"),  # a second reporter after a space
         ("（记者 赵刚 通讯员 钱伟 孙丽）某区新建学校3所。", "孙丽", "person"),

@@ -224,3 +224,8 @@ def test_subjects_a_name_after_a_description_closed_by_de_opens_the_clause():
     assert subjects(texts, {"滨海区": "place", "海港产业园": "project"}) == [
         ("20个", "滨海区"), ("80亿元", "滨海区"), ("6亿元", "海港产业园"), ("150亩", "海港产业园")]
     assert subjects(["位于滨海区的海港产业园总投资6亿元。"], {"滨海区": "place", "海港产业园": "project"}) == [("6亿元", "海港产业园")]
+
+
+def test_subjects_a_group_of_places_counted_by_a_number_has_none():
+    texts = ["天津市、上海市、河北省三地今年供应住宅用地超过900公顷，其中上海市供应300公顷。"]
+    assert subjects(texts, {"天津市": "place", "上海市": "place", "河北省": "place"}) == [("超过900公顷", None), ("300公顷", "上海市")]
