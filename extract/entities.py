@@ -449,6 +449,9 @@ class EntityExtractor:
                 continue
             if not (verb_named_zone or quoted) and not is_specific(name, suffix, tokens[start_index:head]):
                 continue
+            generic_end = next((g for g in LONG_GENERIC_NAMES if name.endswith(g) and len(name) > len(g)), None)
+            if generic_end and not quoted and not _has_proper(tokens[start_index:bisect_left(offsets, end - len(generic_end))], name, places_text, NAME_TAGS):
+                continue  # 超额完成|老旧小区: common words before a generic phrase make no name
             if kind == "place" and suffix in PART_SUFFIXES and (head - start_index == 1 and tokens[start_index][0] in places_text
                                                                or (self.suffix_type(name[:-len(suffix)]) or ("", ""))[1] == "place"):
                 continue  # 广州中心区, 新城东区中心区: a part of a place, not a zone of its own
@@ -891,6 +894,7 @@ def _dealt_in(text: str, start: int, end: int) -> bool:
     return _LAND_DEAL.search(text, sentence_start, found.start() if found else len(text)) is not None or text.startswith("规划", end)
 
 
+LONG_GENERIC_NAMES = sorted((g for g in GENERIC_NAMES if len(g) >= 4), key=len, reverse=True)
 # Two-character suffixes that make a name with any two characters before them (南方日报, 水屯地块, 火箭大街).
 NAMING_SUFFIXES = {"日报", "晚报", "时报", "商报", "周报", "地块", "大街"}
 # Suffixes so common that the name needs a proper noun, a place, a number or a quote before them.

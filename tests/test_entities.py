@@ -175,6 +175,7 @@ def test_entities_named_by_general_rules(extractor, text, name, type_):
         ("（记者从市住建局获悉）全市新建学校3所。", "从市住"),  # a credit that names no one
         ("本报北京3月5日讯 今天新开工项目12个。", "本报"),  # a house dateline is no agency's name
         ("园区重点发展新材料、智能制造、节能环保工程等产业。", "环保工程"),  # an industry in a list of fields
+        ("全市提前超额完成老旧小区改造年度任务。", "超额完成老旧小区"),  # common words before a generic phrase
     ],
 )
 def test_entities_descriptions_are_not_names(extractor, text, not_a_name):
