@@ -97,6 +97,7 @@ LEADING_TIME_RE = re.compile(
 )
 LEADING_FILLER_RE = re.compile(f"^(?:{_LABEL_CUES['leading_filler']})")
 TRAILING_FILLER_RE = re.compile(f"(?:{_LABEL_CUES['trailing_filler']})$")
+ELAPSED_BEFORE_RE = re.compile(f"(?:{_LABEL_CUES['elapsed']})$")
 # Verbs of listing that are not part of what is measured: 安排教育32项 -> 教育.
 LEADING_VERB_RE = re.compile(r"^(?:安排|实施|推出|提供|包括|拥有|集聚|聚集|吸引|涉及|涵盖)")
 # Where a label written after the number stops (14个全国重点实验室拟签约…).
@@ -497,7 +498,7 @@ def _accept(text: str, m: re.Match) -> _Candidate | None:
     if pre == "上" and not all(ch in "百千万亿" for ch in n1):
         start, q = m.start("n1"), _requalify(q, "exact")
         pre = None
-    if pre == "近" and q.dimension == "duration" and q.unit_normalized in LOOKBACK_UNITS:
+    if pre == "近" and q.dimension == "duration" and q.unit_normalized in LOOKBACK_UNITS and not ELAPSED_BEFORE_RE.search(text, 0, m.start("pre")):
         # 近5年, 近两年: “the last five years”, a plain span.
         start, q = m.start("n1"), _requalify(q, "exact")
         pre = None

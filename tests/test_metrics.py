@@ -145,6 +145,12 @@ def test_metrics_lookback_jin_is_a_plain_duration(text, surface):
     assert (m.surface, m.qualifier, m.dimension) == (surface, "exact", "duration")
 
 
+@pytest.mark.parametrize("text, surface", [("这座老厂房已建成近60年", "近60年"), ("园区运营近8年，累计引进企业", "近8年")])
+def test_metrics_jin_after_a_span_that_has_run_is_nearly(text, surface):
+    m = next(m for m in metrics_in_paragraph(text, 0) if m.dimension == "duration")
+    assert (m.surface, m.qualifier) == (surface, "nearly")
+
+
 @pytest.mark.parametrize(
     "text, surface, dimension, normalized, qualifier",
     [
