@@ -278,10 +278,12 @@ def _joined_run(text: str, spans: list[tuple[int, int]], start: int) -> list[tup
 def choose_subject(
     text: str, marks: Marks, start: int, named: list[Named], topical: list[Named], cues: Cues,
     wholes: dict[str, Entity | None], figure_spans: list[tuple[int, int]] = (), end: int | None = None,
+    before: tuple[int, Entity | None] | None = None,
 ) -> tuple[Entity | None, bool]:
     """The entity the figure at `start` (to `end`) of `text` is about, and whether its sentence
     decided (True) or the caller should carry the subject from before (False): what its
-    phrase or its clause says (`_in_its_phrase`, `_in_its_clause`), else the nearest mention that opens a clause of the sentence before the figure, else
+    phrase or its clause says (`_in_its_phrase`, `_in_its_clause`), else the nearest mention that opens a clause of the sentence before the figure
+    (unless `before`, where the figure before it in the sentence stands and what it is about, comes after that mention), else
     a place named in the figure's own clause."""
     sentence_start = marks.sentence_start(start)
     clause_start = marks.clause_start(start)
@@ -312,6 +314,8 @@ def choose_subject(
                 and text[n.end:n.end + 1] != "等")  # a list closed by 等 is an unnamed group
 
     opening = [n for n in between(topical, sentence_start, start) if usable(n, sentence_start)]
+    if opening and before is not None and before[1] is not None and before[0] > opening[-1].end:
+        return before[1], True  # 省政府明确…，全省新开工1578个，惠及居民56.2万户: the figure before says
     if opening:
         return opening[-1].entity, True
     # else a place named in the figure's own clause (占广东省45%以上的土地面积)
@@ -419,12 +423,14 @@ def assign_subjects(article):
     fallback = fallbacks(article.paragraphs, named, topical, default, set(figures))
     sentence_subject: tuple[tuple[int, int], Entity | None] | None = None  # the last figure's, by sentence
     nation_at: dict[int, list[int]] = {}  # where figures without subject stand, by paragraph
+    before_in_sentence: dict[tuple[int, int], tuple[int, Entity | None]] = {}  # the last figure of each sentence: where, about what
     for metric in article.metrics:
         text = texts.get(metric.paragraph_seq, "")
         paragraph_marks = marks.get(metric.paragraph_seq) or Marks(text)
         entity, decided = choose_subject(text, paragraph_marks, metric.char_start, named.get(metric.paragraph_seq, []),
                                          topical.get(metric.paragraph_seq, []), cues, wholes,
-                                         figures.get(metric.paragraph_seq, []), metric.char_end)
+                                         figures.get(metric.paragraph_seq, []), metric.char_end,
+                                         before_in_sentence.get((metric.paragraph_seq, paragraph_marks.sentence_start(metric.char_start))))
         sentence = (metric.paragraph_seq, paragraph_marks.sentence_start(metric.char_start))
         if decided:
             sentence_subject = (sentence, entity)
@@ -443,4 +449,5 @@ def assign_subjects(article):
                 entity = earlier.entity if earlier else fallback.get(metric.paragraph_seq, default)
         metric.subject = entity.name if entity else None
         metric.subject_type = entity.type if entity else None
+        before_in_sentence[sentence] = (metric.char_start, entity)
     return article

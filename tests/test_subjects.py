@@ -229,3 +229,10 @@ def test_subjects_a_name_after_a_description_closed_by_de_opens_the_clause():
 def test_subjects_a_group_of_places_counted_by_a_number_has_none():
     texts = ["天津市、上海市、河北省三地今年供应住宅用地超过900公顷，其中上海市供应300公顷。"]
     assert subjects(texts, {"天津市": "place", "上海市": "place", "河北省": "place"}) == [("超过900公顷", None), ("300公顷", "上海市")]
+
+
+def test_subjects_the_figure_before_in_the_sentence_says_more_than_the_name_that_opened_it():
+    texts = ["天津市加快老旧小区改造。", "今年市住建委明确新开工改造小区120个，目前全市实际新开工150个，惠及居民5.6万户。"]
+    assert subjects(texts, {"天津市": "place", "市住建委": "org"}) == [("120个", "市住建委"), ("150个", "天津市"), ("5.6万户", "天津市")]
+    texts = ["今年滨海区明确新开工改造小区120个，目前天津市实际新开工150个，惠及居民5.6万户。"]
+    assert subjects(texts, {"天津市": "place", "滨海区": "place"}) == [("120个", "滨海区"), ("150个", "天津市"), ("5.6万户", "天津市")]
