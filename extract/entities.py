@@ -93,7 +93,7 @@ PROPER_POS = {"nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng"}
 NAME_TAGS = PROPER_POS - {"j"}  # abbreviations (研发, 央企) are as often common words
 # Words that end a name on the left even when tagged as nouns.
 STOP_WORDS = set(
-    "的 了 和 与 及 以及 或 等 在 将 把 对 从 由 为 是 有 让 向 于 以 并 也 还 又 都 该 本 其 此 这 那 这里 这些 各 每 全 全市 全区 我们 他们 "
+    "的 了 和 与 及 以及 或 暨 等 在 将 把 对 从 由 为 是 有 让 向 于 以 并 也 还 又 都 该 本 其 此 这 那 这里 这些 各 每 全 全市 全区 我们 他们 "
     "实施 制定 出台 印发 发布 落实 开展 编制 支持 打造 建设 推进 推动 实现 加快 启动 完成 成为 作为 围绕 利用 通过 依托 承接 引入 布局 规划建设 新建 改造 提升 拥有 位于 包括 "
     "距离 这座 这个 这片 这一 预计 将于 力争 争取 整个 目前 今年 去年 近年来 同时 其中 此外 一批 一个 多个 多家 首个 首批 相关 有关 主要 一期 项目 "
     "年 月 日 个 家 座 处 条 所".split()
@@ -101,7 +101,7 @@ STOP_WORDS = set(
 GENERIC_NAMES = set(
     "老旧小区 产业园区 产业园 相关负责人 全市 全区 项目 该项目 基地 中心 园区 小区 公园 集团 公司 医院 大学 实验室 研究院 平台 工程 规划 计划 "
     "模式 社区 街道 地区 区域 新城 走廊 小镇 站 局 部 委 报 厂 重点项目 重点工程 重大项目 产业基地 创新中心 服务中心 科创中心 区域科创中心 "
-    "研发中心 运营中心 展示中心 活动中心 文化中心 国家重点实验室 全国重点实验室 重点实验室 项目现场 产业用地 工业用地 建设项目 "
+    "重特大项目 研发中心 运营中心 展示中心 活动中心 文化中心 国家重点实验室 全国重点实验室 重点实验室 项目现场 产业用地 工业用地 建设项目 "
     "一刀切 新赛道 示范区 集聚区 平台公司 国有企业 生产基地 转化基地 高地 示范园 公共服务 基础设施 "
     "上市公司 跨国公司 领军企业 国家实验室 科研机构 开发企业 龙头企业 民营企业 央企 国企".split()
 )
@@ -416,7 +416,7 @@ class EntityExtractor:
                                             adjacent=text[offsets[head]:end] == suffix and (kind != "place" or suffix == "地区" or suffix in PARCEL_SUFFIXES))
             name_start = offsets[start_index]  # an owner org holds the name's start and ends within the name
             owner = next((s for e in range(name_start, end + 1) for s in orgs_ending.get(e, ()) if s.start < name_start), None) if orgs_ending else None
-            if kind == "project" and owner is not None and owner.start in offsets:
+            if kind == "project" and owner is not None and owner.start in offsets and tokens[start_index][1] != "v":  # (X公司|签署项目: an act)
                 start_index = bisect_left(offsets, owner.start)  # 中西医结合医院住院楼: a building of the hospital
             while start_index < head and (_strippable(tokens[start_index], places_text) or kind == "place" and self._glued_verb(tokens[start_index])) \
                     and not (suffix == "地区" and start_index == head - 1 and tokens[start_index][1] in ("v", "vn") and len(tokens[start_index][0]) == 2):
@@ -525,7 +525,7 @@ class EntityExtractor:
         """Index of the first token of the name whose suffix ends token `i`. `adjacent`: verbs
         right before the suffix may belong to the name (改造提升工程)."""
         j, chars = i, len(tokens[i][0])
-        verbs_crossed = False
+        verbs_crossed = acts_crossed = False
         while j > 0:
             word, tag = tokens[j - 1]
             if word == "”":  # a quoted part of the name: “3个100”重点工程
@@ -547,6 +547,7 @@ class EntityExtractor:
                 break
             is_verb = tag in ("v", "vd", "vn") and len(word) == 2
             verbs_crossed = verbs_crossed or (is_verb and adjacent)
+            acts_crossed = acts_crossed or (tag == "v" and adjacent)
             if tag not in NAME_POS and not ((allow_verbs or adjacent) and is_verb):
                 break
             adjacent = adjacent and is_verb and tag == "v"
@@ -560,6 +561,8 @@ class EntityExtractor:
                 break  # a date is not part of a name
             if chars + len(word) > 24:
                 break
+            if acts_crossed and len(word) >= 2 and (self.suffix_type(word) or ("", ""))[1] == "org":
+                break  # 某某有限公司|签署项目: the company acts, the verb is no part of a name
             before = self.suffix_type(word) if project and not verbs_crossed and len(word) >= 2 and tag != "ns" else None
             if before and before[1] == "project" and not (landmark_named and before[0] not in LINE_SUFFIXES):
                 break  # 地铁5号线|天通苑站: another project's name ends here

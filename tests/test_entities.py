@@ -150,6 +150,8 @@ def test_entities_list_without_head_noun_types_nothing(extractor):
         ("作为三个分园之一，中关村昌平园（以下简称昌平园）是起步区。", "中关村昌平园", "project"),
         ("区里推进中山路88号城市更新项目、北门老街项目等。", "中山路88号城市更新项目", "project"),  # an address names it
         ("海港台商投资区今年新签约项目12个。", "海港台商投资区", "place"),
+        ("南湖管理区举行重大项目集中开工仪式。", "南湖管理区", "place"),
+        ("常州经开区此次签约重特大项目20个。", "常州经开区", "place"),
         ("滨江新城B3-07商住地块由某某置业以15亿元竞得。", "滨江新城B3-07商住地块", "project"),  # a parcel sold
         ("新区以东湖地块为西翼、南岗地块为东翼，打造两个产业组团。", "东湖地块", "place"),  # a parcel that says where
         ("中新社广州5月6日电（记者 王明 李华）广州今年供应住宅用地。", "中新社", "org"),  # the dateline's agency
@@ -176,6 +178,9 @@ def test_entities_named_by_general_rules(extractor, text, name, type_):
         ("本报北京3月5日讯 今天新开工项目12个。", "本报"),  # a house dateline is no agency's name
         ("园区重点发展新材料、智能制造、节能环保工程等产业。", "环保工程"),  # an industry in a list of fields
         ("全市提前超额完成老旧小区改造年度任务。", "超额完成老旧小区"),  # common words before a generic phrase
+        ("区里举行产业项目集中签约暨重大项目集中开工仪式。", "暨重大项目"),  # a conjunction the segmenter calls a name
+        ("管委会与宏图新材料有限公司签署项目投资协议。", "宏图新材料有限公司签署项目"),  # the company acts
+        ("常州经开区此次签约重特大项目20个。", "重特大项目"),
     ],
 )
 def test_entities_descriptions_are_not_names(extractor, text, not_a_name):
