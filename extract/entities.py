@@ -413,7 +413,8 @@ class EntityExtractor:
                 end = tail.end()
                 kind = "project"
             start_index = self._extend_left(tokens, head, allow_verbs=(kind == "policy"), project=(kind == "project"), landmark_named=suffix in LANDMARK_NAMED, kind=kind,
-                                            adjacent=text[offsets[head]:end] == suffix and (kind != "place" or suffix == "地区" or suffix in PARCEL_SUFFIXES))
+                                            adjacent=text[offsets[head]:end] == suffix and (kind != "place" or suffix == "地区" or suffix in PARCEL_SUFFIXES),
+                                            legal=suffix.endswith("有限公司") or suffix.endswith("有限责任公司"))
             name_start = offsets[start_index]  # an owner org holds the name's start and ends within the name
             owner = next((s for e in range(name_start, end + 1) for s in orgs_ending.get(e, ()) if s.start < name_start), None) if orgs_ending else None
             if kind == "project" and owner is not None and owner.start in offsets and tokens[start_index][1] != "v":  # (X公司|签署项目: an act)
@@ -521,9 +522,10 @@ class EntityExtractor:
         return out
 
     def _extend_left(self, tokens: list[Token], i: int, allow_verbs: bool = False, project: bool = False, adjacent: bool = True,
-                     landmark_named: bool = False, kind: str | None = None) -> int:
+                     landmark_named: bool = False, kind: str | None = None, legal: bool = False) -> int:
         """Index of the first token of the name whose suffix ends token `i`. `adjacent`: verbs
-        right before the suffix may belong to the name (改造提升工程)."""
+        right before the suffix may belong to the name (改造提升工程). `legal`: a company's
+        registered name (…有限公司), which may hold coined words and its seat in brackets."""
         j, chars = i, len(tokens[i][0])
         verbs_crossed = acts_crossed = False
         while j > 0:
@@ -538,6 +540,10 @@ class EntityExtractor:
                 j = k
                 allow_verbs = adjacent = False  # 采用“政府主导+国企参与”模式: the verb is not part of the name
                 continue
+            if legal and word in (")", "）") and j >= 3 and tokens[j - 2][1] == "ns" and tokens[j - 3][0] in ("(", "（"):
+                chars += sum(len(w) for w, _ in tokens[j - 3:j])
+                j -= 3
+                continue  # 天顺风能(苏州)股份有限公司: the seat in brackets
             if word in NAME_DASHES and j >= 2 and tokens[j - 2][1] in PROPER_POS | {"n", "nz", "ns", "ng"} and tokens[j - 2][0] not in STOP_WORDS \
                     and not (kind is not None and (self.suffix_type(tokens[j - 2][0]) or ("", ""))[1] == kind):
                 chars += len(word)
@@ -548,8 +554,8 @@ class EntityExtractor:
             is_verb = tag in ("v", "vd", "vn") and len(word) == 2
             verbs_crossed = verbs_crossed or (is_verb and adjacent)
             acts_crossed = acts_crossed or (tag == "v" and adjacent)
-            if tag not in NAME_POS and not ((allow_verbs or adjacent) and is_verb):
-                break
+            if tag not in NAME_POS and not ((allow_verbs or adjacent) and is_verb) and not (legal and tag == "vg"):
+                break  # (伟嘉晶创光电科技有限公司: a coined word the dictionary reads as a verb morpheme)
             adjacent = adjacent and is_verb and tag == "v"
             if word == "号" and j >= 3 and tokens[j - 2][0].isdigit() and tokens[j - 3][0].endswith(ROAD_ENDINGS):
                 chars += len(word) + len(tokens[j - 2][0])

@@ -151,6 +151,7 @@ def test_entities_list_without_head_noun_types_nothing(extractor):
         ("区里推进中山路88号城市更新项目、北门老街项目等。", "中山路88号城市更新项目", "project"),  # an address names it
         ("海港台商投资区今年新签约项目12个。", "海港台商投资区", "place"),
         ("南湖管理区举行重大项目集中开工仪式。", "南湖管理区", "place"),
+        ("市政府与华宇风能(天津)股份有限公司签署协议。", "华宇风能(天津)股份有限公司", "org"),  # the seat in brackets
         ("常州经开区此次签约重特大项目20个。", "常州经开区", "place"),
         ("滨江新城B3-07商住地块由某某置业以15亿元竞得。", "滨江新城B3-07商住地块", "project"),  # a parcel sold
         ("新区以东湖地块为西翼、南岗地块为东翼，打造两个产业组团。", "东湖地块", "place"),  # a parcel that says where
