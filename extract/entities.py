@@ -242,6 +242,7 @@ class EntityExtractor:
         for suffix, kind in sorted(self.suffixes.items(), key=lambda item: -len(item[0])):
             self._suffixes_ending.setdefault(suffix[-1], []).append((suffix, kind))
         self._suffix_last_chars = set(self._suffixes_ending)
+        self._suffix_tuples = {last: tuple(suffix for suffix, _ in found) for last, found in self._suffixes_ending.items()}
         self._glued_verbs: dict[str, bool] = {}
         self.known_names = KnownNames(read_table("known_names.tsv"))
         bodies = read_table("government_bodies.tsv")
@@ -276,7 +277,7 @@ class EntityExtractor:
     # --- names from the suffix table and the segmenter ---
 
     def suffix_type(self, text: str) -> tuple[str, str] | None:
-        if not text or text[-1] not in self._suffix_last_chars:
+        if not text or text[-1] not in self._suffix_last_chars or not text.endswith(self._suffix_tuples[text[-1]]):
             return None
         return next((found for found in self._suffixes_ending[text[-1]] if text.endswith(found[0])), None)
 
@@ -450,7 +451,8 @@ class EntityExtractor:
                 continue
             if not (verb_named_zone or quoted) and not is_specific(name, suffix, tokens[start_index:head]):
                 continue
-            generic_end = next((g for g in LONG_GENERIC_NAMES if name.endswith(g) and len(name) > len(g)), None)
+            generic_end = next((g for g in LONG_GENERIC_NAMES if name.endswith(g) and len(name) > len(g)), None) \
+                if name.endswith(LONG_GENERIC_TUPLE) else None
             if generic_end and not quoted and not _has_proper(tokens[start_index:bisect_left(offsets, end - len(generic_end))], name, places_text, NAME_TAGS):
                 continue  # 超额完成|老旧小区: common words before a generic phrase make no name
             if kind == "place" and suffix in PART_SUFFIXES and (head - start_index == 1 and tokens[start_index][0] in places_text
@@ -904,6 +906,7 @@ def _dealt_in(text: str, start: int, end: int) -> bool:
 
 
 LONG_GENERIC_NAMES = sorted((g for g in GENERIC_NAMES if len(g) >= 4), key=len, reverse=True)
+LONG_GENERIC_TUPLE = tuple(LONG_GENERIC_NAMES)  # one C call tells whether any ends a name
 # Two-character suffixes that make a name with any two characters before them (南方日报, 水屯地块, 火箭大街).
 NAMING_SUFFIXES = {"日报", "晚报", "时报", "商报", "周报", "地块", "大街"}
 # Suffixes so common that the name needs a proper noun, a place, a number or a quote before them.

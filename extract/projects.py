@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from urbandb.extract.entity_records import Entity, Milestone, Project
 from urbandb.extract.wordlists import word_table
@@ -323,6 +324,7 @@ _FORMER_SITE = _WORDS["former_site"]
 _ORG_KINDS = tuple(sorted(_WORDS["org_kind"], key=len, reverse=True))
 
 
+@lru_cache(maxsize=4096)  # asked for every project and organization of an article
 def _brand(org_name: str) -> str:
     """An org's name without the words of its kind: 恒基兆业地产集团 → 恒基兆业, 凯德集团 → 凯德."""
     name, shorter = org_name, True
