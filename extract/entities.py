@@ -101,7 +101,7 @@ STOP_WORDS = set(
 GENERIC_NAMES = set(
     "老旧小区 产业园区 产业园 相关负责人 全市 全区 项目 该项目 基地 中心 园区 小区 公园 集团 公司 医院 大学 实验室 研究院 平台 工程 规划 计划 "
     "模式 社区 街道 地区 区域 新城 走廊 小镇 站 局 部 委 报 厂 重点项目 重点工程 重大项目 产业基地 创新中心 服务中心 科创中心 区域科创中心 "
-    "重特大项目 研发中心 运营中心 展示中心 活动中心 文化中心 国家重点实验室 全国重点实验室 重点实验室 项目现场 产业用地 工业用地 建设项目 "
+    "重特大项目 城市更新项目 更新项目 改造项目 旧改项目 研发中心 运营中心 展示中心 活动中心 文化中心 国家重点实验室 全国重点实验室 重点实验室 项目现场 产业用地 工业用地 建设项目 "
     "一刀切 新赛道 示范区 集聚区 平台公司 国有企业 生产基地 转化基地 高地 示范园 公共服务 基础设施 "
     "上市公司 跨国公司 领军企业 国家实验室 科研机构 开发企业 龙头企业 民营企业 央企 国企".split()
 )
@@ -542,10 +542,10 @@ class EntityExtractor:
                 j = k
                 allow_verbs = adjacent = False  # 采用“政府主导+国企参与”模式: the verb is not part of the name
                 continue
-            if legal and word in (")", "）") and j >= 3 and tokens[j - 2][1] == "ns" and tokens[j - 3][0] in ("(", "（"):
+            if (legal or project) and word in (")", "）") and j >= 3 and tokens[j - 2][1] == "ns" and tokens[j - 3][0] in ("(", "（"):
                 chars += sum(len(w) for w, _ in tokens[j - 3:j])
                 j -= 3
-                continue  # 天顺风能(苏州)股份有限公司: the seat in brackets
+                continue  # 天顺风能(苏州)股份有限公司, 深圳北(龙华)商务中心: the seat or district in brackets
             if word in NAME_DASHES and j >= 2 and tokens[j - 2][1] in PROPER_POS | {"n", "nz", "ns", "ng"} and tokens[j - 2][0] not in STOP_WORDS \
                     and not (kind is not None and (self.suffix_type(tokens[j - 2][0]) or ("", ""))[1] == kind):
                 chars += len(word)
@@ -576,6 +576,8 @@ class EntityExtractor:
                 break  # 地铁5号线|天通苑站: another project's name ends here
             chars += len(word)
             j -= 1
+            if before and before[1] == "project" and word.endswith(before[0]):
+                adjacent = True  # 某某创新大楼|更新单元: the inner name may have verbs before its own suffix
             if word[0] in LEADING_FUNCTION_CHARS and tag == "nr":
                 break  # 由昌 of 由昌发展集团: a function word glued to the name
         return j
@@ -882,7 +884,7 @@ GENERIC_PREFIXES = ("年度", "相关", "有关", "各类", "各项", "其他", 
 # Administrative units whose names stand without the enclosing place (史各庄街道昌艺园社区 -> 昌艺园社区).
 ADMIN_SUFFIXES = {"社区", "街道", "村", "镇", "乡"}
 # Suffixes of things named after a landmark, itself a project: 某某广场站.
-LANDMARK_NAMED = {"站"}
+LANDMARK_NAMED = {"站", "更新单元", "城市更新单元"}  # (某某大楼更新单元: the renewal of a building)
 LINE_SUFFIXES = {"号线", "环线"}  # 地铁5号线|天通苑站: a line's station is named after its place
 # Words that open a clause about a name, never the name: 重点推进|机荷高速公路改扩建工程, 续建项目.
 LEADING_WORDS = tuple(sorted({"重点", "重点推进", "推进", "计划", "新开工", "续建", "深化", "加快推进", "全力推进", "积极推进", "谋划", "储备"},
@@ -976,7 +978,6 @@ def is_specific(name: str, suffix: str, prefix_tokens: list[Token]) -> bool:
     if len(suffix) >= 2 and prefix_tokens and all(word in DESCRIPTORS or tag == "ns" for word, tag in prefix_tokens) \
             and any(word in QUALITY_WORDS for word, _ in prefix_tokens):
         return False  # 广州新开业购物中心: a kind of thing in a place, not a name
-        return False
     if any(word == "类" for word, _ in prefix_tokens):
         return False  # 片区类城市更新项目: a category of projects
     if _COUNT.search(_QUOTED.sub("", name)):

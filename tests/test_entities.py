@@ -151,6 +151,8 @@ def test_entities_list_without_head_noun_types_nothing(extractor):
         ("区里推进中山路88号城市更新项目、北门老街项目等。", "中山路88号城市更新项目", "project"),  # an address names it
         ("海港台商投资区今年新签约项目12个。", "海港台商投资区", "place"),
         ("南湖管理区举行重大项目集中开工仪式。", "南湖管理区", "place"),
+        ("其中，沙河街道华联科技大楼更新单元拟更新方向为研发。", "沙河街道华联科技大楼更新单元", "project"),
+        ("以广州南(番禺)商务中心城市更新单元规模最大。", "广州南(番禺)商务中心城市更新单元", "project"),
         ("市政府与华宇风能(天津)股份有限公司签署协议。", "华宇风能(天津)股份有限公司", "org"),  # the seat in brackets
         ("常州经开区此次签约重特大项目20个。", "常州经开区", "place"),
         ("滨江新城B3-07商住地块由某某置业以15亿元竞得。", "滨江新城B3-07商住地块", "project"),  # a parcel sold
@@ -182,6 +184,7 @@ def test_entities_named_by_general_rules(extractor, text, name, type_):
         ("区里举行产业项目集中签约暨重大项目集中开工仪式。", "暨重大项目"),  # a conjunction the segmenter calls a name
         ("管委会与宏图新材料有限公司签署项目投资协议。", "宏图新材料有限公司签署项目"),  # the company acts
         ("常州经开区此次签约重特大项目20个。", "重特大项目"),
+        ("全市去年新批城市更新项目53个。", "新批城市更新项目"),
     ],
 )
 def test_entities_descriptions_are_not_names(extractor, text, not_a_name):
