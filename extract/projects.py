@@ -5,6 +5,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+from urbandb.extract.entities import ADMIN_SUFFIXES
 from urbandb.extract.entity_records import Entity, Milestone, Project
 from urbandb.extract.wordlists import word_table
 
@@ -436,6 +437,7 @@ _BESIDE = re.compile(r"^(?:的)?(?:东侧|西侧|南侧|北侧|东边|西边|南
 
 
 _SENTENCE_MARK = re.compile("[。！？；]")
+_RANKED_AMONG = re.compile(r"[^，。；、]{0,4}?(?:" + "|".join(_WORDS["ranked_among"]) + ")")
 
 
 class ParagraphIndex(dict):
@@ -481,7 +483,8 @@ class ParagraphPlaces:
 
 def index_paragraph(text: str, spans, forms) -> ParagraphPlaces:
     breaks = [m.start() for m in _SENTENCE_MARK.finditer(text)]
-    places = [(span, place) for span in spans if (place := _place_of(span, forms)) is not None]
+    places = [(span, place) for span in spans if (place := _place_of(span, forms)) is not None
+              and not _RANKED_AMONG.match(text, span.end)]  # (居平原新城之首: a ranking, not a site)
     sited = sorted((span.start, place.name) for span, place in places)
     # a place span is inside another name when a non-place span starting at or before it reaches its end
     others = sorted((o.start, o.end) for o in spans if o.type != "place")
@@ -523,8 +526,8 @@ def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPl
     orgs_inside = [f for f, e in forms.items() if e.type == "org" and f in entity.name]
     inside = []
     for place in places:
-        for form in place.forms():
-            if (len(form) >= 2 and form in entity.name and form != entity.name and not any(form in o for o in orgs_inside)
+        for form in (*place.forms(), *map(abbreviated, place.forms())):
+            if (form and len(form) >= 2 and form in entity.name and form != entity.name and not any(form in o for o in orgs_inside)
                     and _reliable_form(place, form)):
                 inside.append((_place_rank(place), len(form), place.name))
     best = max(inside) if inside else None
@@ -568,6 +571,15 @@ def _place_before(entity: Entity, index: dict[int, ParagraphPlaces], in_sentence
             if i:
                 return paragraph.open_places[i - 1]
     return None
+
+
+def abbreviated(form: str) -> str | None:
+    """A street, town or village name of four or more characters before its suffix, shortened
+    to the first and last of them (天通苑北街道 → 天北街道) as the names of its buildings write
+    it; None for other names (a shorter stem would leave too common a word)."""
+    suffix = next((s for s in ADMIN_SUFFIXES if form.endswith(s)), None)
+    stem = form[:-len(suffix)] if suffix else ""
+    return stem[0] + stem[-1] + suffix if len(stem) >= 4 else None
 
 
 def _reliable_form(place: Entity, form: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from urbandb.extract.entities import EntityExtractor
-from urbandb.extract.projects import categorize, milestone_status
+from urbandb.extract.projects import abbreviated, categorize, milestone_status
 from tests.test_entities import article_of
 
 
@@ -224,6 +224,10 @@ def test_projects_location_looks_each_paragraph_up_once(monkeypatch):
         # 东山 (of 东山街道) in a name is not read as the street
         (("广州市越秀区东山街道开展老旧小区改造，东山的老房子焕然一新。东山购物广场花地湾店陆续发出歇业通知。",),
          "东山购物广场花地湾店", "越秀区"),
+        # a place a thing is ranked among is not where the project is
+        (("佛山市南海区加快建设轨道交通，线路里程居珠三角各区前列，广佛地铁2号线延长线今年通车。",), "广佛地铁2号线", "南海区"),
+        # a street written short in a building's name (曲南 for 曲江池南): that street
+        (("西安市雁塔区今年完工曲南街道综合服务中心，惠及曲江池南街道居民。",), "曲南街道综合服务中心", "曲江池南街道"),
     ],
 )
 def test_projects_location_rules(extractor, texts, name, location):
@@ -283,3 +287,11 @@ def test_projects_operator_rules(extractor, texts, name, operators):
 def test_projects_event_after_the_name_dated_earlier_in_the_sentence(extractor, text, expected):
     p = project(extractor, "天通苑体育中心", "北京市昌平区推进建设。" + text)
     assert [(m.event, m.date, m.status) for m in p.milestones] == expected
+
+
+@pytest.mark.parametrize(
+    "form, short",
+    [("曲江池南街道", "曲南街道"), ("龙湖桥东社区", "龙东社区"), ("大红门镇", None), ("南口", None), ("高新技术产业开发区", None)],
+)
+def test_projects_abbreviated_admin_names(form, short):
+    assert abbreviated(form) == short
