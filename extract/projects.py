@@ -437,6 +437,7 @@ _BESIDE = re.compile(r"^(?:的)?(?:东侧|西侧|南侧|北侧|东边|西边|南
 
 
 _SENTENCE_MARK = re.compile("[。！？；]")
+_FULL_STOP = re.compile("[。！？]")
 _RANKED_AMONG = re.compile(r"[^，。；、]{0,4}?(?:" + "|".join(_WORDS["ranked_among"]) + ")")
 
 
@@ -467,6 +468,8 @@ class ParagraphPlaces:
     open_ends: list[int]  # ends of the city and county spans (gazetteer places) not inside another name, sorted
     open_places: list[str]  # their place names, in the same order
     beside: list[tuple[int, int, str]]  # (start, end, text) of project spans followed by 东侧, 旁 …
+    sited_before: dict[int, str]  # 位于X的Y: where Y starts -> X, a place or a project (a park Y is in)
+    framed: list[tuple[int, int, str]]  # (start, end, place) of sentences that open with 在<place>，
 
     length: int
 
@@ -500,8 +503,20 @@ def index_paragraph(text: str, spans, forms) -> ParagraphPlaces:
     candidates.sort()
     opened.sort()
     beside = [(sp.start, sp.end, sp.text) for sp in spans if sp.type == "project" and _BESIDE.match(text[sp.end:sp.end + 3])]
+    # 在<zone>，…；…。: the place that opens a sentence holds for all of it, its semicolons too
+    framed = []
+    for end, start, name in candidates:
+        if text[start - 1:start] == "在" and (start == 1 or text[start - 2] in "。！？\n") and text[end:end + 1] in "，,":
+            stop = _FULL_STOP.search(text, end)
+            framed.append((start, stop.start() if stop else len(text), name))
+    sited_before = {}
+    for span in spans:
+        site = forms.get(span.text) if span.place is None else _place_of(span, forms)
+        if (site is not None and site.type in ("place", "project") and _SITED_AT.search(text, max(0, span.start - 3), span.start)
+                and text.startswith("的", span.end)):
+            sited_before[span.end + 1] = site.name
     return ParagraphPlaces(breaks, sited, [c[0] for c in candidates], [(c[1], c[2]) for c in candidates],
-                           [o[0] for o in opened], [o[1] for o in opened], beside, len(text))
+                           [o[0] for o in opened], [o[1] for o in opened], beside, sited_before, framed, len(text))
 
 
 def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPlaces], forms, texts, anchors) -> str | None:
@@ -523,6 +538,11 @@ def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPl
             if _SITED_AT.search(after[:start - mention.char_end]):
                 return _most_specific_of_run(paragraph.sited, i, texts.get(mention.paragraph_seq, ""), forms)
             i += 1
+    for mention in mentions:
+        paragraph = index.get(mention.paragraph_seq)
+        site = paragraph.sited_before.get(mention.char_start) if paragraph is not None else None
+        if site is not None and site != entity.name:
+            return site
     orgs_inside = [f for f, e in forms.items() if e.type == "org" and f in entity.name]
     inside = []
     for place in places:
@@ -555,6 +575,9 @@ def _place_of_paragraph_before(entity: Entity, index) -> str | None:
     return None
 
 
+NAMED_AFTER_REACH = 4  # places looked back at for one a project is named after
+
+
 def _place_before(entity: Entity, index: dict[int, ParagraphPlaces], in_sentence: bool) -> str | None:
     """The nearest place before a mention of the project: a county, town or zone in the same
     sentence (`in_sentence`), or a city or county anywhere earlier in the paragraph."""
@@ -564,8 +587,15 @@ def _place_before(entity: Entity, index: dict[int, ParagraphPlaces], in_sentence
             continue
         if in_sentence:
             i = bisect_right(paragraph.before_ends, mention.char_start)
-            if i and paragraph.before[i - 1][0] >= paragraph.sentence_start(mention.char_start):
-                return paragraph.before[i - 1][1]
+            sentence_start = paragraph.sentence_start(mention.char_start)
+            if i and paragraph.before[i - 1][0] >= sentence_start:
+                # of the last few, one the project is named after (以X地块为西翼…打造X产业园), else the nearest
+                named_after = (name for start, name in paragraph.before[max(0, i - NAMED_AFTER_REACH):i][::-1]
+                               if start >= sentence_start and name[:2] == entity.name[:2])
+                return next(named_after, paragraph.before[i - 1][1])
+            framing = next((name for start, end, name in paragraph.framed if start < mention.char_start < end), None)
+            if framing:
+                return framing
         else:
             i = bisect_right(paragraph.open_ends, mention.char_start)
             if i:

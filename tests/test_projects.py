@@ -228,6 +228,14 @@ def test_projects_location_looks_each_paragraph_up_once(monkeypatch):
         (("佛山市南海区加快建设轨道交通，线路里程居珠三角各区前列，广佛地铁2号线延长线今年通车。",), "广佛地铁2号线", "南海区"),
         # a street written short in a building's name (曲南 for 曲江池南): that street
         (("西安市雁塔区今年完工曲南街道综合服务中心，惠及曲江池南街道居民。",), "曲南街道综合服务中心", "曲江池南街道"),
+        # 位于X的Y: Y is in X, a park (a project) as well as a place
+        (("苏州市吴中区推进产业升级，位于苏州生物医药产业园三期的太湖精准医学产业园主体封顶。",), "太湖精准医学产业园", "苏州生物医药产业园三期"),
+        # a zone that opens the sentence (在X，) holds across its semicolons
+        (("在苏州工业园区，老厂房变身为创意园；废弃仓库则改造为苏州市首座垂直农场——绿穹农业大楼，年产蔬菜千吨。",),
+         "绿穹农业大楼", "苏州工业园区"),
+        # of the places before it in the sentence, the one the project is named after
+        (("成都市双流区以东湖地块为北翼、西岗镇工业园地块为南翼，建设东湖智能制造产业园、西岗新材料产业园。",),
+         "东湖智能制造产业园", "东湖地块"),
     ],
 )
 def test_projects_location_rules(extractor, texts, name, location):
