@@ -521,10 +521,15 @@ def index_paragraph(text: str, spans, forms) -> ParagraphPlaces:
 
 def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPlaces], forms, texts, anchors) -> str | None:
     """Where a project is, by the first rule that answers:
-    - the place right after 位于 (坐落于, 地处) following a mention of it or a reference;
-    - a place written in its name (the most specific, longest form; not one inside an
-      organization's name such as 北京 of 北京大学);
-    - a county, town or named zone named before it in the same sentence, not inside another name.
+    - the place right after 位于 (坐落于, 地处) following a mention of it or a reference, or
+      the place or park between 位于 and 的 right before a mention (位于X的Y);
+    - a county, town or zone written in its name (the most specific, longest form, or a
+      street's short form; not one inside an organization's name such as 北京 of 北京大学);
+    - a county, town or named zone named before it in the same sentence, not inside another
+      name (one it is named after first), or the zone a sentence opens with (在X，);
+    - with a city in its name, the nearest county, town or zone before it in the paragraph,
+      else that city;
+    - the nearest city or county before it in the paragraph, else the paragraph before's.
     `index` holds each paragraph's places (`index_paragraph`)."""
     mentions = anchors.get(entity.name, entity.mentions)
     for mention in mentions:
@@ -556,11 +561,26 @@ def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPl
     # a county or zone before it in the sentence is more specific than a city in its name
     # (在南沙打造的广州X城 → 南沙)
     in_sentence = _place_before(entity, index, in_sentence=True)
-    if in_sentence or best:
-        return in_sentence or best[2]
+    if in_sentence:
+        return in_sentence
+    if best:
+        # a city in its name (广州X城) says less than the district or zone the text is about there
+        return _specific_place_before(entity, index) or best[2]
     # else the place the paragraph is about at that point: the nearest city or county before
     # it (a heading such as 山西太原：, or 深圳 as the sentence before's subject)
     return _place_before(entity, index, in_sentence=False) or _place_of_paragraph_before(entity, index)
+
+
+def _specific_place_before(entity: Entity, index) -> str | None:
+    """The nearest county, town or zone before a mention in its paragraph."""
+    for mention in entity.mentions:
+        paragraph = index.get(mention.paragraph_seq)
+        if paragraph is None:
+            continue
+        i = bisect_right(paragraph.before_ends, mention.char_start)
+        if i:
+            return paragraph.before[i - 1][1]
+    return None
 
 
 def _place_of_paragraph_before(entity: Entity, index) -> str | None:
