@@ -438,6 +438,9 @@ _BESIDE = re.compile(r"^(?:的)?(?:东侧|西侧|南侧|北侧|东边|西边|南
 
 _SENTENCE_MARK = re.compile("[。！？；]")
 _FULL_STOP = re.compile("[。！？]")
+# X—Y绿道, X-Y输水隧洞: the ends of a route are not where it is
+_ROUTE_END = re.compile("[—－\\-–]")
+_ROUTE_START = re.compile("[—－\\-–]$")
 _RANKED_AMONG = re.compile(r"[^，。；、]{0,4}?(?:" + "|".join(_WORDS["ranked_among"]) + ")")
 
 
@@ -487,7 +490,8 @@ class ParagraphPlaces:
 def index_paragraph(text: str, spans, forms) -> ParagraphPlaces:
     breaks = [m.start() for m in _SENTENCE_MARK.finditer(text)]
     places = [(span, place) for span in spans if (place := _place_of(span, forms)) is not None
-              and not _RANKED_AMONG.match(text, span.end)]  # (居平原新城之首: a ranking, not a site)
+              and not _RANKED_AMONG.match(text, span.end)  # (居平原新城之首: a ranking, not a site)
+              and not _ROUTE_END.match(text, span.end) and not _ROUTE_START.search(text, max(0, span.start - 2), span.start)]
     sited = sorted((span.start, place.name) for span, place in places)
     # a place span is inside another name when a non-place span starting at or before it reaches its end
     others = sorted((o.start, o.end) for o in spans if o.type != "place")

@@ -236,6 +236,8 @@ def test_projects_location_looks_each_paragraph_up_once(monkeypatch):
         # of the places before it in the sentence, the one the project is named after
         (("成都市双流区以东湖地块为北翼、西岗镇工业园地块为南翼，建设东湖智能制造产业园、西岗新材料产业园。",),
          "东湖智能制造产业园", "东湖地块"),
+        # the ends of a route (X——Y绿道) are not where a project is
+        (("今年，杭州市西湖区将全面贯通龙井水库——九溪公园十公里绿道，加快实施西溪河生态治理工程。",), "西溪河生态治理工程", "西湖区"),
         # a city in its name says less than the zone named before it in the paragraph
         (("成都锦江区，盐市口商圈近年热度不减。2022年，随着新项目入市——成都SKP购物中心，商圈重新闪亮。",),
          "成都SKP购物中心", "盐市口商圈"),
