@@ -531,8 +531,8 @@ def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPl
       street's short form; not one inside an organization's name such as 北京 of 北京大学);
     - a county, town or named zone named before it in the same sentence, not inside another
       name (one it is named after first), or the zone a sentence opens with (在X，);
-    - with a city in its name, the nearest county, town or zone before it in the paragraph,
-      else that city;
+    - with a city in its name, the nearest county, town or zone before it in the paragraph
+      (or the paragraph before), else that city;
     - the nearest city or county before it in the paragraph, else the paragraph before's.
     `index` holds each paragraph's places (`index_paragraph`)."""
     mentions = anchors.get(entity.name, entity.mentions)
@@ -576,7 +576,8 @@ def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPl
 
 
 def _specific_place_before(entity: Entity, index) -> str | None:
-    """The nearest county, town or zone before a mention in its paragraph."""
+    """The nearest county, town or zone before a mention in its paragraph, else the last
+    one of the paragraph before."""
     for mention in entity.mentions:
         paragraph = index.get(mention.paragraph_seq)
         if paragraph is None:
@@ -584,6 +585,9 @@ def _specific_place_before(entity: Entity, index) -> str | None:
         i = bisect_right(paragraph.before_ends, mention.char_start)
         if i:
             return paragraph.before[i - 1][1]
+        before = index.get(mention.paragraph_seq - 1)
+        if before is not None and before.before:
+            return before.before[-1][1]
     return None
 
 
