@@ -202,8 +202,11 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
         projects.append(project)
     located = {p.name: p.location for p in projects}
     for project in projects:
-        if project.location is None:
-            project.location = _beside_project(by_name[project.name], index, forms, located) or dominant
+        # beside or built on another project: where that one is, unless the text says more
+        beside = _beside_project(by_name[project.name], index, forms, located)
+        if beside and (project.location is None or _rank_of(beside, forms) > _rank_of(project.location, forms)):
+            project.location = beside
+        project.location = project.location or dominant
     return projects
 
 
@@ -422,6 +425,12 @@ def _dominant_place(places: list[Entity]) -> str | None:
 MUNICIPALITIES = {"11", "12", "31", "50"}  # 北京, 天津, 上海, 重庆: province-level cities
 
 
+def _rank_of(name: str, forms) -> int:
+    """The rank of a place or project named `name` (a project as a zone)."""
+    entity = forms.get(name)
+    return _place_rank(entity) if entity is not None else 3
+
+
 def _place_rank(place: Entity) -> int:
     """More specific places rank higher: province 0, city 1, county 2, town or named zone 3."""
     code = place.adcode
@@ -433,6 +442,7 @@ def _place_rank(place: Entity) -> int:
 
 
 _SITED_AT = re.compile(r"(?:位于|坐落于|地处|落户|选址于?)$")
+_RELYING_ON = re.compile(r"依托$")
 _BESIDE = re.compile(r"^(?:的)?(?:东侧|西侧|南侧|北侧|东边|西边|南边|北边|旁边?|附近|周边|内)")
 
 
@@ -471,6 +481,7 @@ class ParagraphPlaces:
     open_ends: list[int]  # ends of the city and county spans (gazetteer places) not inside another name, sorted
     open_places: list[str]  # their place names, in the same order
     beside: list[tuple[int, int, str]]  # (start, end, text) of project spans followed by 东侧, 旁 …
+    relied_on: list[tuple[int, int, str]]  # (start, end, text) of project spans after 依托 (Y依托X打造)
     sited_before: dict[int, str]  # 位于X的Y: where Y starts -> X, a place or a project (a park Y is in)
     framed: list[tuple[int, int, str]]  # (start, end, place) of sentences that open with 在<place>，
 
@@ -507,6 +518,7 @@ def index_paragraph(text: str, spans, forms) -> ParagraphPlaces:
     candidates.sort()
     opened.sort()
     beside = [(sp.start, sp.end, sp.text) for sp in spans if sp.type == "project" and _BESIDE.match(text[sp.end:sp.end + 3])]
+    relied_on = [(sp.start, sp.end, sp.text) for sp in spans if sp.type == "project" and _RELYING_ON.search(text, max(0, sp.start - 2), sp.start)]
     # 在<zone>，…；…。: the place that opens a sentence holds for all of it, its semicolons too
     framed = []
     for end, start, name in candidates:
@@ -520,7 +532,7 @@ def index_paragraph(text: str, spans, forms) -> ParagraphPlaces:
                 and text.startswith("的", span.end)):
             sited_before[span.end + 1] = site.name
     return ParagraphPlaces(breaks, sited, [c[0] for c in candidates], [(c[1], c[2]) for c in candidates],
-                           [o[0] for o in opened], [o[1] for o in opened], beside, sited_before, framed, len(text))
+                           [o[0] for o in opened], [o[1] for o in opened], beside, relied_on, sited_before, framed, len(text))
 
 
 def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPlaces], forms, texts, anchors) -> str | None:
@@ -670,15 +682,18 @@ def _place_of(span, forms) -> Entity | None:
 
 
 def _beside_project(entity: Entity, index: dict[int, ParagraphPlaces], forms, located: dict[str, str | None]) -> str | None:
-    """A project sited beside another (在清华南口国重基地东侧 … 科学家公园) is where that one is."""
+    """A project sited beside another (在清华南口国重基地东侧 … 科学家公园) or built on it
+    (Y依托X打造) is where that one is."""
     for mention in entity.mentions:
         paragraph = index.get(mention.paragraph_seq)
         if paragraph is None:
             continue
         sentence_start = paragraph.sentence_start(mention.char_start)
-        for start, end, text in paragraph.beside:
-            if sentence_start <= start and end < mention.char_start:
-                owner = forms.get(text)
-                if owner is not None and located.get(owner.name):
-                    return located[owner.name]
+        sentence_end = paragraph.sentence_end(mention.char_end)
+        nearby = [(start, text) for start, end, text in paragraph.beside if sentence_start <= start and end < mention.char_start]
+        nearby += [(start, text) for start, _, text in paragraph.relied_on if sentence_start <= start < sentence_end]
+        for _, text in nearby:
+            owner = forms.get(text)
+            if owner is not None and owner.name != entity.name and located.get(owner.name):
+                return located[owner.name]
     return None

@@ -241,6 +241,9 @@ def test_projects_location_looks_each_paragraph_up_once(monkeypatch):
         # a city in its name says less than the zone named before it in the paragraph
         (("成都锦江区，盐市口商圈近年热度不减。2022年，随着新项目入市——成都SKP购物中心，商圈重新闪亮。",),
          "成都SKP购物中心", "盐市口商圈"),
+        # built on another project (Y依托X打造): where that one is, more specific than the city in its name
+        (("厦门市湖里区建成东渡国际邮轮母港。", "厦门市商业持续升温。", "厦门海韵购物中心依托东渡国际邮轮母港打造，今年开业。"),
+         "厦门海韵购物中心", "湖里区"),
         # or, when its paragraph names none before it, the last one of the paragraph before
         (("成都锦江区，盐市口商圈今年共吸纳首店30家。", "成都SKP购物中心引进多家成都首店。"), "成都SKP购物中心", "盐市口商圈"),
     ],
