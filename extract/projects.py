@@ -122,6 +122,10 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
     orgs = [e for e in entities if e.type == "org"]
     texts = {p.seq: p.text for p in article.paragraphs}
     dominant = _dominant_place(places)
+    place_heads = {f[:2] for p in places for f in p.forms()}
+    # named zones and parks, by first mention: what a project may be named after
+    areas = sorted(((e.mentions[0].paragraph_seq, e.mentions[0].char_start), e.name) for e in entities if e.mentions and (
+        e.type == "place" and e.adcode is None or e.type == "project" and categorize(e.name) == "industrial_park"))
     published = article.published_date or reference_year(article)
     projects: list[Project] = []
     all_mentions = sorted((m.paragraph_seq, m.char_start, m.char_end, e.name) for e in entities if e.type == "project" for m in e.mentions)
@@ -141,7 +145,7 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
         project = Project(name=entity.name, category=categorize(entity.name))
         if project.category == "other":
             project.category = category_of_list(entity, texts)
-        project.location = _location(entity, places, index, forms, texts, anchors)
+        project.location = _location(entity, places, index, forms, texts, anchors, areas, place_heads)
         bare_name = _without_leading_place(entity.name, places)
         former_site = entity.name.endswith(_FORMER_SITE)  # 天津第一机床总厂旧址: the works are gone
         for org in [] if former_site else orgs:
@@ -517,8 +521,8 @@ def index_paragraph(text: str, spans, forms) -> ParagraphPlaces:
             opened.append((span.end, place.name))
     candidates.sort()
     opened.sort()
-    beside = [(sp.start, sp.end, sp.text) for sp in spans if sp.type == "project" and _BESIDE.match(text[sp.end:sp.end + 3])]
-    relied_on = [(sp.start, sp.end, sp.text) for sp in spans if sp.type == "project" and _RELYING_ON.search(text, max(0, sp.start - 2), sp.start)]
+    beside = sorted((sp.start, sp.end, sp.text) for sp in spans if sp.type == "project" and _BESIDE.match(text[sp.end:sp.end + 3]))
+    relied_on = sorted((sp.start, sp.end, sp.text) for sp in spans if sp.type == "project" and _RELYING_ON.search(text, max(0, sp.start - 2), sp.start))
     # 在<zone>，…；…。: the place that opens a sentence holds for all of it, its semicolons too
     framed = []
     for end, start, name in candidates:
@@ -535,7 +539,8 @@ def index_paragraph(text: str, spans, forms) -> ParagraphPlaces:
                            [o[0] for o in opened], [o[1] for o in opened], beside, relied_on, sited_before, framed, len(text))
 
 
-def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPlaces], forms, texts, anchors) -> str | None:
+def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPlaces], forms, texts, anchors,
+              areas=(), place_heads: set[str] = frozenset()) -> str | None:
     """Where a project is, by the first rule that answers:
     - the place right after 位于 (坐落于, 地处) following a mention of it or a reference, or
       the place or park between 位于 and 的 right before a mention (位于X的Y);
@@ -543,6 +548,7 @@ def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPl
       street's short form; not one inside an organization's name such as 北京 of 北京大学);
     - a county, town or named zone named before it in the same sentence, not inside another
       name (one it is named after first), or the zone a sentence opens with (在X，);
+    - a zone or park named in the paragraphs just before whose name begins as its does;
     - with a city in its name, the nearest county, town or zone before it in the paragraph
       (or the paragraph before), else that city;
     - the nearest city or county before it in the paragraph, else the paragraph before's.
@@ -579,12 +585,37 @@ def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPl
     in_sentence = _place_before(entity, index, in_sentence=True)
     if in_sentence:
         return in_sentence
+    named_after = _park_named_after(entity, areas, place_heads)
+    if named_after:
+        return named_after
     if best:
         # a city in its name (广州X城) says less than the district or zone the text is about there
         return _specific_place_before(entity, index) or best[2]
     # else the place the paragraph is about at that point: the nearest city or county before
     # it (a heading such as 山西太原：, or 深圳 as the sentence before's subject)
     return _place_before(entity, index, in_sentence=False) or _place_of_paragraph_before(entity, index)
+
+
+NAMED_AFTER_PARAGRAPHS = 2  # how many paragraphs back a park a project is named after may be
+NAMED_AFTER_AREAS = 12  # and how many zones and parks back at most
+
+
+def _park_named_after(entity: Entity, areas, place_heads: set[str]) -> str | None:
+    """A zone or park named shortly before a project whose name begins as the project's does
+    (临江高科园 … 临江产业邻里中心): the project is named after it, and is in it."""
+    if not entity.mentions:
+        return None
+    first = (entity.mentions[0].paragraph_seq, entity.mentions[0].char_start)
+    head = entity.name[:2]
+    if head in place_heads:
+        return None  # a place's name (广州X, 广州Y): no sign that one is in the other
+    i = bisect_left(areas, (first, ""))
+    for key, name in reversed(areas[max(0, i - NAMED_AFTER_AREAS):i]):
+        if key[0] < first[0] - NAMED_AFTER_PARAGRAPHS:
+            break
+        if name[:2] == head and name != entity.name and not (name in entity.name or entity.name in name):
+            return name
+    return None
 
 
 def _specific_place_before(entity: Entity, index) -> str | None:
@@ -633,9 +664,9 @@ def _place_before(entity: Entity, index: dict[int, ParagraphPlaces], in_sentence
                 named_after = (name for start, name in paragraph.before[max(0, i - NAMED_AFTER_REACH):i][::-1]
                                if start >= sentence_start and name[:2] == entity.name[:2])
                 return next(named_after, paragraph.before[i - 1][1])
-            framing = next((name for start, end, name in paragraph.framed if start < mention.char_start < end), None)
-            if framing:
-                return framing
+            k = bisect_left(paragraph.framed, (mention.char_start,))  # the last sentence opened with 在X， before it
+            if k and paragraph.framed[k - 1][1] > mention.char_start:
+                return paragraph.framed[k - 1][2]
         else:
             i = bisect_right(paragraph.open_ends, mention.char_start)
             if i:
@@ -690,9 +721,10 @@ def _beside_project(entity: Entity, index: dict[int, ParagraphPlaces], forms, lo
             continue
         sentence_start = paragraph.sentence_start(mention.char_start)
         sentence_end = paragraph.sentence_end(mention.char_end)
-        nearby = [(start, text) for start, end, text in paragraph.beside if sentence_start <= start and end < mention.char_start]
-        nearby += [(start, text) for start, _, text in paragraph.relied_on if sentence_start <= start < sentence_end]
-        for _, text in nearby:
+        # the spans of the sentence, found by bisection (both lists are by start)
+        beside = paragraph.beside[bisect_left(paragraph.beside, (sentence_start,)):bisect_left(paragraph.beside, (mention.char_start,))]
+        relied_on = paragraph.relied_on[bisect_left(paragraph.relied_on, (sentence_start,)):bisect_left(paragraph.relied_on, (sentence_end,))]
+        for text in [text for _, end, text in beside if end < mention.char_start] + [text for _, _, text in relied_on]:
             owner = forms.get(text)
             if owner is not None and owner.name != entity.name and located.get(owner.name):
                 return located[owner.name]

@@ -244,6 +244,11 @@ def test_projects_location_looks_each_paragraph_up_once(monkeypatch):
         # built on another project (Y依托X打造): where that one is, more specific than the city in its name
         (("厦门市湖里区建成东渡国际邮轮母港。", "厦门市商业持续升温。", "厦门海韵购物中心依托东渡国际邮轮母港打造，今年开业。"),
          "厦门海韵购物中心", "湖里区"),
+        # named after a park named shortly before: in that park
+        (("宁波市北仑区春晓科技园曾面临配套不足的难题。", "配套建设成本高、通勤远，这些曾是企业的痛点。",
+          "去年，随着春晓人才公寓的交付使用，难题迎刃而解。"), "春晓人才公寓", "春晓科技园"),
+        # not after a city both names begin with
+        (("广州市天河区建成广州软件产业园。", "广州市的消费持续升温。", "广州星河广场今年开业。"), "广州星河广场", "广州市"),
         # or, when its paragraph names none before it, the last one of the paragraph before
         (("成都锦江区，盐市口商圈今年共吸纳首店30家。", "成都SKP购物中心引进多家成都首店。"), "成都SKP购物中心", "盐市口商圈"),
     ],
