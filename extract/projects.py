@@ -446,6 +446,7 @@ def _place_rank(place: Entity) -> int:
 
 
 _SITED_AT = re.compile(r"(?:位于|坐落于|地处|落户|选址于?)$")
+_BARE_SIDE = re.compile(r"\s*(?:而|同时|另外)?在(?:其)?(?:东侧|西侧|南侧|北侧|东边|西边|南边|北边)")
 _RELYING_ON = re.compile(r"依托$")
 _BESIDE = re.compile(r"^(?:的)?(?:东侧|西侧|南侧|北侧|东边|西边|南边|北边|旁边?|附近|周边|内)")
 
@@ -484,7 +485,8 @@ class ParagraphPlaces:
     before: list[tuple[int, str]]  # (start, place name) of those spans, in the same order
     open_ends: list[int]  # ends of the city and county spans (gazetteer places) not inside another name, sorted
     open_places: list[str]  # their place names, in the same order
-    beside: list[tuple[int, int, str]]  # (start, end, text) of project spans followed by 东侧, 旁 …
+    beside: list[tuple[int, int, str]]  # (start, end, text) of project spans followed by 东侧, 旁 …, by start
+    # (and (start, start, text of the last of them) where a sentence opens with a side alone)
     relied_on: list[tuple[int, int, str]]  # (start, end, text) of project spans after 依托 (Y依托X打造)
     sited_before: dict[int, str]  # 位于X的Y: where Y starts -> X, a place or a project (a park Y is in)
     framed: list[tuple[int, int, str]]  # (start, end, place) of sentences that open with 在<place>，
@@ -522,6 +524,11 @@ def index_paragraph(text: str, spans, forms) -> ParagraphPlaces:
     candidates.sort()
     opened.sort()
     beside = sorted((sp.start, sp.end, sp.text) for sp in spans if sp.type == "project" and _BESIDE.match(text[sp.end:sp.end + 3]))
+    # a sentence that opens with a side and no name (而在南侧，…) speaks of the last project set beside
+    for opener in [0, *(b + 1 for b in breaks)]:
+        k = bisect_left(beside, (opener,))
+        if k and _BARE_SIDE.match(text, opener):
+            beside.insert(k, (opener, opener, beside[k - 1][2]))
     relied_on = sorted((sp.start, sp.end, sp.text) for sp in spans if sp.type == "project" and _RELYING_ON.search(text, max(0, sp.start - 2), sp.start))
     # 在<zone>，…；…。: the place that opens a sentence holds for all of it, its semicolons too
     framed = []

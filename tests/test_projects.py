@@ -249,6 +249,9 @@ def test_projects_location_looks_each_paragraph_up_once(monkeypatch):
           "去年，随着春晓人才公寓的交付使用，难题迎刃而解。"), "春晓人才公寓", "春晓科技园"),
         # not after a city both names begin with
         (("广州市天河区建成广州软件产业园。", "广州市的消费持续升温。", "广州星河广场今年开业。"), "广州星河广场", "广州市"),
+        # a sentence that opens with a side alone (而在北侧) goes on about the project set beside before
+        (("上海市闵行区在吴泾镇打造紫竹国际会展中心。", "闵行区在紫竹国际会展中心东侧已建成樱花公园。而在北侧，我们规划打造工程师小镇。"),
+         "工程师小镇", "吴泾镇"),
         # or, when its paragraph names none before it, the last one of the paragraph before
         (("成都锦江区，盐市口商圈今年共吸纳首店30家。", "成都SKP购物中心引进多家成都首店。"), "成都SKP购物中心", "盐市口商圈"),
     ],
