@@ -41,7 +41,7 @@ from typing import Callable, Iterable, Protocol
 from urbandb.extract.entity_records import Entity, Mention
 from urbandb.extract.gazetteer import FormMatcher, Gazetteer, Place, load_gazetteer
 
-ENTITY_EXTRACTOR_VERSION = "1.3"
+ENTITY_EXTRACTOR_VERSION = "1.4"
 
 Token = tuple[str, str]  # (word, POS)
 
