@@ -453,9 +453,9 @@ _BESIDE = re.compile(r"^(?:的)?(?:东侧|西侧|南侧|北侧|东边|西边|南
 
 _SENTENCE_MARK = re.compile("[。！？；]")
 _FULL_STOP = re.compile("[。！？]")
-# X—Y绿道, X-Y输水隧洞: the ends of a route are not where it is
+# X—Y绿道, X-Y输水隧洞: the ends of a route are not where it is; 沿X而建: X is a river or a road
 _ROUTE_END = re.compile("[—－\\-–]")
-_ROUTE_START = re.compile("[—－\\-–]$")
+_ROUTE_START = re.compile("[—－\\-–沿]$")
 _RANKED_AMONG = re.compile(r"[^，。；、]{0,4}?(?:" + "|".join(_WORDS["ranked_among"]) + ")")
 
 

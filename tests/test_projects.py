@@ -238,6 +238,8 @@ def test_projects_location_looks_each_paragraph_up_once(monkeypatch):
          "东湖智能制造产业园", "东湖地块"),
         # the ends of a route (X——Y绿道) are not where a project is
         (("今年，杭州市西湖区将全面贯通龙井水库——九溪公园十公里绿道，加快实施西溪河生态治理工程。",), "西溪河生态治理工程", "西湖区"),
+        # nor a river a thing is built along (沿甬江而建: 甬江 is no street here)
+        (("宁波市江北区加快发展。", "宁波来福士广场沿甬江而建，今年开业。", "宁波万象城引进多家宁波首店。"), "宁波万象城", "宁波市"),
         # a city in its name says less than the zone named before it in the paragraph
         (("成都锦江区，盐市口商圈近年热度不减。2022年，随着新项目入市——成都SKP购物中心，商圈重新闪亮。",),
          "成都SKP购物中心", "盐市口商圈"),
