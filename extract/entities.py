@@ -42,7 +42,7 @@ from urbandb.extract.entity_records import Entity, Mention
 from urbandb.extract.gazetteer import FormMatcher, Gazetteer, Place, load_gazetteer
 from urbandb.extract.wordlists import word_table
 
-ENTITY_EXTRACTOR_VERSION = "1.3"
+ENTITY_EXTRACTOR_VERSION = "1.5"
 
 Token = tuple[str, str]  # (word, POS)
 
@@ -95,7 +95,7 @@ NAME_TAGS = PROPER_POS - {"j"}  # abbreviations (研发, 央企) are as often co
 STOP_WORDS = set(
     "的 了 和 与 及 以及 或 暨 等 在 将 把 对 从 由 为 是 有 让 向 于 以 并 也 还 又 都 该 本 其 此 这 那 这里 这些 各 每 全 全市 全区 我们 他们 "
     "实施 制定 出台 印发 发布 落实 开展 编制 支持 打造 建设 推进 推动 实现 加快 启动 完成 成为 作为 围绕 利用 通过 依托 承接 引入 布局 规划建设 新建 改造 提升 拥有 位于 包括 "
-    "距离 这座 这个 这片 这一 预计 将于 力争 争取 整个 目前 今年 去年 近年来 同时 其中 此外 一批 一个 多个 多家 首个 首批 相关 有关 主要 一期 项目 "
+    "惠及 距离 这座 这个 这片 这一 预计 将于 力争 争取 整个 目前 今年 去年 近年来 同时 其中 此外 一批 一个 多个 多家 首个 首批 相关 有关 主要 一期 项目 "
     "年 月 日 个 家 座 处 条 所".split()
 )
 GENERIC_NAMES = set(
@@ -223,6 +223,7 @@ class Span:
     org: str | None = None
     canonical: str | None = None  # the full name of a known short form (国家发改委 -> 国家发展改革委)
     fuller: str | None = None  # the name with the places the text writes before it (杭州钱塘区临江高科园)
+    bare: str | None = None  # a zone's name without the division written at its start (黄埔新溪片区 → 新溪片区)
 
 
 class EntityExtractor:
@@ -1212,9 +1213,29 @@ def merge_spans(places: list[Span], named: list[Span]) -> list[Span]:
         i = bisect_right(starts, place.start)
         nested = i > 0 and reach[i - 1] >= place.end
         if nested and place.text != place.place.name:
+            _name_after_division(kept, i, place)
             continue
         out.append(place)
     return sorted(out, key=lambda s: s.start)
+
+
+ZONE_SUFFIXES = tuple(sorted((s for s, kind in read_suffixes().items() if kind == "place"), key=len, reverse=True))
+DIRECTIONS = set("东部 西部 南部 北部 中部".split())
+
+
+def _name_after_division(kept: list[Span], i: int, division: Span) -> None:
+    """A zone named after the short form of its county or city (黄埔|新溪片区) is known by
+    the rest of its name as well, when that is a name of its own: two characters or more
+    before the zone's suffix, no suffix themselves (光明|科学城中心区) nor a direction (成都|东部新区)."""
+    zone = kept[i - 1] if i > 0 else None
+    if zone is None or zone.start != division.start or zone.type != "place" or zone.place is not None \
+            or division.place.level not in ("city", "county"):
+        return
+    rest = zone.text[len(division.text):]
+    suffix = next((s for s in ZONE_SUFFIXES if rest.endswith(s)), None)
+    stem = rest[:-len(suffix)] if suffix else ""
+    if len(stem) >= 2 and stem not in DIRECTIONS and not stem.endswith(ZONE_SUFFIXES):
+        zone.bare = rest
 
 
 _HEADLINE = re.compile(r"[，！？!?]")
@@ -1267,7 +1288,7 @@ def resolve_entities(spans_by_seq: dict[int, list[Span]]) -> list[Entity]:
                     entity.aliases.append(name[:-2])  # 回天地区 -> 回天, as the gazetteer's 南口地区 -> 南口
                 by_key[key] = entity
             phaseless = _PHASE_END.sub("", span.text) if span.type == "project" else ""
-            for form in (span.text, span.fuller, phaseless if len(phaseless) >= 3 else None):
+            for form in (span.text, span.fuller, span.bare, phaseless if len(phaseless) >= 3 else None):
                 if form and form != entity.name and form not in entity.aliases:
                     entity.aliases.append(form)  # as written, with its places, without its phase (公园一期)
             if span.type == "person":  # role/org only for people

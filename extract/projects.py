@@ -6,6 +6,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+from urbandb.extract.entities import ADMIN_SUFFIXES
 from urbandb.extract.entity_records import Entity, Milestone, Project
 from urbandb.extract.wordlists import word_table
 
@@ -122,6 +123,10 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
     orgs = [e for e in entities if e.type == "org"]
     texts = {p.seq: p.text for p in article.paragraphs}
     dominant = _dominant_place(places)
+    place_heads = {f[:2] for p in places for f in p.forms()}
+    # named zones and parks, by first mention: what a project may be named after
+    areas = sorted(((e.mentions[0].paragraph_seq, e.mentions[0].char_start), e.name) for e in entities if e.mentions and (
+        e.type == "place" and e.adcode is None or e.type == "project" and categorize(e.name) == "industrial_park"))
     published = article.published_date or reference_year(article)
     projects: list[Project] = []
     all_mentions = sorted((m.paragraph_seq, m.char_start, m.char_end, e.name) for e in entities if e.type == "project" for m in e.mentions)
@@ -141,7 +146,7 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
         project = Project(name=entity.name, category=categorize(entity.name))
         if project.category == "other":
             project.category = category_of_list(entity, texts)
-        project.location = _location(entity, places, index, forms, texts, anchors)
+        project.location = _location(entity, places, index, forms, texts, anchors, areas, place_heads)
         bare_name = _without_leading_place(entity.name, places)
         former_site = entity.name.endswith(_FORMER_SITE)  # 天津第一机床总厂旧址: the works are gone
         for org in [] if former_site else orgs:
@@ -202,8 +207,11 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
         projects.append(project)
     located = {p.name: p.location for p in projects}
     for project in projects:
-        if project.location is None:
-            project.location = _beside_project(by_name[project.name], index, forms, located) or dominant
+        # beside or built on another project: where that one is, unless the text says more
+        beside = _beside_project(by_name[project.name], index, forms, located)
+        if beside and (project.location is None or _rank_of(beside, forms) > _rank_of(project.location, forms)):
+            project.location = beside
+        project.location = project.location or dominant
     return projects
 
 
@@ -423,6 +431,12 @@ def _dominant_place(places: list[Entity]) -> str | None:
 MUNICIPALITIES = {"11", "12", "31", "50"}  # 北京, 天津, 上海, 重庆: province-level cities
 
 
+def _rank_of(name: str, forms) -> int:
+    """The rank of a place or project named `name` (a project as a zone)."""
+    entity = forms.get(name)
+    return _place_rank(entity) if entity is not None else 3
+
+
 def _place_rank(place: Entity) -> int:
     """More specific places rank higher: province 0, city 1, county 2, town or named zone 3."""
     code = place.adcode
@@ -434,10 +448,17 @@ def _place_rank(place: Entity) -> int:
 
 
 _SITED_AT = re.compile(r"(?:位于|坐落于|地处|落户|选址于?)$")
+_BARE_SIDE = re.compile(r"\s*(?:而|同时|另外)?在(?:其)?(?:东侧|西侧|南侧|北侧|东边|西边|南边|北边)")
+_RELYING_ON = re.compile(r"依托$")
 _BESIDE = re.compile(r"^(?:的)?(?:东侧|西侧|南侧|北侧|东边|西边|南边|北边|旁边?|附近|周边|内)")
 
 
 _SENTENCE_MARK = re.compile("[。！？；]")
+_FULL_STOP = re.compile("[。！？]")
+# X—Y绿道, X-Y输水隧洞: the ends of a route are not where it is; 沿X而建: X is a river or a road
+_ROUTE_END = re.compile("[—－\\-–]")
+_ROUTE_START = re.compile("[—－\\-–沿]$")
+_RANKED_AMONG = re.compile(r"[^，。；、]{0,4}?(?:" + "|".join(_WORDS["ranked_among"]) + ")")
 
 
 class ParagraphIndex(dict):
@@ -466,7 +487,11 @@ class ParagraphPlaces:
     before: list[tuple[int, str]]  # (start, place name) of those spans, in the same order
     open_ends: list[int]  # ends of the city and county spans (gazetteer places) not inside another name, sorted
     open_places: list[str]  # their place names, in the same order
-    beside: list[tuple[int, int, str]]  # (start, end, text) of project spans followed by 东侧, 旁 …
+    beside: list[tuple[int, int, str]]  # (start, end, text) of project spans followed by 东侧, 旁 …, by start
+    # (and (start, start, text of the last of them) where a sentence opens with a side alone)
+    relied_on: list[tuple[int, int, str]]  # (start, end, text) of project spans after 依托 (Y依托X打造)
+    sited_before: dict[int, str]  # 位于X的Y: where Y starts -> X, a place or a project (a park Y is in)
+    framed: list[tuple[int, int, str]]  # (start, end, place) of sentences that open with 在<place>，
 
     length: int
 
@@ -483,7 +508,9 @@ class ParagraphPlaces:
 
 def index_paragraph(text: str, spans, forms) -> ParagraphPlaces:
     breaks = [m.start() for m in _SENTENCE_MARK.finditer(text)]
-    places = [(span, place) for span in spans if (place := _place_of(span, forms)) is not None]
+    places = [(span, place) for span in spans if (place := _place_of(span, forms)) is not None
+              and not _RANKED_AMONG.match(text, span.end)  # (居平原新城之首: a ranking, not a site)
+              and not _ROUTE_END.match(text, span.end) and not _ROUTE_START.search(text, max(0, span.start - 2), span.start)]
     sited = sorted((span.start, place.name) for span, place in places)
     # a place span is inside another name when a non-place span starting at or before it reaches its end
     others = sorted((o.start, o.end) for o in spans if o.type != "place")
@@ -498,17 +525,42 @@ def index_paragraph(text: str, spans, forms) -> ParagraphPlaces:
             opened.append((span.end, place.name))
     candidates.sort()
     opened.sort()
-    beside = [(sp.start, sp.end, sp.text) for sp in spans if sp.type == "project" and _BESIDE.match(text[sp.end:sp.end + 3])]
+    beside = sorted((sp.start, sp.end, sp.text) for sp in spans if sp.type == "project" and _BESIDE.match(text[sp.end:sp.end + 3]))
+    # a sentence that opens with a side and no name (而在南侧，…) speaks of the last project set beside
+    for opener in [0, *(b + 1 for b in breaks)]:
+        k = bisect_left(beside, (opener,))
+        if k and _BARE_SIDE.match(text, opener):
+            beside.insert(k, (opener, opener, beside[k - 1][2]))
+    relied_on = sorted((sp.start, sp.end, sp.text) for sp in spans if sp.type == "project" and _RELYING_ON.search(text, max(0, sp.start - 2), sp.start))
+    # 在<zone>，…；…。: the place that opens a sentence holds for all of it, its semicolons too
+    framed = []
+    for end, start, name in candidates:
+        if text[start - 1:start] == "在" and (start == 1 or text[start - 2] in "。！？\n") and text[end:end + 1] in "，,":
+            stop = _FULL_STOP.search(text, end)
+            framed.append((start, stop.start() if stop else len(text), name))
+    sited_before = {}
+    for span in spans:
+        site = forms.get(span.text) if span.place is None else _place_of(span, forms)
+        if (site is not None and site.type in ("place", "project") and _SITED_AT.search(text, max(0, span.start - 3), span.start)
+                and text.startswith("的", span.end)):
+            sited_before[span.end + 1] = site.name
     return ParagraphPlaces(breaks, sited, [c[0] for c in candidates], [(c[1], c[2]) for c in candidates],
-                           [o[0] for o in opened], [o[1] for o in opened], beside, len(text))
+                           [o[0] for o in opened], [o[1] for o in opened], beside, relied_on, sited_before, framed, len(text))
 
 
-def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPlaces], forms, texts, anchors) -> str | None:
+def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPlaces], forms, texts, anchors,
+              areas=(), place_heads: set[str] = frozenset()) -> str | None:
     """Where a project is, by the first rule that answers:
-    - the place right after 位于 (坐落于, 地处) following a mention of it or a reference;
-    - a place written in its name (the most specific, longest form; not one inside an
-      organization's name such as 北京 of 北京大学);
-    - a county, town or named zone named before it in the same sentence, not inside another name.
+    - the place right after 位于 (坐落于, 地处) following a mention of it or a reference, or
+      the place or park between 位于 and 的 right before a mention (位于X的Y);
+    - a county, town or zone written in its name (the most specific, longest form, or a
+      street's short form; not one inside an organization's name such as 北京 of 北京大学);
+    - a county, town or named zone named before it in the same sentence, not inside another
+      name (one it is named after first), or the zone a sentence opens with (在X，);
+    - a zone or park named in the paragraphs just before whose name begins as its does;
+    - with a city in its name, the nearest county, town or zone before it in the paragraph
+      (or the paragraph before), else that city;
+    - the nearest city or county before it in the paragraph, else the paragraph before's.
     `index` holds each paragraph's places (`index_paragraph`)."""
     mentions = anchors.get(entity.name, entity.mentions)
     for mention in mentions:
@@ -522,11 +574,16 @@ def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPl
             if _SITED_AT.search(after[:start - mention.char_end]):
                 return _most_specific_of_run(paragraph.sited, i, texts.get(mention.paragraph_seq, ""), forms)
             i += 1
+    for mention in mentions:
+        paragraph = index.get(mention.paragraph_seq)
+        site = paragraph.sited_before.get(mention.char_start) if paragraph is not None else None
+        if site is not None and site != entity.name:
+            return site
     orgs_inside = [f for f, e in forms.items() if e.type == "org" and f in entity.name]
     inside = []
     for place in places:
-        for form in place.forms():
-            if (len(form) >= 2 and form in entity.name and form != entity.name and not any(form in o for o in orgs_inside)
+        for form in (*place.forms(), *map(abbreviated, place.forms())):
+            if (form and len(form) >= 2 and form in entity.name and form != entity.name and not any(form in o for o in orgs_inside)
                     and _reliable_form(place, form)):
                 inside.append((_place_rank(place), len(form), place.name))
     best = max(inside) if inside else None
@@ -535,11 +592,55 @@ def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPl
     # a county or zone before it in the sentence is more specific than a city in its name
     # (在南沙打造的广州X城 → 南沙)
     in_sentence = _place_before(entity, index, in_sentence=True)
-    if in_sentence or best:
-        return in_sentence or best[2]
+    if in_sentence:
+        return in_sentence
+    named_after = _park_named_after(entity, areas, place_heads)
+    if named_after:
+        return named_after
+    if best:
+        # a city in its name (广州X城) says less than the district or zone the text is about there
+        return _specific_place_before(entity, index) or best[2]
     # else the place the paragraph is about at that point: the nearest city or county before
     # it (a heading such as 山西太原：, or 深圳 as the sentence before's subject)
     return _place_before(entity, index, in_sentence=False) or _place_of_paragraph_before(entity, index)
+
+
+NAMED_AFTER_PARAGRAPHS = 2  # how many paragraphs back a park a project is named after may be
+NAMED_AFTER_AREAS = 12  # and how many zones and parks back at most
+
+
+def _park_named_after(entity: Entity, areas, place_heads: set[str]) -> str | None:
+    """A zone or park named shortly before a project whose name begins as the project's does
+    (临江高科园 … 临江产业邻里中心): the project is named after it, and is in it."""
+    if not entity.mentions:
+        return None
+    first = (entity.mentions[0].paragraph_seq, entity.mentions[0].char_start)
+    head = entity.name[:2]
+    if head in place_heads:
+        return None  # a place's name (广州X, 广州Y): no sign that one is in the other
+    i = bisect_left(areas, (first, ""))
+    for key, name in reversed(areas[max(0, i - NAMED_AFTER_AREAS):i]):
+        if key[0] < first[0] - NAMED_AFTER_PARAGRAPHS:
+            break
+        if name[:2] == head and name != entity.name and not (name in entity.name or entity.name in name):
+            return name
+    return None
+
+
+def _specific_place_before(entity: Entity, index) -> str | None:
+    """The nearest county, town or zone before a mention in its paragraph, else the last
+    one of the paragraph before."""
+    for mention in entity.mentions:
+        paragraph = index.get(mention.paragraph_seq)
+        if paragraph is None:
+            continue
+        i = bisect_right(paragraph.before_ends, mention.char_start)
+        if i:
+            return paragraph.before[i - 1][1]
+        before = index.get(mention.paragraph_seq - 1)
+        if before is not None and before.before:
+            return before.before[-1][1]
+    return None
 
 
 def _place_of_paragraph_before(entity: Entity, index) -> str | None:
@@ -554,6 +655,9 @@ def _place_of_paragraph_before(entity: Entity, index) -> str | None:
     return None
 
 
+NAMED_AFTER_REACH = 4  # places looked back at for one a project is named after
+
+
 def _place_before(entity: Entity, index: dict[int, ParagraphPlaces], in_sentence: bool) -> str | None:
     """The nearest place before a mention of the project: a county, town or zone in the same
     sentence (`in_sentence`), or a city or county anywhere earlier in the paragraph."""
@@ -563,13 +667,29 @@ def _place_before(entity: Entity, index: dict[int, ParagraphPlaces], in_sentence
             continue
         if in_sentence:
             i = bisect_right(paragraph.before_ends, mention.char_start)
-            if i and paragraph.before[i - 1][0] >= paragraph.sentence_start(mention.char_start):
-                return paragraph.before[i - 1][1]
+            sentence_start = paragraph.sentence_start(mention.char_start)
+            if i and paragraph.before[i - 1][0] >= sentence_start:
+                # of the last few, one the project is named after (以X地块为西翼…打造X产业园), else the nearest
+                named_after = (name for start, name in paragraph.before[max(0, i - NAMED_AFTER_REACH):i][::-1]
+                               if start >= sentence_start and name[:2] == entity.name[:2])
+                return next(named_after, paragraph.before[i - 1][1])
+            k = bisect_left(paragraph.framed, (mention.char_start,))  # the last sentence opened with 在X， before it
+            if k and paragraph.framed[k - 1][1] > mention.char_start:
+                return paragraph.framed[k - 1][2]
         else:
             i = bisect_right(paragraph.open_ends, mention.char_start)
             if i:
                 return paragraph.open_places[i - 1]
     return None
+
+
+def abbreviated(form: str) -> str | None:
+    """A street, town or village name of four or more characters before its suffix, shortened
+    to the first and last of them (天通苑北街道 → 天北街道) as the names of its buildings write
+    it; None for other names (a shorter stem would leave too common a word)."""
+    suffix = next((s for s in ADMIN_SUFFIXES if form.endswith(s)), None)
+    stem = form[:-len(suffix)] if suffix else ""
+    return stem[0] + stem[-1] + suffix if len(stem) >= 4 else None
 
 
 def _reliable_form(place: Entity, form: str) -> bool:
@@ -602,15 +722,19 @@ def _place_of(span, forms) -> Entity | None:
 
 
 def _beside_project(entity: Entity, index: dict[int, ParagraphPlaces], forms, located: dict[str, str | None]) -> str | None:
-    """A project sited beside another (在清华南口国重基地东侧 … 科学家公园) is where that one is."""
+    """A project sited beside another (在清华南口国重基地东侧 … 科学家公园) or built on it
+    (Y依托X打造) is where that one is."""
     for mention in entity.mentions:
         paragraph = index.get(mention.paragraph_seq)
         if paragraph is None:
             continue
         sentence_start = paragraph.sentence_start(mention.char_start)
-        for start, end, text in paragraph.beside:
-            if sentence_start <= start and end < mention.char_start:
-                owner = forms.get(text)
-                if owner is not None and located.get(owner.name):
-                    return located[owner.name]
+        sentence_end = paragraph.sentence_end(mention.char_end)
+        # the spans of the sentence, found by bisection (both lists are by start)
+        beside = paragraph.beside[bisect_left(paragraph.beside, (sentence_start,)):bisect_left(paragraph.beside, (mention.char_start,))]
+        relied_on = paragraph.relied_on[bisect_left(paragraph.relied_on, (sentence_start,)):bisect_left(paragraph.relied_on, (sentence_end,))]
+        for text in [text for _, end, text in beside if end < mention.char_start] + [text for _, _, text in relied_on]:
+            owner = forms.get(text)
+            if owner is not None and owner.name != entity.name and located.get(owner.name):
+                return located[owner.name]
     return None

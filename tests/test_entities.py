@@ -197,6 +197,15 @@ def test_entities_named_zone_in_diqu_has_its_stem_as_alias(extractor):
     assert "回天" in zone.aliases
 
 
+@pytest.mark.parametrize("text, zone, bare", [
+    ("广州市番禺区加快城市更新。番禺大石片区旧改启动。", "番禺大石片区", {"大石片区"}),
+    ("四川省成都市加快发展。成都东部新区建设提速。", "成都东部新区", set()),  # 东部新区: a direction, no name
+])
+def test_entities_zone_named_after_its_district_is_known_without_it(extractor, text, zone, bare):
+    entity = next(e for e in extractor(article_of(text)).entities if e.name == zone)
+    assert set(entity.aliases) == bare
+
+
 def test_entities_places_overlay_the_paragraph_tagging(extractor):
     tagged = [("北京", "ns"), ("市", "n"), ("昌平", "ns"), ("区", "n"), ("发布", "v")]
     places = [Span(0, 3, "北京市", "place"), Span(3, 6, "昌平区", "place")]

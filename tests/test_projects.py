@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from urbandb.extract.entities import EntityExtractor
-from urbandb.extract.projects import categorize, milestone_status
+from urbandb.extract.projects import abbreviated, categorize, milestone_status
 from tests.test_entities import article_of
 
 
@@ -229,6 +229,38 @@ def test_projects_location_looks_each_paragraph_up_once(monkeypatch):
         # 东山 (of 东山街道) in a name is not read as the street
         (("广州市越秀区东山街道开展老旧小区改造，东山的老房子焕然一新。东山购物广场花地湾店陆续发出歇业通知。",),
          "东山购物广场花地湾店", "越秀区"),
+        # a place a thing is ranked among is not where the project is
+        (("佛山市南海区加快建设轨道交通，线路里程居珠三角各区前列，广佛地铁2号线延长线今年通车。",), "广佛地铁2号线", "南海区"),
+        # a street written short in a building's name (曲南 for 曲江池南): that street
+        (("西安市雁塔区今年完工曲南街道综合服务中心，惠及曲江池南街道居民。",), "曲南街道综合服务中心", "曲江池南街道"),
+        # 位于X的Y: Y is in X, a park (a project) as well as a place
+        (("苏州市吴中区推进产业升级，位于苏州生物医药产业园三期的太湖精准医学产业园主体封顶。",), "太湖精准医学产业园", "苏州生物医药产业园三期"),
+        # a zone that opens the sentence (在X，) holds across its semicolons
+        (("在苏州工业园区，老厂房变身为创意园；废弃仓库则改造为苏州市首座垂直农场——绿穹农业大楼，年产蔬菜千吨。",),
+         "绿穹农业大楼", "苏州工业园区"),
+        # of the places before it in the sentence, the one the project is named after
+        (("成都市双流区以东湖地块为北翼、西岗镇工业园地块为南翼，建设东湖智能制造产业园、西岗新材料产业园。",),
+         "东湖智能制造产业园", "东湖地块"),
+        # the ends of a route (X——Y绿道) are not where a project is
+        (("今年，杭州市西湖区将全面贯通龙井水库——九溪公园十公里绿道，加快实施西溪河生态治理工程。",), "西溪河生态治理工程", "西湖区"),
+        # nor a river a thing is built along (沿甬江而建: 甬江 is no street here)
+        (("宁波市江北区加快发展。", "宁波来福士广场沿甬江而建，今年开业。", "宁波万象城引进多家宁波首店。"), "宁波万象城", "宁波市"),
+        # a city in its name says less than the zone named before it in the paragraph
+        (("成都锦江区，盐市口商圈近年热度不减。2022年，随着新项目入市——成都SKP购物中心，商圈重新闪亮。",),
+         "成都SKP购物中心", "盐市口商圈"),
+        # built on another project (Y依托X打造): where that one is, more specific than the city in its name
+        (("厦门市湖里区建成东渡国际邮轮母港。", "厦门市商业持续升温。", "厦门海韵购物中心依托东渡国际邮轮母港打造，今年开业。"),
+         "厦门海韵购物中心", "湖里区"),
+        # named after a park named shortly before: in that park
+        (("宁波市北仑区春晓科技园曾面临配套不足的难题。", "配套建设成本高、通勤远，这些曾是企业的痛点。",
+          "去年，随着春晓人才公寓的交付使用，难题迎刃而解。"), "春晓人才公寓", "春晓科技园"),
+        # not after a city both names begin with
+        (("广州市天河区建成广州软件产业园。", "广州市的消费持续升温。", "广州星河广场今年开业。"), "广州星河广场", "广州市"),
+        # a sentence that opens with a side alone (而在北侧) goes on about the project set beside before
+        (("上海市闵行区在吴泾镇打造紫竹国际会展中心。", "闵行区在紫竹国际会展中心东侧已建成樱花公园。而在北侧，我们规划打造工程师小镇。"),
+         "工程师小镇", "吴泾镇"),
+        # or, when its paragraph names none before it, the last one of the paragraph before
+        (("成都锦江区，盐市口商圈今年共吸纳首店30家。", "成都SKP购物中心引进多家成都首店。"), "成都SKP购物中心", "盐市口商圈"),
     ],
 )
 def test_projects_location_rules(extractor, texts, name, location):
@@ -288,3 +320,11 @@ def test_projects_operator_rules(extractor, texts, name, operators):
 def test_projects_event_after_the_name_dated_earlier_in_the_sentence(extractor, text, expected):
     p = project(extractor, "天通苑体育中心", "北京市昌平区推进建设。" + text)
     assert [(m.event, m.date, m.status) for m in p.milestones] == expected
+
+
+@pytest.mark.parametrize(
+    "form, short",
+    [("曲江池南街道", "曲南街道"), ("龙湖桥东社区", "龙东社区"), ("大红门镇", None), ("南口", None), ("高新技术产业开发区", None)],
+)
+def test_projects_abbreviated_admin_names(form, short):
+    assert abbreviated(form) == short

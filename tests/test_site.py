@@ -842,10 +842,10 @@ def test_site_untitled_articles_are_named_by_their_first_words_and_linked(site, 
 def test_site_table_columns_naming_projects_and_places_link_to_their_pages(site, site_db):
     require_tables(site_db, "projects", "project_milestones")
     projects = get(site, "/urbandb/projects?_size=max").text
-    for name, place in query(site_db, "select e.name, l.name from projects p join entities e on e.id = p.entity_id"
-                                      " left join entities l on l.id = p.location_id"):
+    for name, place, kind in query(site_db, "select e.name, l.name, l.type from projects p join entities e on e.id = p.entity_id"
+                                            " left join entities l on l.id = p.location_id"):
         assert f'href="{entity_url("project", name)}"' in projects
-        assert place is None or f'href="{entity_url("place", place)}"' in projects
+        assert place is None or f'href="{entity_url(kind, place)}"' in projects  # a place, or the park it is in
     (project,) = query(site_db, "select e.name from project_milestones ms join projects p on p.id = ms.project_id"
                                 " join entities e on e.id = p.entity_id order by ms.id limit 1")[0]
     assert f'href="{entity_url("project", project)}"' in get(site, "/urbandb/project_milestones?_sort=id").text

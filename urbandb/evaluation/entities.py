@@ -56,6 +56,8 @@ class EntityReport:
     matched_projects: int = 0
     milestones: Counts = field(default_factory=Counts)
     operators: Counts = field(default_factory=Counts)
+    # (project, found location, gold location) for each matched project whose location is wrong
+    location_misses: list[tuple[str, str | None, str | None]] = field(default_factory=list)
     documents: dict[str, "EntityReport"] = field(default_factory=dict)
 
     def add(self, other: "EntityReport") -> None:
@@ -65,6 +67,7 @@ class EntityReport:
             getattr(self, name).add(getattr(other, name))
         for name in ("location_right", "category_right", "milestones_right", "matched_projects"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.location_misses += other.location_misses
 
     @property
     def overall(self) -> Counts:
@@ -131,10 +134,10 @@ def score_projects(found: list[Mapping], gold: list[Mapping], gold_entities: lis
     for fi, gi in pairs:
         f, g = found[fi], gold_items[gi]
         report.matched_projects += 1
-        gold_location = g.get("location")
-        if gold_location is None or gold_location in set(f.get("location_forms") or ()) or gold_location == f.get("location"):
-            if gold_location is not None or not f.get("location"):
-                report.location_right += 1
+        if location_agrees(f, g.get("location")):
+            report.location_right += 1
+        else:
+            report.location_misses.append((g["name"], f.get("location"), g.get("location")))
         report.category_right += f.get("category") == g.get("category")
         gold_ms = {(m["event"], m["date"], m["status"]) for m in g.get("milestones", [])}
         found_ms = {tuple(m) for m in f.get("milestones", [])}
@@ -142,6 +145,13 @@ def score_projects(found: list[Mapping], gold: list[Mapping], gold_entities: lis
             report.milestones_right += 1
         report.milestones.add(Counts(len(found_ms & gold_ms), len(found_ms - gold_ms), len(gold_ms - found_ms)))
         report.operators.add(_operator_counts(f.get("operators") or [], g.get("operators") or [], gold_aliases))
+
+
+def location_agrees(found: Mapping, gold_location: str | None) -> bool:
+    """The found location is the gold one (one of its forms), or both are none."""
+    if gold_location is None:
+        return not found.get("location")
+    return gold_location in set(found.get("location_forms") or ()) or gold_location == found.get("location")
 
 
 def _operator_counts(found: list, gold: list[str], gold_aliases: Mapping[str, set[str]]) -> Counts:
@@ -254,6 +264,10 @@ def format_entity_report(report: EntityReport) -> str:
                 f"{name:<32} {d.overall.f1:6.3f} {d.projects.f1:7.3f} {d.matched_projects:7d} {d.location_accuracy:6.3f} "
                 f"{d.category_accuracy:6.3f} {_f1_or_dash(d.milestones):>6} {_f1_or_dash(d.operators):>6}"
             )
+        for name, d in report.documents.items():
+            if d.location_misses:
+                lines.append(f"\nlocation disagreements in {name}:")
+                lines += [f"  {project}: found {found!r}, gold {gold!r}" for project, found, gold in d.location_misses]
     return "\n".join(lines)
 
 

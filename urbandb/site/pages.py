@@ -408,7 +408,7 @@ async def place_context(db, urls, key: str) -> dict | None:
 
 
 PROJECT_ROWS_SQL = """
-select e.id, e.name, e.type, pr.category, pr.status, loc.id as place_id, loc.name as place_name,
+select e.id, e.name, e.type, pr.category, pr.status, loc.id as place_id, loc.name as place_name, loc.type as place_type,
     (select ms.event || coalesce('（' || ms.date || '）', '') from project_milestones ms
      where ms.project_id = pr.rowid order by ms.date is null, ms.date desc, ms.id desc limit 1) as latest_milestone,
     (select count(distinct m.document_id) from entity_mentions m where m.entity_id = e.id) as articles
@@ -427,7 +427,8 @@ async def _project_rows(db, urls, where: str = "1 = 1") -> list[dict]:
     for row in rows:
         row["href"] = entity_href(row, urls)
         if row["place_id"] is not None:
-            row["place_href"] = entity_href({"type": "place", "name": row["place_name"]}, urls)
+            # a place, or the park (a project) the project is in
+            row["place_href"] = entity_href({"type": row["place_type"], "name": row["place_name"]}, urls)
         row["category_word"] = words.word("category", row["category"])
         row["status_word"] = words.word("status", row["status"])
     return rows
