@@ -382,8 +382,8 @@ class EntityExtractor:
             if kind == "policy" and i + 1 < len(tokens) and tokens[i + 1][1] in ("n", "vn", "nz", "v") and len(tokens[i + 1][0]) >= 2 \
                     and tokens[i + 1][0] not in DOCUMENT_VERBS:
                 continue  # 规划占地面积: a modifier, not a plan's name
-            if kind == "policy" and i + 1 < len(tokens) and (tokens[i + 1][1] in ("t", "m", "d", "p") or tokens[i + 1][0] in ("于", "在", "将")):
-                continue  # 计划明年投用, 计划于…: the verb, not a plan's name
+            if kind == "policy" and len(suffix) <= 2 and i + 1 < len(tokens) and (tokens[i + 1][1] in ("t", "m", "d", "p") or tokens[i + 1][0] in ("于", "在", "将")):
+                continue  # 计划明年投用, 计划于…: the verb, not a plan's name (行动计划 is never one)
             if len(suffix) == 1 and (word in ONE_CHAR_SUFFIX_WORDS or len(word) > 3):
                 continue
             if len(suffix) == 1 and i + 1 < len(tokens) and tokens[i + 1][0] in self.suffixes:
@@ -429,6 +429,9 @@ class EntityExtractor:
             while name and name[0] in LEADING_FUNCTION_CHARS and len(name) > 3:
                 name, start = name[1:], start + 1
             name, start, end = _balance_quotes(name, start, end)
+            cut = next((s for s in spans if s.start < start < s.end <= end and s.type == "place"), None)
+            if cut is not None and (k := _token_index(offsets, cut.start)) is not None:
+                start, start_index, name = cut.start, k, text[cut.start:end]  # 回天|地区三年行动计划: a name does not start inside a zone's
             opener = next((w for w in LEADING_WORDS if name.startswith(w) and len(name) - len(w) >= 4), None)
             if opener:  # 推进|机荷高速公路…: an opener the segmenter glued to the name
                 name, start = name[len(opener):], start + len(opener)
@@ -1259,6 +1262,8 @@ def is_short_form(short: str, full: str) -> bool:
         return False
     if full.endswith(short):
         return True
+    if "地区" in short[2:-2] and "地区" not in full:
+        short = short.replace("地区", "", 1)  # 回天地区三年行动计划 ⊂ 回天…三年行动计划: the area named with its zone word
     if short[:2] != full[:2] or short[-1] != full[-1]:
         return False
     it = iter(full)

@@ -37,6 +37,7 @@ def names(article: Article) -> dict[str, str]:
 @pytest.mark.parametrize(
     "short, full, expected",
     [
+        ("腾飞地区三年行动计划", "腾飞公共服务提升三年行动计划", True),  # the area written with its zone word
         ("清华南口国重基地", "清华南口国家重点实验室基地", True),
         ("昌平园", "中关村昌平园", True),
         ("精准医学产业园", "生命谷国际精准医学产业园", True),
@@ -151,6 +152,7 @@ def test_entities_list_without_head_noun_types_nothing(extractor):
         ("区里推进中山路88号城市更新项目、北门老街项目等。", "中山路88号城市更新项目", "project"),  # an address names it
         ("海港台商投资区今年新签约项目12个。", "海港台商投资区", "place"),
         ("南湖管理区举行重大项目集中开工仪式。", "南湖管理区", "place"),
+        ("同时，腾飞地区又位于两城之间。腾飞地区三年行动计划共安排项目32项。", "腾飞地区三年行动计划", "policy"),  # no cut inside the zone
         ("其中，沙河街道华联科技大楼更新单元拟更新方向为研发。", "沙河街道华联科技大楼更新单元", "project"),
         ("以广州南(番禺)商务中心城市更新单元规模最大。", "广州南(番禺)商务中心城市更新单元", "project"),
         ("市政府与华宇风能(天津)股份有限公司签署协议。", "华宇风能(天津)股份有限公司", "org"),  # the seat in brackets
