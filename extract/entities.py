@@ -1196,8 +1196,9 @@ def merge_spans(places: list[Span], named: list[Span]) -> list[Span]:
     for span in named:
         open_spans = [k for k in open_spans if k.end > span.start]
         outer = [k for k in open_spans if span.end <= k.end and (k.start, k.end) != (span.start, span.end)]
-        if outer and not (span.type == "org" and not span.text.endswith("实验室") and all(k.type == "project" and k.start == span.start for k in outer)):
-            continue
+        if outer and not (span.type == "org" and not span.text.endswith("实验室") and all(k.type == "project" and k.start == span.start for k in outer)) \
+                and not (span.type == "place" and all(k.type == "policy" and k.start == span.start for k in outer)):
+            continue  # (a company's project, a zone's plan: the owner or the zone is named too)
         if not outer and open_spans:
             continue  # it overlaps a kept name
         kept.append(span)
@@ -1258,6 +1259,7 @@ def is_short_form(short: str, full: str) -> bool:
         short, full = short.strip("《》 "), _YEARS_AFTER.sub("", full.strip("《》 "))
         if len(short) >= 2 and len(short) < len(full) and full.endswith(short):
             return True  # 《指引》 ⊂ 《…协调指引》, 《城镇化规划》 ⊂ 《…新型城镇化规划（2021—2035年）》
+    short, full = short.replace("“", "").replace("”", ""), full.replace("“", "").replace("”", "")  # “回天”三年行动计划
     if len(short) >= len(full) or len(short) < 3:
         return False
     if full.endswith(short):

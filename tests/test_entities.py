@@ -38,6 +38,7 @@ def names(article: Article) -> dict[str, str]:
     "short, full, expected",
     [
         ("腾飞地区三年行动计划", "腾飞公共服务提升三年行动计划", True),  # the area written with its zone word
+        ("“腾飞”三年行动计划", "腾飞地区三年行动计划", True),  # quotes are no part of the name
         ("清华南口国重基地", "清华南口国家重点实验室基地", True),
         ("昌平园", "中关村昌平园", True),
         ("精准医学产业园", "生命谷国际精准医学产业园", True),
