@@ -14,6 +14,7 @@ import functools
 import glob
 import hashlib
 import os
+import pickle
 import threading
 import time
 from dataclasses import dataclass, field
@@ -451,13 +452,38 @@ def stored_articles(engine: Engine) -> Iterator[tuple[int, Article]]:
             yield doc["id"], article
 
 
-def reextract(engine: Engine, pipeline: Pipeline | None = None, wait_seconds: float = 0.0) -> int:
-    """Recompute every document's facts with the current extractors; one
-    transaction per document. Returns the number of documents."""
+@dataclass
+class Reextraction:
+    """What a re-extraction did: documents whose facts were rewritten, and those that kept
+    their old facts because extraction failed on them (document id, why)."""
+
+    documents: int = 0
+    failed: list[tuple[int, str]] = field(default_factory=list)
+
+
+def extract_stored(label: str, data: bytes, pipeline: Pipeline) -> Article | FileFailure:
+    """The per-document step of re-extraction (any process): a stored article, pickled,
+    through the extractors; why not, for a bug, so the other documents go on."""
+    try:
+        return pipeline(pickle.loads(data))
+    except Exception as error:  # the document keeps its old facts; the others go on
+        return FileFailure(type(error).__name__, f"internal error: {error!r}")
+
+
+def reextract(engine: Engine, pipeline: Pipeline | None = None, wait_seconds: float = 0.0, workers: int = 1) -> Reextraction:
+    """Recompute every document's facts with the current extractors, in `workers`
+    processes (in this one when 1); one transaction per document, written in order."""
     pipeline = pipeline or default_pipeline()
-    count = 0
+    done = Reextraction()
     with loader_lock(engine, wait_seconds):
-        for document_id, article in list(stored_articles(engine)):
-            writer.rewrite_facts(engine, document_id, pipeline(article), pipeline.version)
-            count += 1
-    return count
+        stored = list(stored_articles(engine))  # read before writing: one connection at a time on SQLite
+        runner = InProcess(extract_stored, pipeline, None) if workers <= 1 else WorkerPool(extract_stored, pipeline, workers, None, PRELOAD)
+        jobs = ((document_id, (f"document {document_id}", pickle.dumps(article))) for document_id, article in stored)
+        with runner:
+            for document_id, result in runner.in_order(jobs):
+                if isinstance(result, FileFailure):
+                    done.failed.append((document_id, f"{result.error_type}: {result.message}"))
+                    continue
+                writer.rewrite_facts(engine, document_id, result, pipeline.version)
+                done.documents += 1
+    return done

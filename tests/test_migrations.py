@@ -107,7 +107,7 @@ def test_migration_0005_claims_every_stored_name_and_alias(migrated_db):
         entities = conn.execute(text("select id, name, type from entities order by id")).all()
     assert forms and set(claimed) == forms
     # Re-extraction resolves every name through the claims: no entity is added or renamed.
-    assert reextract(engine) == 5
+    assert reextract(engine).documents == 5
     with engine.connect() as conn:
         assert conn.execute(text("select id, name, type from entities order by id")).all() == entities
     engine.dispose()

@@ -151,3 +151,39 @@ def test_a_worker_found_dead_when_handed_a_file_is_replaced_and_the_file_is_not_
         dead.process.join()
         assert list(pool.in_order(jobs[2:])) == [(n, (f"{n}.txt", n)) for n in range(3, 9)]
         assert len(pool.workers) == 1 and pool.workers[0] is not dead
+
+
+def test_reextract_in_workers_writes_what_one_process_writes_and_a_failure_keeps_old_facts(tmp_path):
+    from urbandb.loaders.pipeline import reextract
+
+    for name in ("one", "two"):
+        load(tmp_path / f"{name}.sqlite", [SEEDS], workers=1)
+        conn = sqlite3.connect(tmp_path / f"{name}.sqlite")
+        conn.execute("delete from metrics")
+        conn.execute("update documents set extractor_version = 'old'")
+        conn.commit()
+        conn.close()
+    engines = {name: make_engine(f"sqlite:///{tmp_path / name}.sqlite") for name in ("one", "two")}
+    assert reextract(engines["one"], workers=1).documents == 5
+    assert reextract(engines["two"], workers=2).documents == 5
+    rows = table_rows(tmp_path / "one.sqlite")
+    assert rows["metrics"] and table_rows(tmp_path / "two.sqlite") == rows
+
+    crashing = Pipeline(stages=[add_metrics, raise_on_marker], version="reextract-test")
+    conn = sqlite3.connect(tmp_path / "two.sqlite")
+    marked = conn.execute("select document_id from paragraphs order by document_id limit 1").fetchone()[0]
+    conn.execute("update paragraphs set text = text || ? where document_id = ? and seq = 0", [CRASH_MARKER, marked])
+    conn.commit()
+    done = reextract(engines["two"], pipeline=crashing, workers=2)
+    assert done.documents == 4 and [d for d, _ in done.failed] == [marked] and "RuntimeError" in done.failed[0][1]
+    versions = dict(conn.execute("select id, extractor_version from documents"))
+    assert versions[marked] != "reextract-test" and {v for d, v in versions.items() if d != marked} == {"reextract-test"}
+    assert conn.execute("select count(*) from metrics where document_id = ?", [marked]).fetchone()[0] > 0
+    for engine in engines.values():
+        engine.dispose()
+
+
+def raise_on_marker(article):
+    if any(CRASH_MARKER in p.text for p in article.paragraphs):
+        raise RuntimeError("extractor bug")
+    return article

@@ -172,15 +172,23 @@ def load(
 
 @app.command()
 def reextract(
-    ctx: typer.Context, wait: float = typer.Option(0.0, help="Seconds to wait for a running load.")
+    ctx: typer.Context,
+    wait: float = typer.Option(0.0, help="Seconds to wait for a running load."),
+    workers: Optional[int] = typer.Option(
+        None, min=1, help="Processes that extract (default: the number of cores); 1 runs them in this process."
+    ),
 ) -> None:
-    """Recompute metrics, entities and projects of every document from its stored paragraphs."""
+    """Recompute metrics, entities and projects of every document from its stored paragraphs.
+    Exit 1 if extraction failed on a document (it keeps its old facts)."""
     from urbandb.loaders.pipeline import default_pipeline, reextract as run
 
     _require_schema(ctx.obj)
     pipeline = default_pipeline()
-    count = run(make_engine(ctx.obj), pipeline, wait_seconds=wait)
-    typer.echo(f"re-extracted {count} documents with {pipeline.version}")
+    done = run(make_engine(ctx.obj), pipeline, wait_seconds=wait, workers=workers or available_cores())
+    for document_id, why in done.failed:
+        typer.echo(f"document {document_id} kept its facts: {why}", err=True)
+    typer.echo(f"re-extracted {done.documents} documents with {pipeline.version}" + (f", {len(done.failed)} failed" if done.failed else ""))
+    raise typer.Exit(ExitCode.INPUT_FAILED if done.failed else ExitCode.OK)
 
 
 @app.command()
