@@ -384,6 +384,8 @@ class EntityExtractor:
                 continue  # 规划占地面积: a modifier, not a plan's name
             if kind == "policy" and len(suffix) <= 2 and i + 1 < len(tokens) and (tokens[i + 1][1] in ("t", "m", "d", "p") or tokens[i + 1][0] in ("于", "在", "将")):
                 continue  # 计划明年投用, 计划于…: the verb, not a plan's name (行动计划 is never one)
+            if kind == "policy" and len(suffix) <= 2 and i + 2 < len(tokens) and tokens[i + 1][0] == "、" and tokens[i + 2][1] in ("v", "vn"):
+                continue  # 示范区规划、建设、治理: one of a list of acts, not a plan's name
             if len(suffix) == 1 and (word in ONE_CHAR_SUFFIX_WORDS or len(word) > 3):
                 continue
             if len(suffix) == 1 and i + 1 < len(tokens) and tokens[i + 1][0] in self.suffixes:
@@ -468,7 +470,7 @@ class EntityExtractor:
                 continue  # 全省“一主引领、两翼驱动”区域: a slogan, not a zone
             if kind == "policy" and suffix == "规划" and all(w in places_text for w, _ in tokens[start_index:head]):
                 continue  # 某某村规划: the planning of a place, no named plan
-            if kind == "place" and head > start_index and tokens[head - 1][0] in AREA_PARTS:
+            if kind == "place" and head > start_index and tokens[head - 1][0] in AREA_PARTS and suffix not in DESIGNATED_ZONES:
                 continue  # 三期核心区域, 新城东区中心区域: a part of a place named before
             if suffix in STRICT_SUFFIXES and not verb_named_zone and not _has_proper(tokens[start_index:head], name, places_text):
                 continue
@@ -897,6 +899,8 @@ NAME_DASHES = {"-", "—", "－", "–", "——", "·"}
 # Place suffixes that after a place's name make a part of it (广州中心区).
 PART_SUFFIXES = {"中心区", "区域", "城区", "核心区"}
 # Words before 区域/地区 that make a part of a place, not a place of its own.
+# Zones a government designates (一体化发展示范区): 发展 or 核心 before them names the zone, not a part.
+DESIGNATED_ZONES = {"示范区", "合作区", "试验区", "自贸区", "先行区", "功能区", "经济区"}
 AREA_PARTS = {"核心", "中心", "周边", "重点", "部分", "发展", "华南", "华北", "华东", "华中", "西南", "西北", "东北",
               "沿海"}
 PARCEL_SUFFIXES = {"地块", "宗地"}

@@ -153,6 +153,7 @@ def test_entities_list_without_head_noun_types_nothing(extractor):
         ("区里推进中山路88号城市更新项目、北门老街项目等。", "中山路88号城市更新项目", "project"),  # an address names it
         ("海港台商投资区今年新签约项目12个。", "海港台商投资区", "place"),
         ("南湖管理区举行重大项目集中开工仪式。", "南湖管理区", "place"),
+        ("太湖生态绿色一体化发展示范区位于三省交界处。", "太湖生态绿色一体化发展示范区", "place"),  # 发展 names the zone
         ("同时，腾飞地区又位于两城之间。腾飞地区三年行动计划共安排项目32项。", "腾飞地区三年行动计划", "policy"),  # no cut inside the zone
         ("其中，沙河街道华联科技大楼更新单元拟更新方向为研发。", "沙河街道华联科技大楼更新单元", "project"),
         ("以广州南(番禺)商务中心城市更新单元规模最大。", "广州南(番禺)商务中心城市更新单元", "project"),
@@ -187,6 +188,7 @@ def test_entities_named_by_general_rules(extractor, text, name, type_):
         ("区里举行产业项目集中签约暨重大项目集中开工仪式。", "暨重大项目"),  # a conjunction the segmenter calls a name
         ("管委会与宏图新材料有限公司签署项目投资协议。", "宏图新材料有限公司签署项目"),  # the company acts
         ("常州经开区此次签约重特大项目20个。", "重特大项目"),
+        ("它是太湖示范区规划、建设、治理的基本依据。", "太湖示范区规划"),  # one of a list of acts
         ("全市去年新批城市更新项目53个。", "新批城市更新项目"),
     ],
 )
