@@ -899,6 +899,7 @@ NAME_DASHES = {"-", "—", "－", "–", "——", "·"}
 # Place suffixes that after a place's name make a part of it (广州中心区).
 PART_SUFFIXES = {"中心区", "区域", "城区", "核心区"}
 # Words before 区域/地区 that make a part of a place, not a place of its own.
+REGIONS = ("华南", "华北", "华东", "华中", "西南", "西北", "东北", "中南")  # regions of the country
 # Zones a government designates (一体化发展示范区): 发展 or 核心 before them names the zone, not a part.
 DESIGNATED_ZONES = {"示范区", "合作区", "试验区", "自贸区", "先行区", "功能区", "经济区"}
 AREA_PARTS = {"核心", "中心", "周边", "重点", "部分", "发展", "华南", "华北", "华东", "华中", "西南", "西北", "东北",
@@ -981,6 +982,8 @@ def is_specific(name: str, suffix: str, prefix_tokens: list[Token]) -> bool:
     prefix = name[: -len(suffix)] if name.endswith(suffix) else name
     if prefix in STOP_WORDS or prefix in GENERIC_NAMES or name.startswith(GENERIC_PREFIXES):
         return False
+    if suffix in ("大学", "学院") and prefix.startswith(REGIONS) and len(prefix) >= 4 and "地区" not in prefix:
+        return True  # 西南科技大学, 华南理工大学: a university named by its region and field
     if prefix_tokens and all(word in DESCRIPTORS for word, _ in prefix_tokens):
         return False
     if len(suffix) >= 2 and prefix_tokens and all(word in DESCRIPTORS or tag == "ns" for word, tag in prefix_tokens) \

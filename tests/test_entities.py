@@ -153,6 +153,7 @@ def test_entities_list_without_head_noun_types_nothing(extractor):
         ("区里推进中山路88号城市更新项目、北门老街项目等。", "中山路88号城市更新项目", "project"),  # an address names it
         ("海港台商投资区今年新签约项目12个。", "海港台商投资区", "place"),
         ("南湖管理区举行重大项目集中开工仪式。", "南湖管理区", "place"),
+        ("现场签约东北农业大学、某某研究所等8家单位。", "东北农业大学", "org"),  # a region and a field
         ("太湖生态绿色一体化发展示范区位于三省交界处。", "太湖生态绿色一体化发展示范区", "place"),  # 发展 names the zone
         ("同时，腾飞地区又位于两城之间。腾飞地区三年行动计划共安排项目32项。", "腾飞地区三年行动计划", "policy"),  # no cut inside the zone
         ("其中，沙河街道华联科技大楼更新单元拟更新方向为研发。", "沙河街道华联科技大楼更新单元", "project"),
