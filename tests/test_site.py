@@ -849,3 +849,25 @@ def test_site_table_columns_naming_projects_and_places_link_to_their_pages(site,
     (project,) = query(site_db, "select e.name from project_milestones ms join projects p on p.id = ms.project_id"
                                 " join entities e on e.id = p.entity_id order by ms.id limit 1")[0]
     assert f'href="{entity_url("project", project)}"' in get(site, "/urbandb/project_milestones?_sort=id").text
+
+
+def test_site_request_mistakes_are_4xx_without_a_traceback_in_the_log(site, capsys):
+    for path, status in [("/urbandb/metrics?_sort=no_such_column", 400), ("/urbandb/no_such_table", 404),
+                         ("/urbandb/metrics.json?_sort=no_such_column", 400)]:
+        response = get(site, path)
+        assert response.status_code == status, path
+    assert "Cannot sort table by no_such_column" in get(site, "/urbandb/metrics?_sort=no_such_column").text
+    assert get(site, "/urbandb/metrics.json?_sort=no_such_column").json()["status"] == 400
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+
+
+def test_site_errors_the_plugin_does_not_answer_go_to_datasette():
+    from datasette.views.base import DatasetteError
+
+    from urbandb.site.plugins.errors import request_mistake
+
+    assert request_mistake(DatasetteError("Cannot sort table by x")) == 400
+    assert request_mistake(DatasetteError("_col=x - invalid columns", status=400)) == 400
+    assert request_mistake(DatasetteError("database is locked")) is None
+    assert request_mistake(RuntimeError("bug")) is None

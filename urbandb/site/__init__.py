@@ -99,11 +99,13 @@ def register_plugins() -> None:
     manager is global)."""
     from datasette.plugins import pm
 
-    from urbandb.site.plugins import PLUGINS
+    from urbandb.site.plugins import PLUGINS, errors
 
     for module in PLUGINS:
         if not pm.is_registered(module):
             pm.register(module, name=f"urbandb.site.plugins.{module.__name__.rsplit('.', 1)[-1]}")
+    if pm.get_plugin(errors.DATASETTE_HANDLER) is not None:
+        pm.unregister(name=errors.DATASETTE_HANDLER)  # `errors` calls it for what it does not answer itself
 
 
 def make_datasette(db_path: Path):

@@ -6,6 +6,6 @@ the `urbandb` database only.
 """
 from __future__ import annotations
 
-from urbandb.site.plugins import facets, pages, readonly, search
+from urbandb.site.plugins import errors, facets, pages, readonly, search
 
-PLUGINS = (readonly, search, facets, pages)
+PLUGINS = (readonly, search, facets, pages, errors)
