@@ -28,6 +28,7 @@ from urbandb.db.models import Document, Paragraph, SourceFile
 from urbandb.loaders import writer
 from urbandb.loaders.article import Article
 from urbandb.loaders.article import Paragraph as ArticleParagraph
+from urbandb.loaders.entity_store import StoredNames, names_for_run
 from urbandb.loaders.errors import LoadFailure, LoadInProgress
 from urbandb.loaders.inputs import raw_name, read_input, readable_name
 from urbandb.loaders.limits import DEFAULT_LIMITS, Limits
@@ -219,11 +220,13 @@ def load_paths(
         runner = (InProcess if in_process else partial(WorkerPool, size=workers, preload=PRELOAD))(
             extract_file, pipeline, file_seconds=limits.max_seconds_per_file
         )
+        # The only writer resolves names in memory; loaders at once, in the database.
+        names = names_for_run(lock.exclusive)
         try:
             with runner, RunLease(engine, run_id, exclusive=lock.exclusive):
                 checked = (check_file(engine, path, limits) for path in files)
                 for index, (job, extracted) in enumerate(runner.in_order(checked), 1):
-                    outcome = write_file(engine, job, extracted, run_id, pipeline.version)
+                    outcome = write_file(engine, job, extracted, run_id, pipeline.version, names)
                     summary.outcomes.append(outcome)
                     if progress:
                         progress(index, len(files), outcome)
@@ -274,10 +277,11 @@ def write_file(
     extracted: Reading | FileFailure | None,
     run_id: int,
     version: str | None,
+    names: StoredNames | None = None,
 ) -> FileOutcome:
     """Write one extracted file through `writer.write_file` (its own
     transaction, retried when another loader wins a race), with the rows of
-    what its reading rejected or replaced."""
+    what its reading rejected or replaced; entities resolved in `names`."""
     name, raw = job.name, job.raw
     if job.unchanged:
         return FileOutcome(name, "unchanged")
@@ -295,7 +299,7 @@ def write_file(
             record_reading_problems(conn, run_id, name, raw, reading)
 
         previous = writer.write_file(
-            engine, name, job.digest, job.size, reading.articles, run_id, version, alongside=alongside
+            engine, name, job.digest, job.size, reading.articles, run_id, version, alongside=alongside, names=names
         )
         if previous == job.digest:  # another loader wrote the same bytes meanwhile
             return FileOutcome(name, "unchanged")
