@@ -12,6 +12,7 @@ tuples in a fixed order. Driver errors come out wrapped as SQLAlchemy's
 """
 from __future__ import annotations
 
+import operator
 import weakref
 from dataclasses import dataclass
 from typing import Callable, Sequence
@@ -62,16 +63,10 @@ class Prepared:
                 constants[name] = bind.effective_value
         processors = compiled._bind_processors
         if compiled.positiontup is not None:
-            steps = [(position.get(name), constants.get(name), processors.get(name)) for name in compiled.positiontup]
-            if [index for index, _, _ in steps] == list(range(len(self.params))) and not any(fn for *_, fn in steps):
-                convert = tuple
-            else:
-                def convert(row: Row) -> tuple:
-                    return tuple(
-                        (constant if index is None else row[index]) if fn is None
-                        else fn(constant if index is None else row[index])
-                        for index, constant, fn in steps
-                    )
+            convert = _positional(
+                [(position.get(name), constants.get(name), processors.get(name)) for name in compiled.positiontup],
+                len(self.params),
+            )
         else:
             fixed = {name: processors[name](value) if name in processors else value for name, value in constants.items()}
             row_processors = {name: fn for name, fn in processors.items() if name in position}
@@ -112,6 +107,35 @@ class Prepared:
         """The first column of the first row returned, or None."""
         found = self.execute(conn, row)
         return found[0][0] if found else None
+
+
+def _positional(steps: list[tuple[int | None, object, Callable | None]], width: int) -> Callable[[Row], Sequence]:
+    """Row (`width` values) -> the driver's parameters, for placeholders that
+    take, in turn, (row index or None for a constant, the constant, the
+    type's conversion or None)."""
+    order = [index for index, _, _ in steps]
+    if None in order:
+        def convert(row: Row) -> tuple:
+            values = [constant if index is None else row[index] for index, constant, _ in steps]
+            return tuple(value if fn is None else fn(value) for value, (_, _, fn) in zip(values, steps))
+        return convert
+    if order == list(range(width)):
+        take = tuple
+    elif len(order) == 1:
+        take = lambda row: (row[order[0]],)  # noqa: E731
+    else:
+        take = operator.itemgetter(*order)  # an insert lists the table's columns in its own order
+    fixes = [(place, fn) for place, (_, _, fn) in enumerate(steps) if fn is not None]
+    if not fixes:
+        return take
+
+    def convert(row: Row) -> list:
+        values = list(take(row))
+        for place, fn in fixes:
+            values[place] = fn(values[place])
+        return values
+
+    return convert
 
 
 def wrapped(conn: Connection, sql: str, params, error: Exception) -> DBAPIError:
