@@ -115,9 +115,16 @@ def _positional(steps: list[tuple[int | None, object, Callable | None]], width: 
     type's conversion or None)."""
     order = [index for index, _, _ in steps]
     if None in order:
-        def convert(row: Row) -> tuple:
-            values = [constant if index is None else row[index] for index, constant, _ in steps]
-            return tuple(value if fn is None else fn(value) for value, (_, _, fn) in zip(values, steps))
+        # The statement's literals, converted once; the row's values go into their places.
+        template = [None if index is not None else constant if fn is None else fn(constant) for index, constant, fn in steps]
+        slots = [(place, index, fn) for place, (index, _, fn) in enumerate(steps) if index is not None]
+
+        def convert(row: Row) -> list:
+            values = template.copy()
+            for place, index, fn in slots:
+                values[place] = row[index] if fn is None else fn(row[index])
+            return values
+
         return convert
     if order == list(range(width)):
         take = tuple

@@ -23,6 +23,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from sqlalchemy import Engine, select
 
+from urbandb.db import search
 from urbandb.db.engine import sqlite_path
 from urbandb.db.models import Document, Paragraph, SourceFile
 from urbandb.loaders import writer
@@ -215,6 +216,7 @@ def load_paths(
         started = time.perf_counter()
         with engine.begin() as conn:
             run_id = writer.start_run(conn, exclusive=lock.exclusive)
+            search.prepare_for_load(conn)
         summary = LoadSummary(run_id=run_id)
         status = "failed"
         runner = (InProcess if in_process else partial(WorkerPool, size=workers, preload=PRELOAD))(
