@@ -20,7 +20,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import ContextManager, Iterator, Protocol
 
-from sqlalchemy import Integer, String, Table, bindparam, case, delete, func, insert, select, tuple_, update
+from sqlalchemy import Integer, String, Table, and_, bindparam, case, delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect
 
@@ -99,7 +99,14 @@ BATCHED = {
     ),
     "project": Prepared(
         update(projects)
-        .where(projects.c.id == p("b_id"))
+        # Only a row the article changes is written again (a place where none was, or a later stage).
+        .where(
+            projects.c.id == p("b_id"),
+            or_(
+                and_(projects.c.location_id.is_(None), p("b_location", type_=Integer).is_not(None)),
+                status_rank(p("b_status", type_=String)) > status_rank(projects.c.status),
+            ),
+        )
         .values(
             location_id=func.coalesce(projects.c.location_id, p("b_location", type_=Integer)),
             status=case(
@@ -139,7 +146,7 @@ class StoredNames(Protocol):
     """Where an article's names are resolved: an `EntityIndex` of what is
     stored, which the article's writes then update."""
 
-    def index_for(self, conn: Connection, keys: set[EntityKey]) -> EntityIndex: ...
+    def index_for(self, conn: Connection, article) -> EntityIndex: ...
 
     def transaction(self) -> ContextManager: ...
 
@@ -148,8 +155,8 @@ class NamesInDatabase:
     """Read, in the file's transaction, what the database holds of the
     article's names: right when other loaders write at the same time."""
 
-    def index_for(self, conn: Connection, keys: set[EntityKey]) -> EntityIndex:
-        return read_stored_names(conn, keys)
+    def index_for(self, conn: Connection, article) -> EntityIndex:
+        return read_stored_names(conn, article_keys(article))
 
     def transaction(self) -> ContextManager:
         return nullcontext()
@@ -164,7 +171,7 @@ class NamesOfRun:
     def __init__(self) -> None:
         self.index: EntityIndex | None = None
 
-    def index_for(self, conn: Connection, keys: set[EntityKey]) -> EntityIndex:
+    def index_for(self, conn: Connection, article) -> EntityIndex:
         if self.index is None:
             self.index = read_all_names(conn)
         return self.index
@@ -310,7 +317,7 @@ def write_entities(
     returns (name, type) -> entity id, for the metrics' subjects."""
     if not article.entities:
         return {}
-    index = (names or NamesInDatabase()).index_for(conn, article_keys(article))
+    index = (names or NamesInDatabase()).index_for(conn, article)
     writes = ArticleWrites()
     ids: dict[EntityKey, int] = {}
     by_form: dict[str, int] = {}
