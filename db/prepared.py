@@ -68,7 +68,8 @@ class Prepared:
                 len(self.params),
             )
         else:
-            fixed = {name: processors[name](value) if name in processors else value for name, value in constants.items()}
+            fixed = {name: processors[name](value) if name in processors else value
+                     for name, value in constants.items()}
             row_processors = {name: fn for name, fn in processors.items() if name in position}
 
             def convert(row: Row) -> dict:
@@ -116,7 +117,9 @@ def _positional(steps: list[tuple[int | None, object, Callable | None]], width: 
     order = [index for index, _, _ in steps]
     if None in order:
         # The statement's literals, converted once; the row's values go into their places.
-        template = [None if index is not None else constant if fn is None else fn(constant) for index, constant, fn in steps]
+        template = [
+            None if index is not None else constant if fn is None else fn(constant) for index, constant, fn in steps
+        ]
         slots = [(place, index, fn) for place, (index, _, fn) in enumerate(steps) if index is not None]
 
         def convert(row: Row) -> list:
