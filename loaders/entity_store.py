@@ -20,11 +20,11 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import ContextManager, Iterator, Protocol
 
-from sqlalchemy import Integer, String, Table, and_, bindparam, case, delete, func, insert, or_, select, tuple_, update
+from sqlalchemy import (
+    Integer, String, Table, and_, bindparam, case, delete, func, insert, or_, select, tuple_, update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect
-
-from urbandb.db.prepared import Prepared
 
 from urbandb.db.models import (
     Entity as EntityRow,
@@ -37,6 +37,7 @@ from urbandb.db.models import (
     ProjectOperator,
     ProjectRow,
 )
+from urbandb.db.prepared import Prepared
 from urbandb.extract.entity_records import PROJECT_STATUSES, Entity
 from urbandb.loaders.entity_index import EntityIndex
 

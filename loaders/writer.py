@@ -19,10 +19,9 @@ import hashlib
 import operator
 import random
 import time
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Sequence, TypeVar
-
-from contextlib import AbstractContextManager, nullcontext
 
 from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError
