@@ -3,8 +3,9 @@ so that resolving an article's entities costs no query per entity.
 
 The store builds one index per article, inside the file's transaction, from
 the rows for the names the article uses (`entity_store.read_stored_names`),
-and every write it makes goes to the index too. `transaction` undoes what a
-block added if it raises.
+or one for a whole run that is the database's only writer
+(`entity_store.read_all_names`); every write it makes goes to the index too.
+`transaction` undoes what a block added if it raises.
 """
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ class EntityIndex:
     # (alias, type) -> the entity whose row for that alias is oldest: the one
     # SQLite's alias index returned first when this was a query.
     aliases: dict[EntityKey, int] = field(default_factory=dict)
+    # (name or alias, type) -> entity: the rows of `entity_names` (first claimer keeps it).
+    claimed: dict[EntityKey, int] = field(default_factory=dict)
     canonical: dict[int, str] = field(default_factory=dict)  # entity id -> name
     projects: dict[int, int] = field(default_factory=dict)  # entity id -> project id
     _undo: list[tuple[dict, object, object]] = field(default_factory=list)
@@ -42,6 +45,7 @@ class EntityIndex:
             index.canonical[entity_id] = name
         for entity_id, alias, type_ in aliases:
             index.aliases.setdefault((alias, type_), entity_id)
+            index.claimed.setdefault((alias, type_), entity_id)
         index.projects.update(projects)
         return index
 
@@ -71,6 +75,13 @@ class EntityIndex:
         # A later row for an alias already known does not change which entity it names.
         if (alias, type_) not in self.aliases:
             self._set(self.aliases, (alias, type_), entity_id)
+
+    def record_claims(self, claims: dict[EntityKey, int]) -> None:
+        """Names newly claimed in `entity_names`: from now on they name their
+        claimer, as when the index is read from those rows again."""
+        for key, entity_id in claims.items():
+            self._set(self.claimed, key, entity_id)
+            self._set(self.aliases, key, entity_id)
 
     def add_project(self, entity_id: int, project_id: int) -> None:
         self._set(self.projects, entity_id, project_id)

@@ -1,21 +1,30 @@
 """Writes an article's entities and projects, resolving them against the rows
 already in the database (cross-document: by canonical name or alias + type).
 
-Called by the writer inside its per-file transaction. Resolution reads the
-database in that transaction, for the names the article uses only, into an
-`EntityIndex` that the article's own writes then update. Every name and alias
-an entity takes is claimed in `entity_names` (unique per type, first claimer
-keeps it): when loaders run at once, a name that another loader claimed after
-this one looked raises `ConcurrentWrite`, and the file is written again, now
-seeing that entity, as if the loads had run one after the other.
+Called by the writer inside its per-file transaction. Resolution looks names
+up in an `EntityIndex` that the article's own writes then update. Where other
+loaders may write at once (PostgreSQL), the index is read from the database
+in that transaction, for the names the article uses only (`NamesInDatabase`).
+Where the load holds the database's only write lock (SQLite), one index of
+every stored name is read at the first article and kept in step with what
+the run writes (`NamesOfRun`), so an article costs no look-up. Every name and
+alias an entity takes is claimed in `entity_names` (unique per type, first
+claimer keeps it): when loaders run at once, a name that another loader
+claimed after this one looked raises `ConcurrentWrite`, and the file is
+written again, now seeing that entity, as if the loads had run one after the
+other.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from typing import ContextManager, Iterator, Protocol
 
-from sqlalchemy import Integer, String, Table, bindparam, case, delete, func, insert, select, tuple_, update
+from sqlalchemy import (
+    Integer, String, Table, and_, bindparam, case, delete, func, insert, or_, select, tuple_, update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
 
 from urbandb.db.models import (
     Entity as EntityRow,
@@ -28,6 +37,7 @@ from urbandb.db.models import (
     ProjectOperator,
     ProjectRow,
 )
+from urbandb.db.prepared import Prepared
 from urbandb.extract.entity_records import PROJECT_STATUSES, Entity
 from urbandb.loaders.entity_index import EntityIndex
 
@@ -52,9 +62,9 @@ class ConcurrentWrite(Exception):
     depends on: the transaction must run again."""
 
 
-def insert_ignoring_duplicates(conn: Connection, table: Table):
-    """`insert … on conflict do nothing`, in the connection's dialect."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+def insert_ignoring_duplicates(conn: Connection | Dialect, table: Table):
+    """`insert … on conflict do nothing`, in the connection's (or dialect's) SQL."""
+    dialect = postgresql if getattr(conn, "dialect", conn).name == "postgresql" else sqlite
     return dialect.insert(table).on_conflict_do_nothing()
 
 
@@ -64,31 +74,40 @@ def status_rank(status):
     return case({name: rank for rank, name in enumerate(PROJECT_STATUSES)}, value=status, else_=-1)
 
 
-def batched_statements(conn: Connection) -> dict[str, object]:
-    """The statements written once per article with all their rows, by name
-    (built once per dialect: SQLAlchemy caches their compiled forms by identity)."""
-    name = conn.dialect.name
-    if name not in _STATEMENTS:
-        _STATEMENTS[name] = _build_statements(conn)
-    return _STATEMENTS[name]
+def _ignoring_duplicates(table: Table):
+    return lambda dialect: insert_ignoring_duplicates(dialect, table)
 
 
-_STATEMENTS: dict[str, dict[str, object]] = {}
-
-
-def _build_statements(conn: Connection) -> dict[str, object]:
-    p = bindparam
-    return {
-        "alias": insert_ignoring_duplicates(conn, entity_aliases),
-        "role": update(entities)
+p = bindparam
+# The statements written once per article with all their rows, by name; a
+# row gives the parameters in the order listed.
+BATCHED = {
+    "alias": Prepared(_ignoring_duplicates(entity_aliases), ["entity_id", "alias"]),
+    "role": Prepared(
+        update(entities)
         .where(entities.c.id == p("b_id"), entities.c.role.is_(None))
         .values(role=p("b_role", type_=String)),
-        "mention": insert(entity_mentions),
-        "parent": update(entities)
+        ["b_role", "b_id"],
+    ),
+    "mention": Prepared(
+        insert(entity_mentions), ["entity_id", "document_id", "paragraph_id", "char_start", "char_end", "surface"]
+    ),
+    "parent": Prepared(
+        update(entities)
         .where(entities.c.id == p("b_id"), entities.c.parent_id.is_(None))
         .values(parent_id=p("b_parent", type_=Integer)),
-        "project": update(projects)
-        .where(projects.c.id == p("b_id"))
+        ["b_parent", "b_id"],
+    ),
+    "project": Prepared(
+        update(projects)
+        # Only a row the article changes is written again (a place where none was, or a later stage).
+        .where(
+            projects.c.id == p("b_id"),
+            or_(
+                and_(projects.c.location_id.is_(None), p("b_location", type_=Integer).is_not(None)),
+                status_rank(p("b_status", type_=String)) > status_rank(projects.c.status),
+            ),
+        )
         .values(
             location_id=func.coalesce(projects.c.location_id, p("b_location", type_=Integer)),
             status=case(
@@ -96,9 +115,12 @@ def _build_statements(conn: Connection) -> dict[str, object]:
                 else_=projects.c.status,
             ),
         ),
-        "milestone": insert(project_milestones),
-        "operator": insert_ignoring_duplicates(conn, project_operators),
-    }
+        ["b_location", "b_status", "b_id"],
+    ),
+    "milestone": Prepared(insert(project_milestones), ["project_id", "event", "date", "status", "paragraph_id"]),
+    "operator": Prepared(_ignoring_duplicates(project_operators), ["project_id", "org_id", "role"]),
+}
+del p
 
 
 @dataclass
@@ -106,31 +128,74 @@ class ArticleWrites:
     """Rows of one article waiting for their `executemany`, by statement, and
     the names its entities claim."""
 
-    rows: dict[str, list[dict]] = field(default_factory=dict)
+    rows: dict[str, list[tuple]] = field(default_factory=dict)
     claims: dict[EntityKey, int] = field(default_factory=dict)  # first claimer in the article
 
-    def add(self, statement: str, **row) -> None:
+    def add(self, statement: str, *row) -> None:
         self.rows.setdefault(statement, []).append(row)
 
     def claim(self, form: str, type_: str, entity_id: int) -> None:
         self.claims.setdefault((form, type_), entity_id)
 
     def flush(self, conn: Connection) -> None:
-        statements = batched_statements(conn)
         for name, rows in self.rows.items():
-            conn.execute(statements[name], rows)
+            BATCHED[name].execute_many(conn, rows)
         self.rows.clear()
 
 
-@dataclass
-class StoredNames:
-    """What the database said, when the article was resolved, of its names."""
+class StoredNames(Protocol):
+    """Where an article's names are resolved: an `EntityIndex` of what is
+    stored, which the article's writes then update."""
 
-    index: EntityIndex
-    owners: dict[EntityKey, int]  # (form, type) -> entity that had claimed it
+    def index_for(self, conn: Connection, article) -> EntityIndex: ...
+
+    def transaction(self) -> ContextManager: ...
 
 
-def read_stored_names(conn: Connection, keys: set[EntityKey]) -> StoredNames:
+class NamesInDatabase:
+    """Read, in the file's transaction, what the database holds of the
+    article's names: right when other loaders write at the same time."""
+
+    def index_for(self, conn: Connection, article) -> EntityIndex:
+        return read_stored_names(conn, article_keys(article))
+
+    def transaction(self) -> ContextManager:
+        return nullcontext()
+
+
+class NamesOfRun:
+    """Every stored name, read once at the first article that names
+    anything, then kept in step with this run's writes: right only while the
+    run is the database's only writer (the SQLite load lock). A file whose
+    transaction fails leaves the index as it was."""
+
+    def __init__(self) -> None:
+        self.index: EntityIndex | None = None
+
+    def index_for(self, conn: Connection, article) -> EntityIndex:
+        if self.index is None:
+            self.index = read_all_names(conn)
+        return self.index
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self.index is not None:
+            with self.index.transaction():
+                yield
+            return
+        try:
+            yield
+        except BaseException:
+            self.index = None  # read during the failed transaction: read again
+            raise
+
+
+def names_for_run(only_writer: bool) -> StoredNames:
+    """Where a load resolves names: in memory when it is the only writer."""
+    return NamesOfRun() if only_writer else NamesInDatabase()
+
+
+def read_stored_names(conn: Connection, keys: set[EntityKey]) -> EntityIndex:
     """The entities named by `keys` (canonical names, claimed names), their
     canonical names and their projects, as an index for this article."""
     names = sorted({name for name, _ in keys})
@@ -151,8 +216,16 @@ def read_stored_names(conn: Connection, keys: set[EntityKey]) -> StoredNames:
     project_rows = conn.execute(
         select(projects.c.entity_id, projects.c.id).where(projects.c.entity_id.in_(sorted(found)))
     ).all()
-    index = EntityIndex.from_rows(canonical, [tuple(row) for row in claimed], [tuple(row) for row in project_rows])
-    return StoredNames(index, {(row.name, row.type): row.entity_id for row in claimed})
+    return EntityIndex.from_rows(canonical, [tuple(row) for row in claimed], [tuple(row) for row in project_rows])
+
+
+def read_all_names(conn: Connection) -> EntityIndex:
+    """Every entity, claimed name and project, as one index."""
+    return EntityIndex.from_rows(
+        conn.execute(select(entities.c.id, entities.c.name, entities.c.type)).all(),
+        conn.execute(select(entity_names.c.entity_id, entity_names.c.name, entity_names.c.type)).all(),
+        conn.execute(select(projects.c.entity_id, projects.c.id)).all(),
+    )
 
 
 def article_keys(article) -> set[EntityKey]:
@@ -201,7 +274,7 @@ def upsert_entity(conn: Connection, index: EntityIndex, entity: Entity, writes: 
             writes.claim(entity.name, entity.type, entity_id)
             add_alias(index, writes, entity_id, current, entity.type)
         if entity.role:
-            writes.add("role", b_role=entity.role, b_id=entity_id)
+            writes.add("role", entity.role, entity_id)
     name = index.canonical[entity_id]
     for alias in sorted(entity.forms() - {name}):
         add_alias(index, writes, entity_id, alias, entity.type)
@@ -210,14 +283,14 @@ def upsert_entity(conn: Connection, index: EntityIndex, entity: Entity, writes: 
 
 def add_alias(index: EntityIndex, writes: ArticleWrites, entity_id: int, alias: str, type_: str) -> None:
     index.add_alias(entity_id, alias, type_)
-    writes.add("alias", entity_id=entity_id, alias=alias)
+    writes.add("alias", entity_id, alias)
     writes.claim(alias, type_, entity_id)
 
 
-def claim_names(conn: Connection, writes: ArticleWrites, stored: StoredNames) -> None:
+def claim_names(conn: Connection, writes: ArticleWrites, index: EntityIndex) -> None:
     """Claim the article's new names; a name claimed by another loader since
     the article was resolved means the resolution is stale."""
-    new = {key: entity_id for key, entity_id in writes.claims.items() if key not in stored.owners}
+    new = {key: entity_id for key, entity_id in writes.claims.items() if key not in index.claimed}
     if not new:
         return
     rows = [{"type": type_, "name": name, "entity_id": entity_id} for (name, type_), entity_id in sorted(new.items())]
@@ -230,6 +303,7 @@ def claim_names(conn: Connection, writes: ArticleWrites, stored: StoredNames) ->
     for name, type_, owner in owners:
         if owner != new[(name, type_)]:
             raise ConcurrentWrite(f"the {type_} name {name!r} was claimed by another load meanwhile")
+    index.record_claims(new)
 
 
 def write_entities(
@@ -237,14 +311,14 @@ def write_entities(
     article,
     document_id: int,
     paragraph_ids: dict[int, int],
+    names: StoredNames | None = None,
 ) -> dict[EntityKey, int]:
-    """Resolve and insert the article's entities, mentions, projects, milestones,
-    operators, and set parents; returns (name, type) -> entity id, for the
-    metrics' subjects."""
+    """Resolve (in `names`, by default the database) and insert the article's
+    entities, mentions, projects, milestones, operators, and set parents;
+    returns (name, type) -> entity id, for the metrics' subjects."""
     if not article.entities:
         return {}
-    stored = read_stored_names(conn, article_keys(article))
-    index = stored.index
+    index = (names or NamesInDatabase()).index_for(conn, article)
     writes = ArticleWrites()
     ids: dict[EntityKey, int] = {}
     by_form: dict[str, int] = {}
@@ -256,21 +330,15 @@ def write_entities(
         for m in entity.mentions:
             if m.paragraph_seq in paragraph_ids:
                 writes.add(
-                    "mention",
-                    entity_id=entity_id,
-                    document_id=document_id,
-                    paragraph_id=paragraph_ids[m.paragraph_seq],
-                    char_start=m.char_start,
-                    char_end=m.char_end,
-                    surface=m.surface,
+                    "mention", entity_id, document_id, paragraph_ids[m.paragraph_seq], m.char_start, m.char_end, m.surface
                 )
-    claim_names(conn, writes, stored)
+    claim_names(conn, writes, index)
     for entity in article.entities:
         if entity.parent:
             parent_type = "org" if entity.type == "person" else "place"
             parent_id = ids.get((entity.parent, parent_type)) or index.find({entity.parent}, parent_type)
             if parent_id is not None and parent_id != ids[(entity.name, entity.type)]:
-                writes.add("parent", b_parent=parent_id, b_id=ids[(entity.name, entity.type)])
+                writes.add("parent", parent_id, ids[(entity.name, entity.type)])
     for project in article.projects:
         entity_id = ids.get((project.name, "project"))
         if entity_id is None:
@@ -287,21 +355,14 @@ def write_entities(
             ).scalar_one()
             index.add_project(entity_id, project_id)
         else:
-            writes.add("project", b_location=location_id, b_status=project.status, b_id=project_id)
+            writes.add("project", location_id, project.status, project_id)
         for ms in project.milestones:
             if ms.paragraph_seq in paragraph_ids:
-                writes.add(
-                    "milestone",
-                    project_id=project_id,
-                    event=ms.event,
-                    date=ms.date,
-                    status=ms.status,
-                    paragraph_id=paragraph_ids[ms.paragraph_seq],
-                )
+                writes.add("milestone", project_id, ms.event, ms.date, ms.status, paragraph_ids[ms.paragraph_seq])
         for org_name, role in project.operators:
             org_id = ids.get((org_name, "org"))
             if org_id is not None:
-                writes.add("operator", project_id=project_id, org_id=org_id, role=role)
+                writes.add("operator", project_id, org_id, role)
     writes.flush(conn)
     return ids
 

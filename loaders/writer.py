@@ -2,8 +2,11 @@
 
 Everything here runs inside the caller's transaction, so a file is either
 fully loaded or not at all. Statements are SQLAlchemy Core, the same for
-SQLite and PostgreSQL; ids come back from `insert … returning`, several rows
-per statement. Only the search index differs (`urbandb.db.search`).
+SQLite and PostgreSQL; those run for every file are `Prepared` (compiled once
+per database, rows handed to the driver), each table's rows of an article in
+one `executemany`. Ids come back from `insert … returning` (a document) or
+are read back once (an article's paragraphs, by `seq`). Only the search
+index differs (`urbandb.db.search`).
 
 Several loaders may write to one PostgreSQL database at once: `write_file`
 retries a file whose transaction lost a race (a unique key another loader
@@ -13,18 +16,27 @@ loader already wrote the same bytes.
 from __future__ import annotations
 
 import hashlib
+import operator
 import random
 import time
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Sequence, TypeVar
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
 from urbandb.db import search
 from urbandb.db.models import Document, LoadError, LoaderRun, Metric, Paragraph, SourceFile
+from urbandb.db.prepared import Prepared
 from urbandb.loaders.article import Article
-from urbandb.loaders.entity_store import ConcurrentWrite, delete_entity_facts, write_entities
+from urbandb.loaders.entity_store import (
+    ConcurrentWrite,
+    NamesInDatabase,
+    StoredNames,
+    delete_entity_facts,
+    write_entities,
+)
 
 T = TypeVar("T")
 
@@ -53,6 +65,41 @@ METRIC_FIELDS = (
     "sentence",
 )
 
+metric_values = operator.attrgetter(*METRIC_FIELDS)
+
+DOCUMENT_COLUMNS = (
+    "source_path",
+    "source_item",
+    "content_sha256",
+    "format",
+    "encoding",
+    "title",
+    "subtitle",
+    "authors",
+    "publication",
+    "published_date",
+    "url",
+    "text",
+    "char_count",
+    "loaded_at",
+    "run_id",
+    "extractor_version",
+)
+PARAGRAPH_COLUMNS = ("document_id", "seq", "kind", "section", "text", "char_start", "char_end")
+SOURCE_FILE_COLUMNS = ("path", "content_sha256", "size_bytes", "document_count", "loaded_at", "run_id")
+
+STORED_HASH = Prepared(select(source_files.c.content_sha256).where(source_files.c.path == bindparam("path")), ["path"])
+DELETE_DOCUMENTS = Prepared(delete(documents).where(documents.c.source_path == bindparam("path")), ["path"])
+DELETE_SOURCE_FILE = Prepared(delete(source_files).where(source_files.c.path == bindparam("path")), ["path"])
+INSERT_SOURCE_FILE = Prepared(insert(source_files), SOURCE_FILE_COLUMNS)
+INSERT_DOCUMENT = Prepared(insert(documents).returning(documents.c.id), DOCUMENT_COLUMNS)
+INSERT_PARAGRAPHS = Prepared(insert(paragraphs), PARAGRAPH_COLUMNS)
+PARAGRAPH_IDS = Prepared(
+    select(paragraphs.c.seq, paragraphs.c.id).where(paragraphs.c.document_id == bindparam("document_id")),
+    ["document_id"],
+)
+INSERT_METRICS = Prepared(insert(metrics), ("document_id", "paragraph_id", "subject_id", *METRIC_FIELDS))
+
 # A file that keeps losing races is reported after this many attempts.
 WRITE_ATTEMPTS = 8
 # What another writer causes (PostgreSQL's codes): a deadlock, a serialization
@@ -69,7 +116,7 @@ def now() -> str:
 
 
 def stored_hash(conn: Connection, path: str) -> str | None:
-    return conn.execute(select(source_files.c.content_sha256).where(source_files.c.path == path)).scalar()
+    return STORED_HASH.scalar(conn, (path,))
 
 
 def write_file(
@@ -81,31 +128,40 @@ def write_file(
     run_id: int | None,
     extractor_version: str | None,
     alongside: Callable[[Connection], None] | None = None,
+    names: StoredNames | None = None,
 ) -> str | None:
     """Replace `path`'s rows with `articles` in one transaction, retried when
     another loader wins a race; `alongside` writes more rows about the file in
-    the same transaction. Returns the hash stored before: equal to
-    `content_sha256` when another loader wrote these bytes first."""
+    the same transaction; `names` is where entities are resolved (by default
+    the database, in the transaction). Returns the hash stored before: equal
+    to `content_sha256` when another loader wrote these bytes first."""
+    names = names or NamesInDatabase()
 
     def write(conn: Connection) -> str | None:
         previous = stored_hash(conn, path)
         if previous != content_sha256:
-            replace_source_file(conn, path, content_sha256, size_bytes, articles, run_id, extractor_version)
+            replace_source_file(
+                conn, path, content_sha256, size_bytes, articles, run_id, extractor_version,
+                replacing=previous is not None, names=names,
+            )
             if alongside is not None:
                 alongside(conn)
         return previous
 
-    return in_transaction(engine, write)
+    return in_transaction(engine, write, names.transaction)
 
 
-def in_transaction(engine: Engine, work: Callable[[Connection], T]) -> T:
+def in_transaction(
+    engine: Engine, work: Callable[[Connection], T], undo: Callable[[], AbstractContextManager] | None = None
+) -> T:
     """`work` in a transaction of its own, run again (a few times, after a
-    random pause) when it loses a race to another writer."""
+    random pause) when it loses a race to another writer. `undo` is entered
+    around each attempt, so that what it keeps in memory follows a rollback."""
     # SQLite has one writer at a time (the load lock): a conflict there is no race, and no retry helps.
     attempts = 1 if engine.dialect.name == "sqlite" else WRITE_ATTEMPTS
     for attempt in range(1, attempts + 1):
         try:
-            with engine.begin() as conn:
+            with (undo or nullcontext)(), engine.begin() as conn:
                 return work(conn)
         except (ConcurrentWrite, DBAPIError) as error:
             if attempt == attempts or not lost_race(error):
@@ -130,20 +186,16 @@ def replace_source_file(
     articles: Sequence[Article],
     run_id: int | None,
     extractor_version: str | None,
+    replacing: bool = True,
+    names: StoredNames | None = None,
 ) -> list[int]:
-    """Delete what `path` loaded before and write `articles` in its place."""
-    delete_source_file(conn, path)
+    """Delete what `path` loaded before (unless it is known to be new: not
+    `replacing`) and write `articles` in its place."""
+    if replacing:
+        delete_source_file(conn, path)
     loaded_at = now()
-    conn.execute(
-        insert(source_files).values(
-            path=path,
-            content_sha256=content_sha256,
-            size_bytes=size_bytes,
-            document_count=len(articles),
-            loaded_at=loaded_at,
-            run_id=run_id,
-        )
-    )
+    INSERT_SOURCE_FILE.execute(conn, (path, content_sha256, size_bytes, len(articles), loaded_at, run_id))
+    names = names or NamesInDatabase()
     return [
         write_article(
             conn,
@@ -154,6 +206,7 @@ def replace_source_file(
             loaded_at,
             run_id,
             extractor_version,
+            names,
         )
         for article in articles
     ]
@@ -162,8 +215,8 @@ def replace_source_file(
 def delete_source_file(conn: Connection, path: str) -> None:
     search.unindex_source_file(conn, path)
     # Documents cascade to paragraphs and every fact found in them.
-    conn.execute(delete(documents).where(documents.c.source_path == path))
-    conn.execute(delete(source_files).where(source_files.c.path == path))
+    DELETE_DOCUMENTS.execute(conn, (path,))
+    DELETE_SOURCE_FILE.execute(conn, (path,))
 
 
 def write_article(
@@ -174,71 +227,53 @@ def write_article(
     loaded_at: str,
     run_id: int | None,
     extractor_version: str | None,
+    names: StoredNames,
 ) -> int:
     body = article.text
-    document_id = conn.execute(
-        insert(documents)
-        .values(
-            source_path=path,
-            source_item=article.source_item,
-            content_sha256=content_sha256,
-            format=article.format,
-            encoding=article.encoding,
-            title=article.title,
-            subtitle=article.subtitle,
-            authors=list(article.authors),
-            publication=article.publication,
-            published_date=article.published_date,
-            url=article.url,
-            text=body,
-            char_count=len(body),
-            loaded_at=loaded_at,
-            run_id=run_id,
-            extractor_version=extractor_version,
-        )
-        .returning(documents.c.id)
-    ).scalar_one()
+    document_id = INSERT_DOCUMENT.scalar(
+        conn,
+        (
+            path,
+            article.source_item,
+            content_sha256,
+            article.format,
+            article.encoding,
+            article.title,
+            article.subtitle,
+            list(article.authors),
+            article.publication,
+            article.published_date,
+            article.url,
+            body,
+            len(body),
+            loaded_at,
+            run_id,
+            extractor_version,
+        ),
+    )
     paragraph_ids = write_paragraphs(conn, document_id, article)
-    write_facts(conn, article, document_id, paragraph_ids)
+    write_facts(conn, article, document_id, paragraph_ids, names)
     return document_id
-
-
-def inserted_ids(conn: Connection, table, rows: list[dict]) -> list[int]:
-    """Insert `rows` into `table`; their ids, in the order of `rows`."""
-    if not rows:
-        return []
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return list(conn.execute(statement, rows).scalars())
 
 
 def write_paragraphs(conn: Connection, document_id: int, article: Article) -> dict[int, int]:
     """Insert the paragraphs and index the searchable ones; returns seq -> id."""
-    ids = inserted_ids(
-        conn,
-        paragraphs,
-        [
-            dict(
-                document_id=document_id,
-                seq=p.seq,
-                kind=p.kind,
-                section=p.section,
-                text=p.text,
-                char_start=p.char_start,
-                char_end=p.char_end,
-            )
-            for p in article.paragraphs
-        ],
+    INSERT_PARAGRAPHS.execute_many(
+        conn, [(document_id, p.seq, p.kind, p.section, p.text, p.char_start, p.char_end) for p in article.paragraphs]
     )
-    paragraph_ids = {p.seq: paragraph_id for p, paragraph_id in zip(article.paragraphs, ids)}
-    search.index_paragraphs(
-        conn, ((paragraph_ids[p.seq], p.text) for p in article.paragraphs if p.kind != "boilerplate")
-    )
-    return paragraph_ids
+    search.index_document(conn, document_id)
+    return dict(PARAGRAPH_IDS.execute(conn, (document_id,)))
 
 
-def write_facts(conn: Connection, article: Article, document_id: int, paragraph_ids: dict[int, int]) -> None:
+def write_facts(
+    conn: Connection,
+    article: Article,
+    document_id: int,
+    paragraph_ids: dict[int, int],
+    names: StoredNames | None = None,
+) -> None:
     """Entities and projects, then the metrics with the entity each is about."""
-    entity_ids = write_entities(conn, article, document_id, paragraph_ids)
+    entity_ids = write_entities(conn, article, document_id, paragraph_ids, names)
     write_metrics(conn, article, document_id, paragraph_ids, entity_ids)
 
 
@@ -250,17 +285,18 @@ def write_metrics(
     entity_ids: dict[tuple[str, str], int],
 ) -> None:
     # Subjects go in with the rows: one plain executemany, no ids to read back.
-    rows = [
-        dict(
-            document_id=document_id,
-            paragraph_id=paragraph_ids[m.paragraph_seq],
-            subject_id=entity_ids.get((m.subject, m.subject_type)) if m.subject else None,
-            **{name: getattr(m, name) for name in METRIC_FIELDS},
-        )
-        for m in article.metrics
-    ]
-    if rows:
-        conn.execute(insert(metrics), rows)
+    INSERT_METRICS.execute_many(
+        conn,
+        [
+            (
+                document_id,
+                paragraph_ids[m.paragraph_seq],
+                entity_ids.get((m.subject, m.subject_type)) if m.subject else None,
+                *metric_values(m),
+            )
+            for m in article.metrics
+        ],
+    )
 
 
 def rewrite_facts(engine: Engine, document_id: int, article: Article, extractor_version: str | None) -> None:

@@ -47,6 +47,23 @@ def test_entity_index_rename_leaves_the_old_name_to_aliases():
     assert index.find({"南口基地"}, "project") == 1
 
 
+def test_entity_index_names_claimed_name_their_claimer_as_when_read_again():
+    """An article adds 南口基地 (claimed by it) and gives the same form as
+    another project's alias; the claim, not the later alias, is what the
+    stored rows say once the first is renamed."""
+    index = EntityIndex.from_rows([(2, "东区", "project")], [], [])
+    index.add_entity(1, "南口基地", "project")
+    index.add_alias(2, "南口基地", "project")
+    index.record_claims({("南口基地", "project"): 1})
+    index.rename(1, "南口国家重点实验室基地", "project")
+    index.add_alias(1, "南口基地", "project")
+
+    stored = EntityIndex.from_rows([(1, "南口国家重点实验室基地", "project"), (2, "东区", "project")],
+                                   [(1, "南口基地", "project")], [])
+    assert index.find({"南口基地"}, "project") == stored.find({"南口基地"}, "project") == 1
+    assert index.claimed == {("南口基地", "project"): 1}
+
+
 def test_entity_index_transaction_undoes_what_a_failed_block_did():
     index = EntityIndex.from_rows([(1, "南口基地", "project"), (2, "北控", "org")], [(2, "北控集团", "org")], [(1, 7)])
 
@@ -201,3 +218,33 @@ def test_entity_index_seeds_in_one_run_as_in_a_run_per_file(seeded_db, tmp_path)
     rows = stored_rows(seeded_db)
     assert rows["entity_aliases"] and rows["entity_mentions"] and rows["projects"]
     assert rows == stored_rows(per_file)
+
+
+def test_entity_index_of_a_run_resolves_as_the_database_read_per_article(tmp_path):
+    """The only writer keeps one index for the run; loaders at once read the
+    database for each article: both write the same rows, a failed file included."""
+    from urbandb.loaders import writer
+    from urbandb.loaders.entity_store import NamesInDatabase
+    from urbandb.loaders.pipeline import parse_file
+
+    files = write_script_files(tmp_path / "articles")
+    pipeline = scripted_pipeline()
+    in_memory = tmp_path / "in_memory.sqlite"
+    assert not load_paths(make_engine(migrated_database(in_memory)), [str(tmp_path / "articles")], pipeline=pipeline).ok
+    per_article = tmp_path / "per_article.sqlite"
+    engine = make_engine(migrated_database(per_article))
+    failed = []
+    for path in files:
+        articles = parse_file(str(path), path.read_bytes(), pipeline).articles
+        try:
+            writer.write_file(engine, str(path), f"{path.stat().st_size:064d}", 1, articles, None, "scripted",
+                              names=NamesInDatabase())
+        except Exception:
+            failed.append(path)
+
+    assert failed == [files[8]]
+    expected, got = stored_rows(per_article), stored_rows(in_memory)
+    for table in ("source_files", "documents", "load_errors"):  # file hashes and sizes, and the run's error rows
+        expected.pop(table), got.pop(table)
+    assert got["entity_names"] and got["project_milestones"]
+    assert got == expected
