@@ -434,7 +434,7 @@ class EntityExtractor:
             cut = next((s for s in spans if s.start < start < s.end <= end and s.type == "place"), None)
             if cut is not None and (k := _token_index(offsets, cut.start)) is not None:
                 start, start_index, name = cut.start, k, text[cut.start:end]  # 回天|地区三年行动计划: a name does not start inside a zone's
-            opener = next((w for w in LEADING_WORDS if name.startswith(w) and len(name) - len(w) >= 4), None)
+            opener = next((w for w in LEADING_WORDS if name.startswith(w) and len(name) - len(w) >= 4), None) if name.startswith(LEADING_WORDS) else None
             if opener:  # 推进|机荷高速公路…: an opener the segmenter glued to the name
                 name, start = name[len(opener):], start + len(opener)
             k = start_index

@@ -137,6 +137,7 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
         ends_by_seq.setdefault(seq, {})[start] = end
     begins_by_seq = {seq: {e: s for s, e in ends.items()} for seq, ends in ends_by_seq.items()}  # end -> start
     anchors = _anchors(all_mentions, texts)
+    place_forms = _place_forms(places)
     index = ParagraphIndex(texts, spans_by_seq, forms)
     operators_by_sentence: dict[tuple[int, int], list[tuple[str, str]]] = {}
     introduced = introduced_by_heading(article.paragraphs, all_mentions, published)
@@ -146,7 +147,7 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
         project = Project(name=entity.name, category=categorize(entity.name))
         if project.category == "other":
             project.category = category_of_list(entity, texts)
-        project.location = _location(entity, places, index, forms, texts, anchors, areas, place_heads)
+        project.location = _location(entity, places, index, forms, texts, anchors, areas, place_heads, place_forms)
         bare_name = _without_leading_place(entity.name, places)
         former_site = entity.name.endswith(_FORMER_SITE)  # 天津第一机床总厂旧址: the works are gone
         for org in [] if former_site else orgs:
@@ -549,7 +550,7 @@ def index_paragraph(text: str, spans, forms) -> ParagraphPlaces:
 
 
 def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPlaces], forms, texts, anchors,
-              areas=(), place_heads: set[str] = frozenset()) -> str | None:
+              areas=(), place_heads: set[str] = frozenset(), place_forms: list[tuple[Entity, str]] | None = None) -> str | None:
     """Where a project is, by the first rule that answers:
     - the place right after 位于 (坐落于, 地处) following a mention of it or a reference, or
       the place or park between 位于 and 的 right before a mention (位于X的Y);
@@ -581,11 +582,9 @@ def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPl
             return site
     orgs_inside = [f for f, e in forms.items() if e.type == "org" and f in entity.name]
     inside = []
-    for place in places:
-        for form in (*place.forms(), *map(abbreviated, place.forms())):
-            if (form and len(form) >= 2 and form in entity.name and form != entity.name and not any(form in o for o in orgs_inside)
-                    and _reliable_form(place, form)):
-                inside.append((_place_rank(place), len(form), place.name))
+    for place, form in place_forms if place_forms is not None else _place_forms(places):
+        if form in entity.name and form != entity.name and not any(form in o for o in orgs_inside) and _reliable_form(place, form):
+            inside.append((_place_rank(place), len(form), place.name))
     best = max(inside) if inside else None
     if best and best[0] >= 2:
         return best[2]
@@ -681,6 +680,11 @@ def _place_before(entity: Entity, index: dict[int, ParagraphPlaces], in_sentence
             if i:
                 return paragraph.open_places[i - 1]
     return None
+
+
+def _place_forms(places: list[Entity]) -> list[tuple[Entity, str]]:
+    """Each place with each form a project's name may hold it by: its names and their abbreviations."""
+    return [(place, form) for place in places for form in (*place.forms(), *map(abbreviated, place.forms())) if form and len(form) >= 2]
 
 
 def abbreviated(form: str) -> str | None:
