@@ -853,6 +853,8 @@ def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list
             kind = found[1] if found else BARE_ITEMS.get(head, head_type)
             if head_type == "project" and (kind == "org" and item.endswith(FACILITY_SUFFIXES) or not found and _starts_with_place(tokens, offsets, start, end)):
                 kind = "project"  # 第二儿童医院, 龙华某某星河: a building, a project named by its place
+            if not found and kind == "org" and head_type == "project" and not _has_proper(_tokens_within(tokens, offsets, start, end), item, {}):
+                kind = "project"  # 汽车全铝制动系统等24个项目: common words describe a project, they name no company
             if not kind or item == (found or ("",))[0]:
                 continue
             local = [s for s in local if not (s.start < end and start < s.end and (s.start < start or s.end > end))]
@@ -922,6 +924,10 @@ LONG_GENERIC_TUPLE = tuple(LONG_GENERIC_NAMES)  # one C call tells whether any e
 NAMING_SUFFIXES = {"日报", "晚报", "时报", "商报", "周报", "地块", "大街"}
 # Suffixes so common that the name needs a proper noun, a place, a number or a quote before them.
 STRICT_SUFFIXES = {"项目", "规划", "平台", "地区", "区域", "公司", "案例", "园区"}
+
+
+def _tokens_within(tokens: list[Token], offsets: list[int], start: int, end: int) -> list[Token]:
+    return tokens[bisect_left(offsets, start):bisect_left(offsets, end)]
 
 
 def _has_proper(tokens: list[Token], name: str, places: dict, tags: set[str] = PROPER_POS) -> bool:
