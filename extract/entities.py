@@ -562,7 +562,8 @@ class EntityExtractor:
             is_verb = tag in ("v", "vd", "vn") and len(word) == 2
             verbs_crossed = verbs_crossed or (is_verb and adjacent)
             acts_crossed = acts_crossed or (tag == "v" and adjacent)
-            if tag not in NAME_POS and not ((allow_verbs or adjacent) and is_verb) and not (legal and tag == "vg"):
+            if tag not in NAME_POS and not ((allow_verbs or adjacent) and is_verb) and not (legal and tag == "vg") \
+                    and not (legal and tag == "v" and j >= 2 and tokens[j - 2][1] == "ns"):  # 安徽|协合|新材料有限公司: a brand after the seat
                 break  # (伟嘉晶创光电科技有限公司: a coined word the dictionary reads as a verb morpheme)
             adjacent = adjacent and is_verb and tag == "v"
             if word == "号" and j >= 3 and tokens[j - 2][0].isdigit() and tokens[j - 3][0].endswith(ROAD_ENDINGS):
@@ -923,7 +924,9 @@ LONG_GENERIC_TUPLE = tuple(LONG_GENERIC_NAMES)  # one C call tells whether any e
 # Two-character suffixes that make a name with any two characters before them (南方日报, 水屯地块, 火箭大街).
 NAMING_SUFFIXES = {"日报", "晚报", "时报", "商报", "周报", "地块", "大街"}
 # Suffixes so common that the name needs a proper noun, a place, a number or a quote before them.
-STRICT_SUFFIXES = {"项目", "规划", "平台", "地区", "区域", "公司", "案例", "园区"}
+# Suffixes that are common words too (房地产, 精细化工): a proper word must come before them.
+COMPANY_SHORT_SUFFIXES = {"实业", "置业", "置地", "地产", "控股", "铝业", "药业", "化工", "电气"}
+STRICT_SUFFIXES = {"项目", "规划", "平台", "地区", "区域", "公司", "案例", "园区", *COMPANY_SHORT_SUFFIXES}
 
 
 def _tokens_within(tokens: list[Token], offsets: list[int], start: int, end: int) -> list[Token]:

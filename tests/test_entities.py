@@ -161,6 +161,8 @@ def test_entities_list_without_head_noun_types_nothing(extractor):
         ("其中，沙河街道华联科技大楼更新单元拟更新方向为研发。", "沙河街道华联科技大楼更新单元", "project"),
         ("以广州南(番禺)商务中心城市更新单元规模最大。", "广州南(番禺)商务中心城市更新单元", "project"),
         ("市政府与华宇风能(天津)股份有限公司签署协议。", "华宇风能(天津)股份有限公司", "org"),  # the seat in brackets
+        ("2021年10月，江西协力新材料有限公司以1200万元竞得该宗地。", "江西协力新材料有限公司", "org"),  # a brand read as a verb
+        ("最终，海州铝业以291万元的价格竞得该地块。", "海州铝业", "org"),  # a company's short name
         ("常州经开区此次签约重特大项目20个。", "常州经开区", "place"),
         ("滨江新城B3-07商住地块由某某置业以15亿元竞得。", "滨江新城B3-07商住地块", "project"),  # a parcel sold
         ("新区以东湖地块为西翼、南岗地块为东翼，打造两个产业组团。", "东湖地块", "place"),  # a parcel that says where
@@ -193,6 +195,7 @@ def test_entities_named_by_general_rules(extractor, text, name, type_):
         ("常州经开区此次签约重特大项目20个。", "重特大项目"),
         ("它是太湖示范区规划、建设、治理的基本依据。", "太湖示范区规划"),  # one of a list of acts
         ("全市去年新批城市更新项目53个。", "新批城市更新项目"),
+        ("推动房地产市场平稳发展，壮大精细化工。", "精细化工"),  # an industry, not a company
     ],
 )
 def test_entities_descriptions_are_not_names(extractor, text, not_a_name):
