@@ -278,7 +278,7 @@ def check_file(engine: Engine, path: str, limits: Limits) -> tuple[FileJob, tupl
         data = read_input(path, limits)
         job.digest, job.size = hashlib.sha256(data).hexdigest(), len(data)
         with engine.connect() as conn:
-            job.previous = writer.stored_hash(conn, job.name)
+            job.name, job.previous = known_name(conn, path, job.name)
     except LoadFailure as error:
         job.failure = FileFailure(type(error).__name__, str(error), error.severity)
         return job, None
@@ -287,6 +287,27 @@ def check_file(engine: Engine, path: str, limits: Limits) -> tuple[FileJob, tupl
         return job, None
     job.unchanged = job.previous == job.digest
     return job, None if job.unchanged else (job.name, data)
+
+
+def known_name(conn, path: str, name: str) -> tuple[str, str | None]:
+    """The name the file was loaded under before and its stored hash: `name`, or another
+    spelling of the same file's path (absolute, relative to this folder, through a
+    symlink), so that `seeds/` and `/srv/news/seeds/` do not load it twice."""
+    previous = writer.stored_hash(conn, name)
+    if previous is not None or raw_name(path) is not None:
+        return name, previous
+    for other in other_spellings(path):
+        if other != name and (previous := writer.stored_hash(conn, other)) is not None:
+            return other, previous
+    return name, None
+
+
+def other_spellings(path: str) -> list[str]:
+    """The absolute and the relative form of `path`, as written and with symlinks resolved."""
+    spellings = []
+    for absolute in (os.path.abspath(path), os.path.realpath(path)):
+        spellings += [absolute, os.path.relpath(absolute)]
+    return list(dict.fromkeys(spellings))
 
 
 def write_file(

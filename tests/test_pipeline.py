@@ -76,6 +76,24 @@ def test_pipeline_second_load_changes_nothing(tmp_path):
     assert snapshot(db_file) == before
 
 
+def test_pipeline_a_file_named_another_way_is_the_same_file(tmp_path, monkeypatch):
+    copy_seeds(tmp_path / "seeds")
+    (tmp_path / "link").symlink_to(tmp_path / "seeds")
+    monkeypatch.chdir(tmp_path)
+    engine = make_engine(migrated_database(tmp_path / "u.sqlite"))
+    assert load_paths(engine, ["seeds/"]).counts["files_added"] == 5
+    for spelling in (str(tmp_path / "seeds"), "./seeds", "link", str(tmp_path / "link")):
+        counts = load_paths(engine, [spelling]).counts
+        assert (counts["files_added"], counts["files_unchanged"]) == (0, 5), spelling
+    changed = tmp_path / "seeds" / sorted(p.name for p in (tmp_path / "seeds").iterdir())[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n\n新增用地12公顷。\n", encoding="utf-8")
+    counts = load_paths(engine, [str(tmp_path / "seeds")]).counts
+    assert (counts["files_added"], counts["files_updated"], counts["files_unchanged"]) == (0, 1, 4)
+    conn = sqlite3.connect(tmp_path / "u.sqlite")
+    assert conn.execute("select count(*) from documents").fetchone()[0] == 5
+    assert {p for (p,) in conn.execute("select path from source_files")} == {f"seeds/{p.name}" for p in (tmp_path / "seeds").iterdir()}
+
+
 def test_pipeline_changed_file_replaces_only_its_rows(tmp_path):
     seeds = copy_seeds(tmp_path / "seeds")
     db_file = tmp_path / "u.sqlite"
