@@ -110,6 +110,7 @@ ONE_CHAR_SUFFIX_WORDS = set("布局 格局 全部 局部 大局 结局 开局 �
     "结合部 俱乐部 工厂 总部 驿站 校园 家园 花园 乐园 田园 庄园 菜园 果园 名园 园园 季报 年报 财报 三季报".split())
 LEADING_FUNCTION_CHARS = "由在与和及将把对从为向于以据让"
 # Verbs of this domain that jieba's dictionary tags as nouns; read as verbs they end a name on the left.
+COMMON_NOUNS = {"城中村"}  # words the dictionary tags as places that are kinds of place
 DOMAIN_VERBS = set("落地 会同 投用 开工 完工 签约 入驻 封顶 开园 竣工 继续加强 代表".split())
 PERSON_CUES: dict[str, list[str]] = {}
 for _word, _cue in read_table("person_cues.tsv"):
@@ -332,9 +333,10 @@ class EntityExtractor:
 
     @staticmethod
     def _retag(tagged: list[Token]) -> list[Token]:
-        """DOMAIN_VERBS read as verbs; a word the dictionary does not know (星煜空天) is a name, not a mark."""
+        """DOMAIN_VERBS read as verbs, COMMON_NOUNS as nouns; a word the dictionary does not know (星煜空天) is a name, not a mark."""
         return [
-            token if token[1] != "x" and token[0] not in DOMAIN_VERBS
+            token if token[1] not in ("x", "ns") and token[0] not in DOMAIN_VERBS or token[1] == "ns" and token[0] not in COMMON_NOUNS
+            else (token[0], "n") if token[0] in COMMON_NOUNS
             else (token[0], "v") if token[0] in DOMAIN_VERBS else (token[0], "nz") if "\u4e00" <= token[0][0] <= "\u9fff" else token
             for token in tagged
         ]
@@ -849,6 +851,8 @@ def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list
                 continue  # 新能源、生物医药等企业: common nouns name a kind of firm, not one
             if found and end - start > len(found[0]) and _common_words_only(tokens, offsets, start, end - len(found[0]), descriptors_only=True):
                 continue  # 城际铁路工程: descriptors before a suffix name a kind of project
+            if found and found[0] in STRICT_SUFFIXES and not _has_proper(_tokens_within(tokens, offsets, start, end - len(found[0])), item, {}):
+                continue  # 成片开发项目、危旧小区改造项目等: common words before 项目 name a kind of project
             # A project's name carries its kind (园, 中心, 基地 …); a bare name in a list of
             # projects (落地星煜空天等11个成果转化项目) is the company that brings one.
             kind = found[1] if found else BARE_ITEMS.get(head, head_type)

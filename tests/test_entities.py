@@ -197,6 +197,8 @@ def test_entities_named_by_general_rules(extractor, text, name, type_):
         ("它是太湖示范区规划、建设、治理的基本依据。", "太湖示范区规划"),  # one of a list of acts
         ("全市去年新批城市更新项目53个。", "新批城市更新项目"),
         ("推动房地产市场平稳发展，壮大精细化工。", "精细化工"),  # an industry, not a company
+        ("已开工城中村项目、成片开发项目及危旧小区改造项目等城市更新项目共19个。", "成片开发项目"),  # kinds of project
+        ("已开工城中村项目、成片开发项目及危旧小区改造项目等城市更新项目共19个。", "城中村项目"),
     ],
 )
 def test_entities_descriptions_are_not_names(extractor, text, not_a_name):
