@@ -240,7 +240,7 @@ def metrics_in_paragraph(
             label = _label(text, cand, segment_start, sentence_start, clause_start, breaks, candidates, i)
             if label is None and metrics and metrics[-1].sentence is not None and candidates[i - 1].end > sentence_start:
                 # 涉及居民1286户、约3800人; 突破千亿元大关，达到1020.5亿元: the same thing again.
-                if text[candidates[i - 1].end : cand.start].strip() in ("、", "和", "及", "或") or (
+                if text[candidates[i - 1].end : cand.start].strip() in LIST_JOINTS or (
                     metrics[-1].dimension == q.dimension
                 ):
                     label = metrics[-1].label
@@ -756,6 +756,9 @@ def _after_label(text: str, end: int, dimension: str, limit: int | None = None) 
     return _balance_quotes(label)[:LABEL_MAX]
 
 
+LIST_JOINTS = ("、", "和", "及", "与", "或")
+
+
 def _label(
     text: str, cand: _Candidate, segment_start: int, sentence_start: int, clause_start: int, breaks: _Breaks, candidates, index: int
 ) -> str | None:
@@ -777,6 +780,8 @@ def _label(
         if listed:
             return listed
     if not before and not after:
+        if index > 0 and text[candidates[index - 1].end : cand.start].strip() in LIST_JOINTS:
+            return None  # 分别完成…的112%和120%: the figure before's label, which the caller reuses
         before = _copula_label(text, segment, segment_start, sentence_start, breaks)
     if q.dimension in COUNTED_DIMENSIONS:
         label = after or before
@@ -826,8 +831,8 @@ def _respectively_label(text: str, cand: _Candidate, sentence_start: int, clause
     clauses = [c for c in CLAUSE_BREAK_RE.split(head[:where]) if c]
     while clauses and len(LEADING_FILLER_RE.sub("", clauses[-1]).strip("已均都也")) == 0:
         clauses.pop()
-    if not clauses:
-        return None
+    if not clauses or _has_digit(clauses[-1]):
+        return None  # (惠及居民56.2万户，分别…: a figure's clause lists no measures)
     items = [i for i in LIST_SPLIT_RE.split(clauses[-1]) if i]
     position = sum(1 for c in candidates[:index] if c.start >= clause_start)
     if len(items) >= 2 and position < len(items):

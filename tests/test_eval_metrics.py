@@ -162,7 +162,7 @@ def test_eval_gold_gate_on_the_loaded_database(annotated_db):
     assert report.f1 >= 0.97, format_report(report)
     assert report.qualifier_accuracy >= 0.99
     # pinned just under the figures `make eval` gives on the twelve annotated articles
-    assert report.label_agreement >= 0.875, format_report(report)
+    assert report.label_agreement >= 0.88, format_report(report)
     assert report.subject_accuracy >= 0.81, format_report(report)
     text, ok = run_eval(url, GOLD, min_f1=0.95)
     assert ok and "overall" in text

@@ -235,6 +235,11 @@ def test_metrics_labels_of_a_respectively_list():
     assert [m.as_of_year for m in metrics] == [2012, 2012, None, None]
 
 
+def test_metrics_a_figures_clause_before_respectively_lists_no_measures():
+    metrics = found("全市新开工改造小区150个，惠及居民5.6万户，分别完成年度任务的112%和120%。")
+    assert [(m.surface, m.label) for m in metrics][2:] == [("112%", "分别完成年度任务"), ("120%", "分别完成年度任务")]
+
+
 def test_metrics_both_ends_of_a_change_share_the_label():
     metrics = found("项目投产后企业年销售收入将从4.7亿元跃升至14亿元")
     assert [m.label for m in metrics] == ["项目投产后企业年销售收入"] * 2
