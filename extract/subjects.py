@@ -91,6 +91,7 @@ def load_cues() -> Cues:
                         rf"(?:(?:{_alternatives(table['described'])})[^，,。；;：:！？]{{1,20}}?的)?"),
         reference=re.compile(
             f"(?P<project>{_alternatives(table['reference_project'])})|(?P<place>{_alternatives(table['reference_place'])})"
+            f"|(?P<org>{_alternatives(table['reference_org'])})"
             f"|(?P<any>{_alternatives(table['reference_any'])})"
         ),
         whole={word: kind.split("_", 1)[1] for kind in table if kind.startswith("whole_") for word in table[kind]},
@@ -148,7 +149,7 @@ def article_topic(entities: list[Entity], level: str | None = None) -> Entity | 
 
 
 def with_references(named: dict[int, list[Named]], texts: dict[int, str], cues: Cues) -> dict[int, list[Named]]:
-    """Mentions plus the references (该项目, 该区域) to the project or place named last
+    """Mentions plus the references (该项目, 该区域, 该企业) to the project, place or organization named last
     before them, in the same paragraph or the two before."""
     out: dict[int, list[Named]] = {}
     for seq in sorted(texts):
@@ -163,7 +164,7 @@ def with_references(named: dict[int, list[Named]], texts: dict[int, str], cues: 
             at = bisect_right(own, m.start(), key=_start) - 1
             if at >= 0 and own[at].end > m.start():
                 continue  # 项目 inside a name (a paragraph's outermost mentions do not overlap)
-            kinds = ("project",) if m["project"] else ("place",) if m["place"] else ("project", "place")
+            kinds = ("project",) if m["project"] else ("place",) if m["place"] else ("org",) if m["org"] else ("project", "place")
             before = last_ending_by(own, m.start(), kinds) or next(
                 (n for n in reversed(recent) if n.entity.type in kinds), None)
             if before is not None:

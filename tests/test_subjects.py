@@ -236,3 +236,9 @@ def test_subjects_the_figure_before_in_the_sentence_says_more_than_the_name_that
     assert subjects(texts, {"天津市": "place", "市住建委": "org"}) == [("120个", "市住建委"), ("150个", "天津市"), ("5.6万户", "天津市")]
     texts = ["今年滨海区明确新开工改造小区120个，目前天津市实际新开工150个，惠及居民5.6万户。"]
     assert subjects(texts, {"天津市": "place", "滨海区": "place"}) == [("120个", "滨海区"), ("150个", "天津市"), ("5.6万户", "天津市")]
+
+
+def test_subjects_a_reference_to_the_company_named_before():
+    texts = ["滨海区引进海港重工有限公司，建设海港产业园。", "该企业年销售收入将从4.7亿元跃升至14亿元。"]
+    assert subjects(texts, {"滨海区": "place", "海港重工有限公司": "org", "海港产业园": "project"}) == [
+        ("4.7亿元", "海港重工有限公司"), ("14亿元", "海港重工有限公司")]
