@@ -552,6 +552,7 @@ def _requalify(q: Quantity, qualifier: str) -> Quantity:
 MONEY_WORDS_RE = re.compile(
     r"资金|投资|产值|营收|营业收入|收入|税收|销售额|交易额|成交额|GDP|融资|总额|金额|估值|市值|贷款|资产|补贴|奖励|预算|经费|利润|产业|规模|消费"
 )
+COMPARED_TO_RE = re.compile(r"(?:最多|最少|达到|达|为|是|约)[，,]?(?:达到|达|为|是|约)?$")  # what stands between a measure and its amount
 PEOPLE_WORDS_RE = re.compile(r"人口|居民|游客|客流|就业|用户|员工|职工|市民|群众|人才|学生|观众|访客|旅客|常住|户籍|劳动力|人员|人数")
 RATIO_RE = re.compile(
     r"(?P<key>容积率|比值|比率)[^，,。；;0-9０-９]{0,4}?(?P<pre>约|不低于|不超过|不大于|不小于|不高于)?"
@@ -616,7 +617,10 @@ def _bare_amount(text: str, m: re.Match, previous: Quantity | None = None, previ
     ) and SENTENCE_BREAK_RE.search(text, previous_end, start) is None:
         # 常住人口2189.3万人，比上年增加5万: the same measure as the amount before it.
         dimension, normalized_unit = previous.dimension, previous.unit_normalized
-    elif PEOPLE_WORDS_RE.search(around_after[:4]) or (PEOPLE_WORDS_RE.search(around_before[-4:]) and not around_after.startswith("元")):
+    elif PEOPLE_WORDS_RE.search(around_after[:4]) or (PEOPLE_WORDS_RE.search(around_before[-4:]) and not around_after.startswith("元")) or (
+        PEOPLE_WORDS_RE.search(around_before) and COMPARED_TO_RE.search(around_before) and not MONEY_WORDS_RE.search(around_before)
+        and not _has_digit(around_before)
+    ):  # (人口最多，达到3257.56万: the measure named just before what compares it)
         dimension, normalized_unit = "population", "人"
     elif MONEY_WORDS_RE.search(around_after[:4]) or MONEY_WORDS_RE.search(around_before) or (level and not n1):
         dimension, normalized_unit = "money", "CNY"

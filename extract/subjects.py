@@ -292,6 +292,10 @@ def choose_subject(
     said = _in_its_phrase(text, start, end, named, cues)
     if said is not None:
         return said[0], True
+    if start > 0 and text[start - 1] in "（(":
+        bracketed = last_ending_by(named, start - 1)
+        if bracketed is not None and bracketed.end == start - 1:
+            return bracketed.entity, True  # 其次是深圳都市圈（3247.99万）: the figure in brackets after a name
     if cues.no_subject.search(text, clause_start, start) or _hypothetical(text, marks, start, named, cues):
         return None, True
     said = _in_its_clause(text, marks, start, end, named, topical, cues, wholes)

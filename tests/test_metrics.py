@@ -422,3 +422,10 @@ def test_metrics_labels_skip_clause_fragments_and_function_words(text, surface, 
 def test_metrics_a_change_verb_is_no_label():
     labels = [m.label for m in metrics_in_paragraph("两地的差距从去年的500亿元升至800亿元。", 0)]
     assert len(labels) == 2 and not any(label and "升至" in label for label in labels)
+
+
+def test_metrics_a_bare_amount_after_its_measure_and_a_comparison_counts_people():
+    metrics = found("从人口上看，海港都市圈的人口最多，达到3257.56万，其次是滨江都市圈（3247.99万）。")
+    assert [(m.surface, m.dimension, m.value_normalized) for m in metrics] == [
+        ("3257.56万", "population", 32575600), ("3247.99万", "population", 32479900)]
+    assert [m.dimension for m in found("全区投资达到12万。")] == ["money"]

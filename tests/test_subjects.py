@@ -242,3 +242,8 @@ def test_subjects_a_reference_to_the_company_named_before():
     texts = ["滨海区引进海港重工有限公司，建设海港产业园。", "该企业年销售收入将从4.7亿元跃升至14亿元。"]
     assert subjects(texts, {"滨海区": "place", "海港重工有限公司": "org", "海港产业园": "project"}) == [
         ("4.7亿元", "海港重工有限公司"), ("14亿元", "海港重工有限公司")]
+
+
+def test_subjects_a_figure_in_brackets_after_a_name_is_about_it():
+    texts = ["滨海区的人口最多，达到325.5万，其次是天津市（310.2万）。"]
+    assert subjects(texts, {"滨海区": "place", "天津市": "place"}) == [("325.5万", "滨海区"), ("310.2万", "天津市")]
