@@ -502,6 +502,10 @@ def _accept(text: str, m: re.Match) -> _Candidate | None:
         # 近5年, 近两年: “the last five years”, a plain span.
         start, q = m.start("n1"), _requalify(q, "exact")
         pre = None
+    if pre in COMPARISON_WORDS and LEVEL_AFTER_RE.match(text, unit_end):
+        # 低于24城水平: a comparison with another quantity, not a qualifier (spec).
+        start, q = m.start("n1"), _requalify(q, "exact")
+        pre = None
     if post in ("内", "之内") and q.dimension not in INSIDE_DIMENSIONS:
         end = m.start("post")
         if q.qualifier in ("less_than",):
@@ -552,6 +556,8 @@ def _requalify(q: Quantity, qualifier: str) -> Quantity:
 MONEY_WORDS_RE = re.compile(
     r"资金|投资|产值|营收|营业收入|收入|税收|销售额|交易额|成交额|GDP|融资|总额|金额|估值|市值|贷款|资产|补贴|奖励|预算|经费|利润|产业|规模|消费"
 )
+COMPARISON_WORDS = {"低于", "高于", "超过", "超出", "不及"}
+LEVEL_AFTER_RE = re.compile(r"(?:(?![达到为是在有])[\u4e00-\u9fff]){0,8}?水平")  # 低于24城(开关店比整体)水平, not 超过30家企业达到…水平
 COMPARED_TO_RE = re.compile(r"(?:最多|最少|达到|达|为|是|约)[，,]?(?:达到|达|为|是|约)?$")  # what stands between a measure and its amount
 PEOPLE_WORDS_RE = re.compile(r"人口|居民|游客|客流|就业|用户|员工|职工|市民|群众|人才|学生|观众|访客|旅客|常住|户籍|劳动力|人员|人数")
 RATIO_RE = re.compile(
@@ -761,12 +767,15 @@ def _after_label(text: str, end: int, dimension: str, limit: int | None = None) 
 
 
 LIST_JOINTS = ("、", "和", "及", "与", "或")
+NOUN_UNITS = {"城": "城市"}  # measure words that are the noun counted, written short
 
 
 def _label(
     text: str, cand: _Candidate, segment_start: int, sentence_start: int, clause_start: int, breaks: _Breaks, candidates, index: int
 ) -> str | None:
     q = cand.quantity
+    if q.dimension == "count" and q.unit in NOUN_UNITS:
+        return NOUN_UNITS[q.unit]  # 19城: the unit is what is counted (cities), whatever follows
     segment = text[segment_start : cand.start]
     if not segment.strip() and segment_start > 0 and text[segment_start - 1] in " \u3000\t":
         # Key and value split by spaces on one line: 规划常住人口 约69万人.

@@ -73,8 +73,6 @@ def test_metrics_extractor_version_is_set():
         "这是一个长在社区里的中心，又来一只",
         # unsupported dimension: an angle
         "坡度40度",
-        # a comparison with another quantity is not a metric of its own
-        "低于24城水平",
         # numbers with no unit
         "代码100086，电话010-12345678",
         # URLs and image names
@@ -429,3 +427,9 @@ def test_metrics_a_bare_amount_after_its_measure_and_a_comparison_counts_people(
     assert [(m.surface, m.dimension, m.value_normalized) for m in metrics] == [
         ("3257.56万", "population", 32575600), ("3247.99万", "population", 32479900)]
     assert [m.dimension for m in found("全区投资达到12万。")] == ["money"]
+
+
+def test_metrics_cities_counted_by_cheng_and_a_level_compared_with_is_no_qualifier():
+    metrics = found("住建部推广19城的经验。零售业态低于24城水平，餐饮超过30家企业。")
+    assert [(m.surface, m.unit_normalized, m.qualifier, m.label) for m in metrics] == [
+        ("19城", "城", "exact", "城市"), ("24城", "城", "exact", "城市"), ("超过30家", "家", "more_than", "企业")]

@@ -247,3 +247,8 @@ def test_subjects_a_reference_to_the_company_named_before():
 def test_subjects_a_figure_in_brackets_after_a_name_is_about_it():
     texts = ["滨海区的人口最多，达到325.5万，其次是天津市（310.2万）。"]
     assert subjects(texts, {"滨海区": "place", "天津市": "place"}) == [("325.5万", "滨海区"), ("310.2万", "天津市")]
+
+
+def test_subjects_a_level_compared_with_has_none():
+    texts = ["滨海区购物中心开业12家，餐饮业态积极扩张，优于24城水平。"]
+    assert subjects(texts, {"滨海区": "place"}) == [("12家", "滨海区"), ("24城", None)]
