@@ -564,6 +564,8 @@ RATIO_RE = re.compile(
     r"(?P<key>容积率|比值|比率)[^，,。；;0-9０-９]{0,4}?(?P<pre>约|不低于|不超过|不大于|不小于|不高于)?"
     r"(?P<n>[0-9０-９]+(?:[.．][0-9０-９]+)?)(?![0-9０-９.．%％倍])"
 )
+# 3.5的高容积率: the value before its key.
+RATIO_BEFORE_KEY_RE = re.compile(r"(?<![0-9０-９.．])(?P<n>[0-9０-９]+(?:[.．][0-9０-９]+)?)的(?:高|低|超高|较高)?(?:容积率)")
 RATIO_QUALIFIERS = {"约": "approx", "不低于": "at_least", "不小于": "at_least", "不超过": "less_than", "不大于": "less_than", "不高于": "less_than"}
 
 
@@ -600,6 +602,9 @@ def _other_forms(text: str) -> list[_Candidate]:
             low, high = qualify(qualifier, value)
             start = m.start("pre") if m["pre"] else m.start("n")
             forms.append(_Candidate(start, m.end(), Quantity(text[start : m.end()], value, None, value, "ratio", "ratio", qualifier, low, high)))
+        for m in RATIO_BEFORE_KEY_RE.finditer(text):
+            value = float(to_half_width(m["n"]))
+            forms.append(_Candidate(m.start("n"), m.end("n"), Quantity(m["n"], value, None, value, "ratio", "ratio")))
     return forms
 
 

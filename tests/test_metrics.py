@@ -433,3 +433,8 @@ def test_metrics_cities_counted_by_cheng_and_a_level_compared_with_is_no_qualifi
     metrics = found("住建部推广19城的经验。零售业态低于24城水平，餐饮超过30家企业。")
     assert [(m.surface, m.unit_normalized, m.qualifier, m.label) for m in metrics] == [
         ("19城", "城", "exact", "城市"), ("24城", "城", "exact", "城市"), ("超过30家", "家", "more_than", "企业")]
+
+
+def test_metrics_a_ratio_before_its_key():
+    [m] = found("该厂区重建为产业广场，凭借4.2的高容积率破解了空间难题。")
+    assert (m.surface, m.dimension, m.value_normalized, m.label) == ("4.2", "ratio", 4.2, "高容积率")
