@@ -565,7 +565,8 @@ RATIO_RE = re.compile(
     r"(?P<n>[0-9０-９]+(?:[.．][0-9０-９]+)?)(?![0-9０-９.．%％倍])"
 )
 # 3.5的高容积率: the value before its key.
-RATIO_BEFORE_KEY_RE = re.compile(r"(?<![0-9０-９.．])(?P<n>[0-9０-９]+(?:[.．][0-9０-９]+)?)的(?:高|低|超高|较高)?(?:容积率)")
+RATIO_KEY_AFTER_RE = re.compile(r"的(?:高|低|超高|较高)?(?P<key>容积率)")
+RATIO_BEFORE_KEY_RE = re.compile(r"(?<![0-9０-９.．])(?P<n>[0-9０-９]+(?:[.．][0-9０-９]+)?)(?=" + RATIO_KEY_AFTER_RE.pattern + ")")
 RATIO_QUALIFIERS = {"约": "approx", "不低于": "at_least", "不小于": "at_least", "不超过": "less_than", "不大于": "less_than", "不高于": "less_than"}
 
 
@@ -781,6 +782,8 @@ def _label(
     q = cand.quantity
     if q.dimension == "count" and q.unit in NOUN_UNITS:
         return NOUN_UNITS[q.unit]  # 19城: the unit is what is counted (cities), whatever follows
+    if q.dimension == "ratio" and (key := RATIO_KEY_AFTER_RE.match(text, cand.end)):
+        return key["key"]  # 3.5的高容积率
     segment = text[segment_start : cand.start]
     if not segment.strip() and segment_start > 0 and text[segment_start - 1] in " \u3000\t":
         # Key and value split by spaces on one line: 规划常住人口 约69万人.

@@ -437,4 +437,4 @@ def test_metrics_cities_counted_by_cheng_and_a_level_compared_with_is_no_qualifi
 
 def test_metrics_a_ratio_before_its_key():
     [m] = found("该厂区重建为产业广场，凭借4.2的高容积率破解了空间难题。")
-    assert (m.surface, m.dimension, m.value_normalized, m.label) == ("4.2", "ratio", 4.2, "高容积率")
+    assert (m.surface, m.dimension, m.value_normalized, m.label) == ("4.2", "ratio", 4.2, "容积率")
