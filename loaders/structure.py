@@ -90,6 +90,9 @@ BOILERPLATE_SHORT_LINE = [
     re.compile(r"二维码|关注(?:我们|公众号)|微信公众号"),
 ]
 SHORT_LINE = 40
+# A site's advertisement: two of these in one short line (a policy's 红包 alone is news).
+PROMOTION = re.compile(r"红包|中奖|礼包|抽奖|优惠券|京东卡|购物卡|免费领|扫码|下载(?:APP|客户端)|开户|>>$")
+PROMO_LINE = 80
 OWN_LINK_LINE = re.compile(r"^(?:原文链接|原文地址|本文链接|文章链接)\s*[：:]\s*<?(https?://[^\s<>]+)>?$")
 # 本报讯（记者 张三） / 新华社北京3月5日电（记者 王五 李六）: the byline inside the first paragraph
 DATELINE = re.compile(
@@ -273,6 +276,8 @@ def is_boilerplate(text: str) -> bool:
         return True  # 2024-03-15 10:20 来源：北京日报 作者：张三
     if len(text) <= 120 and any(p.search(text) for p in BOILERPLATE_LINE_START):
         return True
+    if len(text) <= PROMO_LINE and len(set(PROMOTION.findall(text))) >= 2:
+        return True  # 你的专属投资礼包！更有百元京东卡、188元现金红包等你拿，100%中奖>>
     chrome_sized = len(text) <= SHORT_LINE and "，" not in text  # chrome is not a sentence with clauses
     return chrome_sized and any(p.search(text) for p in BOILERPLATE_SHORT_LINE)
 

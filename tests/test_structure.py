@@ -13,6 +13,7 @@ from urbandb.loaders.structure import (
     Metadata,
     cuts_a_word,
     is_article_url,
+    is_boilerplate,
     is_continuation,
     iso_date,
     parse_byline,
@@ -332,3 +333,15 @@ def test_structure_keeps_every_character_and_offsets(raw):
 def test_structure_source_at_the_end_of_the_last_paragraph():
     metadata = structure(lines(BODY, BODY2 + "（文章来源：证券时报网）")).metadata
     assert metadata.publication == "证券时报网"
+
+
+@pytest.mark.parametrize(
+    "line, boilerplate",
+    [
+        ("你的专属投资礼包！更有百元京东卡、188元现金红包等你拿，100%中奖>>", True),
+        ("扫码下载APP，领取新人红包", True),
+        ("全市发放消费红包2000万元，惠及市民12万人次。", False),  # news about 红包
+    ],
+)
+def test_structure_an_advertisement_line_is_boilerplate(line, boilerplate):
+    assert is_boilerplate(line) is boilerplate
