@@ -565,6 +565,9 @@ RATIO_RE = re.compile(
     r"(?P<n>[0-9０-９]+(?:[.．][0-9０-９]+)?)(?![0-9０-９.．%％倍])"
 )
 # 3.5的高容积率: the value before its key.
+# 开关店比1.04, 职住比1.2: a ratio named by what it divides, with a decimal value.
+NAMED_RATIO_RE = re.compile(r"(?P<key>[\u4e00-\u9fff]{1,4}比)(?:[为是达约]|[（(]|\s)?(?P<n>[0-9]+\.[0-9]+)(?![0-9.%％倍万亿元])")
+NOT_RATIO_KEYS = ("同比", "环比", "对比", "相比", "占比", "之比", "较比")
 RATIO_KEY_AFTER_RE = re.compile(r"的(?:高|低|超高|较高)?(?P<key>容积率)")
 RATIO_BEFORE_KEY_RE = re.compile(r"(?<![0-9０-９.．])(?P<n>[0-9０-９]+(?:[.．][0-9０-９]+)?)(?=" + RATIO_KEY_AFTER_RE.pattern + ")")
 RATIO_QUALIFIERS = {"约": "approx", "不低于": "at_least", "不小于": "at_least", "不超过": "less_than", "不大于": "less_than", "不高于": "less_than"}
@@ -603,6 +606,11 @@ def _other_forms(text: str) -> list[_Candidate]:
             low, high = qualify(qualifier, value)
             start = m.start("pre") if m["pre"] else m.start("n")
             forms.append(_Candidate(start, m.end(), Quantity(text[start : m.end()], value, None, value, "ratio", "ratio", qualifier, low, high)))
+        for m in NAMED_RATIO_RE.finditer(text):
+            if m["key"].endswith(NOT_RATIO_KEYS):
+                continue
+            value = float(to_half_width(m["n"]))
+            forms.append(_Candidate(m.start("n"), m.end("n"), Quantity(m["n"], value, None, value, "ratio", "ratio")))
         for m in RATIO_BEFORE_KEY_RE.finditer(text):
             value = float(to_half_width(m["n"]))
             forms.append(_Candidate(m.start("n"), m.end("n"), Quantity(m["n"], value, None, value, "ratio", "ratio")))

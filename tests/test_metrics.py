@@ -438,3 +438,8 @@ def test_metrics_cities_counted_by_cheng_and_a_level_compared_with_is_no_qualifi
 def test_metrics_a_ratio_before_its_key():
     [m] = found("该厂区重建为产业广场，凭借4.2的高容积率破解了空间难题。")
     assert (m.surface, m.dimension, m.value_normalized, m.label) == ("4.2", "ratio", 4.2, "容积率")
+
+
+def test_metrics_a_ratio_named_by_what_it_divides():
+    assert [(m.surface, m.dimension, m.label) for m in found("园区职住比1.35，呈上行趋势。")] == [("1.35", "ratio", "园区职住比")]
+    assert [m.dimension for m in found("销售额同比1.5倍，占比12.5%。")] == ["ratio", "percent"]
