@@ -444,8 +444,10 @@ def _accept(text: str, m: re.Match) -> _Candidate | None:
     before = text[num_start - 1] if num_start > 0 else ""
     unit_end = m.end("rate") if rate else m.end("unit")
     next_char = text[unit_end : unit_end + 1]
-    # Part of a code or name: G6, A1栋, 3个100, 5G (a minus sign may be a temperature's, below).
-    if before and before != "-" and before.isascii() and (before.isalnum() or before in "._/"):
+    # Part of a code or name: G6, A1栋, 3个100, 5G (a minus sign may be a temperature's, below);
+    # not an amount after the acronym of what it measures (GDP52853亿元).
+    if before and before != "-" and before.isascii() and (before.isalnum() or before in "._/") \
+            and not MEASURE_ACRONYM_BEFORE_RE.search(text, max(0, num_start - 6), num_start):
         return None
     if next_char and (next_char.isdigit() or next_char in "０１２３４５６７８９"):
         return None
@@ -530,8 +532,8 @@ def _chinese_numeral_in_word(n1: str, n2: str | None, pre: str | None, unit: str
         return True
     # 一 + measure word means “a/one” (一个, 一年, 一成不变, 一米阳光) unless a
     # qualifier makes it an amount (近一个小时, 不到一年).
-    if n1 == "一" and not n2 and not pre:
-        return True
+    if n1 == "一" and not n2 and (not pre or pre == "上"):
+        return True  # (上一个: the previous one)
     # Counting uses 两: a lone 二 before a measure word is an ordinal or a word (二次开发, 二层).
     if n1 == "二" and not n2:
         return True
@@ -556,6 +558,7 @@ def _requalify(q: Quantity, qualifier: str) -> Quantity:
 MONEY_WORDS_RE = re.compile(
     r"资金|投资|产值|营收|营业收入|收入|税收|销售额|交易额|成交额|GDP|融资|总额|金额|估值|市值|贷款|资产|补贴|奖励|预算|经费|利润|产业|规模|消费"
 )
+MEASURE_ACRONYM_BEFORE_RE = re.compile(r"(?<![A-Za-z0-9])(?:GDP|GNP|GMV|CPI|PPI|PMI|GFA)$")  # what an amount measures, in Latin letters
 COMPARISON_WORDS = {"低于", "高于", "超过", "超出", "不及"}
 LEVEL_AFTER_RE = re.compile(r"(?:(?![达到为是在有])[\u4e00-\u9fff]){0,8}?水平")  # 低于24城(开关店比整体)水平, not 超过30家企业达到…水平
 COMPARED_TO_RE = re.compile(r"(?:最多|最少|达到|达|为|是|约)[，,]?(?:达到|达|为|是|约)?$")  # what stands between a measure and its amount

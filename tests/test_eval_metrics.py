@@ -159,7 +159,7 @@ def test_eval_gold_gate_on_the_loaded_database(annotated_db):
     url = f"sqlite:///{annotated_db}"
     report = evaluate_database(url, GOLD)
     assert all(d.in_database for d in report.documents)
-    assert report.f1 >= 0.98, format_report(report)
+    assert report.f1 >= 0.985, format_report(report)
     assert report.qualifier_accuracy >= 0.99
     # pinned just under the figures `make eval` gives on the twelve annotated articles
     assert report.label_agreement >= 0.88, format_report(report)

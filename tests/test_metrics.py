@@ -443,3 +443,8 @@ def test_metrics_a_ratio_before_its_key():
 def test_metrics_a_ratio_named_by_what_it_divides():
     assert [(m.surface, m.dimension, m.label) for m in found("园区职住比1.35，呈上行趋势。")] == [("1.35", "ratio", "园区职住比")]
     assert [m.dimension for m in found("销售额同比1.5倍，占比12.5%。")] == ["ratio", "percent"]
+
+
+def test_metrics_an_amount_after_the_acronym_it_measures_and_the_previous_one_is_no_count():
+    assert [(m.surface, m.label) for m in found("前三季度某省实现GDP5285亿元。")] == [("5285亿元", "GDP")]
+    assert [m.surface for m in found("G6科创走廊上一个新开项目是某某广场。")] == []
