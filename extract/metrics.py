@@ -294,7 +294,7 @@ def _blocked_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     quoted = _may_quote(text)
     if quoted:
-        spans += [(m.start(), m.end()) for m in QUOTED_RE.finditer(text) if _has_numeral(m.group(0))]
+        spans += [(m.start(), m.end()) for m in QUOTED_RE.finditer(text) if _has_numeral(m.group(0)) and not _quoted_statement(m.group(0))]
     # URLs are looked for where they always were (a quote, "http", "www" or "." in the
     # paragraph), and only when the hint is there.
     if (quoted or "http" in text or "www" in text or "." in text) and URL_HINT_RE.search(text):
@@ -302,6 +302,13 @@ def _blocked_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _quoted_statement(quote: str) -> bool:
+    """A quoted target, not a slogan: a measure bounded by a qualifier (“工业用地比例不低于30%”)."""
+    bound = BOUND_IN_QUOTE_RE.search(quote)
+    return bound is not None and MEASURE_NOUN_RE.search(quote, 0, bound.start()) is not None
+
+
+BOUND_IN_QUOTE_RE = re.compile(r"(?:不低于|不少于|不超过|不高于|超过|达到|控制在)(?=[0-9０-９])")
 _NUMERAL_CHARS_RE = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
 
 

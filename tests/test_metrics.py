@@ -448,3 +448,8 @@ def test_metrics_a_ratio_named_by_what_it_divides():
 def test_metrics_an_amount_after_the_acronym_it_measures_and_the_previous_one_is_no_count():
     assert [(m.surface, m.label) for m in found("前三季度某省实现GDP5285亿元。")] == [("5285亿元", "GDP")]
     assert [m.surface for m in found("G6科创走廊上一个新开项目是某某广场。")] == []
+
+
+def test_metrics_a_quoted_target_is_a_figure_a_quoted_slogan_is_not():
+    assert [(m.surface, m.qualifier) for m in found("该省重申“工业用地比例不低于30%”，并划定控制线。")] == [("不低于30%", "at_least")]
+    assert found("实施“3个100”重点工程。") == []
