@@ -28,6 +28,7 @@ from urbandb.extract.quantity import (
     QUALIFIERS_BEFORE,
     QUANTITY_RE,
     SINGLE_QUANTITY_RE,
+    UNITS,
     NotANumber,
     NotAQuantity,
     Quantity,
@@ -302,6 +303,15 @@ def _blocked_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _measured_next(text: str, pos: int) -> bool:
+    """Whether a quantity with a unit of measure (not a count) starts at `pos`."""
+    m = QUANTITY_RE.match(text, pos)
+    return m is not None and m["unit"] in MEASURE_UNITS
+
+
+MEASURE_UNITS = {u for u, unit in UNITS.items() if unit.dimension in ("area", "money", "length", "mass")}
+
+
 def _quoted_statement(quote: str) -> bool:
     """A quoted target, not a slogan: a measure bounded by a qualifier (“工业用地比例不低于30%”)."""
     bound = BOUND_IN_QUOTE_RE.search(quote)
@@ -456,8 +466,8 @@ def _accept(text: str, m: re.Match) -> _Candidate | None:
     if before and before != "-" and before.isascii() and (before.isalnum() or before in "._/") \
             and not MEASURE_ACRONYM_BEFORE_RE.search(text, max(0, num_start - 6), num_start):
         return None
-    if next_char and (next_char.isdigit() or next_char in "０１２３４５６７８９"):
-        return None
+    if next_char and (next_char.isdigit() or next_char in "０１２３４５６７８９") and not _measured_next(text, unit_end):
+        return None  # 3个100: a slogan; not 58个5万㎡以上购物中心, a count of things of a size
     # Ordinals and rankings: 第三大, 第一批, 前10名.
     lead = text[max(0, start - 2) : start]
     if lead.endswith("第") or (unit in RANK_UNITS and lead.endswith(RANK_BEFORE)):
@@ -802,6 +812,12 @@ def _label(
         return NOUN_UNITS[q.unit]  # 19城: the unit is what is counted (cities), whatever follows
     if q.dimension == "ratio" and (key := RATIO_KEY_AFTER_RE.match(text, cand.end)):
         return key["key"]  # 3.5的高容积率
+    if q.dimension in COUNTED_DIMENSIONS and index + 1 < len(candidates) and candidates[index + 1].start == cand.end:
+        # 58个5万㎡以上购物中心: what is counted comes after the size it is of
+        limit = candidates[index + 2].start if index + 2 < len(candidates) else None
+        counted = _after_label(text, candidates[index + 1].end, q.dimension, limit)
+        if counted:
+            return counted
     segment = text[segment_start : cand.start]
     if not segment.strip() and segment_start > 0 and text[segment_start - 1] in " \u3000\t":
         # Key and value split by spaces on one line: 规划常住人口 约69万人.

@@ -453,3 +453,7 @@ def test_metrics_an_amount_after_the_acronym_it_measures_and_the_previous_one_is
 def test_metrics_a_quoted_target_is_a_figure_a_quoted_slogan_is_not():
     assert [(m.surface, m.qualifier) for m in found("该省重申“工业用地比例不低于30%”，并划定控制线。")] == [("不低于30%", "at_least")]
     assert found("实施“3个100”重点工程。") == []
+
+
+def test_metrics_a_count_of_things_of_a_size():
+    assert [(m.surface, m.label) for m in found("规划建设3个100亩的产业园区。")] == [("3个", "产业园区"), ("100亩", "产业园区")]
