@@ -211,6 +211,8 @@ QUALIFIERS_BEFORE = {
     "超": "more_than",
     "逾": "more_than",
     "突破": "more_than",
+    "超过了": "more_than",
+    "突破了": "more_than",
     "过": "more_than",
     "不少于": "at_least",
     "至少": "at_least",
@@ -248,7 +250,7 @@ _SEP = r"[—–\-~～至到]"
 # Lookbehinds keep qualifier characters that end another word out (节约, 经过, 附近, 加快).
 # Each comes after its character, so that other characters fail before the look back.
 _BEFORE = (
-    r"大约|约(?<![节制签预公契条邀合]约)|超过|超出|超|逾|突破|不少于|至少|不低于|不足|不到|不超过|低于|不过"
+    r"大约|约(?<![节制签预公契条邀合]约)|超过了|超过|超出|超|逾|突破了|突破|不少于|至少|不低于|不足|不到|不超过|低于|不过"
     r"|过(?<![经通超越度跨路错]过)|将近|接近|近(?<![附靠最亲贴邻]近)|快(?<![加很尽赶]快)|上(?<![以之]上)"
 )
 _AFTER = "左右|上下|以上|以下|以内|之内|内"

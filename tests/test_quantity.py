@@ -158,6 +158,7 @@ QUALIFIER_ROWS = [
     ("5家上下", "approx", 5, None, None),
     ("超20%", "more_than", 20, 20, None),
     ("超过40万人", "more_than", 400_000, 400_000, None),
+    ("超过了40万人", "more_than", 400_000, 400_000, None),  # 了 between
     ("逾100家", "more_than", 100, 100, None),
     ("2300余套", "more_than", 2300, 2300, None),
     ("30多年", "more_than", 30, 30, None),
