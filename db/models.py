@@ -243,6 +243,7 @@ class ProjectRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), nullable=False, unique=True)
+    # Worked out from `project_sites` whenever they change: the place most documents give.
     location_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id", ondelete="SET NULL"), index=True)
     category: Mapped[str] = mapped_column(String, nullable=False)
     status: Mapped[str | None] = mapped_column(String)  # planned, under construction, completed, in use
@@ -250,7 +251,7 @@ class ProjectRow(Base):
 
 class ProjectSite(Base):
     """Where one document says a project is: a project's location is the
-    place most of its documents give (see `entity_store.RECOMPUTE_LOCATION`)."""
+    place most of its documents give (see `loaders.entity_store.located`)."""
 
     __tablename__ = "project_sites"
     __table_args__ = (
