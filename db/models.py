@@ -243,9 +243,28 @@ class ProjectRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), nullable=False, unique=True)
+    # Worked out from `project_sites` whenever they change: the place most documents give.
     location_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id", ondelete="SET NULL"), index=True)
     category: Mapped[str] = mapped_column(String, nullable=False)
     status: Mapped[str | None] = mapped_column(String)  # planned, under construction, completed, in use
+
+
+class ProjectSite(Base):
+    """Where one document says a project is: a project's location is the
+    place most of its documents give (see `loaders.entity_store.located`)."""
+
+    __tablename__ = "project_sites"
+    __table_args__ = (
+        UniqueConstraint("project_id", "document_id"),
+        # Deleting a changed file's documents, or a place, cascades through these.
+        Index("ix_project_sites_document_id", "document_id"),
+        Index("ix_project_sites_location_id", "location_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), nullable=False)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), nullable=False)
+    location_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), nullable=False)
 
 
 class ProjectMilestone(Base):

@@ -13,6 +13,12 @@ claimer keeps it): when loaders run at once, a name that another loader
 claimed after this one looked raises `ConcurrentWrite`, and the file is
 written again, now seeing that entity, as if the loads had run one after the
 other.
+
+A project's location is not written by the first article that gives one:
+each document's place for it is a row of `project_sites`, and the project's
+location is worked out again from all of them (`relocate`) whenever an
+article adds one or a document that gave one is changed or deleted, so that
+it does not depend on which article loaded first.
 """
 from __future__ import annotations
 
@@ -21,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import ContextManager, Iterator, Protocol
 
 from sqlalchemy import (
-    Integer, String, Table, and_, bindparam, case, delete, func, insert, or_, select, tuple_, update,
+    Integer, String, Table, bindparam, case, delete, func, insert, or_, select, tuple_, update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect
@@ -36,9 +42,11 @@ from urbandb.db.models import (
     ProjectMilestone,
     ProjectOperator,
     ProjectRow,
+    ProjectSite,
 )
 from urbandb.db.prepared import Prepared
 from urbandb.extract.entity_records import PROJECT_STATUSES, Entity
+from urbandb.extract.projects import MUNICIPALITIES
 from urbandb.loaders.entity_index import EntityIndex
 
 # Only these grow a longer canonical name; places keep their official one.
@@ -51,6 +59,7 @@ entity_mentions = EntityMention.__table__
 projects = ProjectRow.__table__
 project_milestones = ProjectMilestone.__table__
 project_operators = ProjectOperator.__table__
+project_sites = ProjectSite.__table__
 metrics = Metric.__table__
 paragraphs = Paragraph.__table__
 
@@ -72,6 +81,44 @@ def status_rank(status):
     """A project status's place in its life (planned first), -1 for none: a
     project keeps the furthest stage any article reports, in any load order."""
     return case({name: rank for rank, name in enumerate(PROJECT_STATUSES)}, value=status, else_=-1)
+
+
+def place_rank(adcode):
+    """How specific a place is, from its code, as the extractor ranks it:
+    province 0, city 1 (a municipality too), county 2, town or named zone 3."""
+    return case(
+        (adcode.is_(None), 3),
+        # (one `=` per code: a prepared statement takes no expanding `in`)
+        (adcode.like("%0000"), case((or_(*(func.substr(adcode, 1, 2) == code for code in sorted(MUNICIPALITIES))), 1), else_=0)),
+        (adcode.like("%00"), 1),
+        else_=2,
+    )
+
+
+def located(dialect: Dialect):
+    """`update projects set location_id = …` for one project: the place the
+    most of its documents give; a tie goes to the most specific place, then
+    to the first name in code point order (the same on both databases).
+    `b_stated` is the place a new site gives, or null when sites went: a
+    site for the place the project has already cannot change the winner, and
+    the project is left as it is."""
+    places = entities.alias("places")
+    name = places.c.name.collate("C") if dialect.name == "postgresql" else places.c.name
+    most_stated = (
+        select(project_sites.c.location_id)
+        .join(places, places.c.id == project_sites.c.location_id)
+        .where(project_sites.c.project_id == bindparam("b_id"))
+        .group_by(project_sites.c.location_id, places.c.name, places.c.adcode)
+        .order_by(func.count().desc(), place_rank(places.c.adcode).desc(), name)
+        .limit(1)
+        .scalar_subquery()
+    )
+    stated = bindparam("b_stated", type_=Integer)
+    return (
+        update(projects)
+        .where(projects.c.id == bindparam("b_id"), or_(stated.is_(None), projects.c.location_id.is_distinct_from(stated)))
+        .values(location_id=most_stated)
+    )
 
 
 def _ignoring_duplicates(table: Table):
@@ -100,27 +147,26 @@ BATCHED = {
     ),
     "project": Prepared(
         update(projects)
-        # Only a row the article changes is written again (a place where none was, or a later stage).
-        .where(
-            projects.c.id == p("b_id"),
-            or_(
-                and_(projects.c.location_id.is_(None), p("b_location", type_=Integer).is_not(None)),
-                status_rank(p("b_status", type_=String)) > status_rank(projects.c.status),
-            ),
-        )
-        .values(
-            location_id=func.coalesce(projects.c.location_id, p("b_location", type_=Integer)),
-            status=case(
-                (status_rank(p("b_status", type_=String)) > status_rank(projects.c.status), p("b_status", type_=String)),
-                else_=projects.c.status,
-            ),
-        ),
-        ["b_location", "b_status", "b_id"],
+        # Only a row the article moves to a later stage is written again.
+        .where(projects.c.id == p("b_id"), status_rank(p("b_status", type_=String)) > status_rank(projects.c.status))
+        .values(status=p("b_status", type_=String)),
+        ["b_status", "b_id"],
     ),
+    # One place per project and document: the article's first statement of it.
+    "site": Prepared(_ignoring_duplicates(project_sites), ["project_id", "document_id", "location_id"]),
     "milestone": Prepared(insert(project_milestones), ["project_id", "event", "date", "status", "paragraph_id"]),
     "operator": Prepared(_ignoring_duplicates(project_operators), ["project_id", "org_id", "role"]),
 }
 del p
+
+RELOCATE = Prepared(located, ["b_stated", "b_id"])
+SITED_BY_DOCUMENT = Prepared(
+    select(project_sites.c.project_id).where(project_sites.c.document_id == bindparam("document_id")),
+    ["document_id"],
+)
+DELETE_SITES = Prepared(
+    delete(project_sites).where(project_sites.c.document_id == bindparam("document_id")), ["document_id"]
+)
 
 
 @dataclass
@@ -322,6 +368,7 @@ def write_entities(
     writes = ArticleWrites()
     ids: dict[EntityKey, int] = {}
     by_form: dict[str, int] = {}
+    relocated: dict[int, int] = {}  # stored project -> the place the article gives it
     for entity in article.entities:
         entity_id = upsert_entity(conn, index, entity, writes)
         ids[(entity.name, entity.type)] = entity_id
@@ -348,6 +395,7 @@ def write_entities(
             location_id = by_form.get(project.location)
         project_id = index.projects.get(entity_id)
         if project_id is None:
+            # A new project: this article's place is the only one stated.
             project_id = conn.execute(
                 insert(projects)
                 .values(entity_id=entity_id, location_id=location_id, category=project.category, status=project.status)
@@ -355,7 +403,11 @@ def write_entities(
             ).scalar_one()
             index.add_project(entity_id, project_id)
         else:
-            writes.add("project", location_id, project.status, project_id)
+            writes.add("project", project.status, project_id)
+            if location_id is not None:
+                relocated.setdefault(project_id, location_id)
+        if location_id is not None:
+            writes.add("site", project_id, document_id, location_id)
         for ms in project.milestones:
             if ms.paragraph_seq in paragraph_ids:
                 writes.add("milestone", project_id, ms.event, ms.date, ms.status, paragraph_ids[ms.paragraph_seq])
@@ -364,11 +416,32 @@ def write_entities(
             if org_id is not None:
                 writes.add("operator", project_id, org_id, role)
     writes.flush(conn)
+    relocate(conn, relocated)
     return ids
 
 
+def relocate(conn: Connection, stated: dict[int, int | None]) -> None:
+    """Work the projects' locations out again from their sites, after a site
+    was added (project -> its place) or removed (project -> None). Where
+    other loaders write at once (PostgreSQL), the project rows are locked
+    first, in a statement of their own and in id order: the update then
+    starts after any other loader that placed these projects has committed,
+    and sees its sites."""
+    if not stated:
+        return
+    ordered = sorted(stated)
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(projects.c.id).where(projects.c.id.in_(ordered)).order_by(projects.c.id).with_for_update())
+    RELOCATE.execute_many(conn, [(stated[project_id], project_id) for project_id in ordered])
+
+
 def delete_entity_facts(conn: Connection, document_id: int) -> None:
-    """Remove a document's mentions and milestones (for re-extraction); shared entities stay."""
+    """Remove a document's mentions, milestones and sites (for re-extraction),
+    and place the projects it placed by what the other documents say; shared
+    entities stay."""
+    sited = {project_id: None for project_id, in SITED_BY_DOCUMENT.execute(conn, (document_id,))}
+    DELETE_SITES.execute(conn, (document_id,))
+    relocate(conn, sited)
     conn.execute(update(metrics).where(metrics.c.document_id == document_id).values(subject_id=None))
     conn.execute(delete(entity_mentions).where(entity_mentions.c.document_id == document_id))
     conn.execute(

@@ -35,6 +35,8 @@ from urbandb.loaders.entity_store import (
     NamesInDatabase,
     StoredNames,
     delete_entity_facts,
+    project_sites,
+    relocate,
     write_entities,
 )
 
@@ -90,6 +92,12 @@ SOURCE_FILE_COLUMNS = ("path", "content_sha256", "size_bytes", "document_count",
 
 STORED_HASH = Prepared(select(source_files.c.content_sha256).where(source_files.c.path == bindparam("path")), ["path"])
 DELETE_DOCUMENTS = Prepared(delete(documents).where(documents.c.source_path == bindparam("path")), ["path"])
+SITED_BY_FILE = Prepared(
+    select(project_sites.c.project_id)
+    .join(documents, documents.c.id == project_sites.c.document_id)
+    .where(documents.c.source_path == bindparam("path")),
+    ["path"],
+)
 DELETE_SOURCE_FILE = Prepared(delete(source_files).where(source_files.c.path == bindparam("path")), ["path"])
 INSERT_SOURCE_FILE = Prepared(insert(source_files), SOURCE_FILE_COLUMNS)
 INSERT_DOCUMENT = Prepared(insert(documents).returning(documents.c.id), DOCUMENT_COLUMNS)
@@ -214,9 +222,12 @@ def replace_source_file(
 
 def delete_source_file(conn: Connection, path: str) -> None:
     search.unindex_source_file(conn, path)
-    # Documents cascade to paragraphs and every fact found in them.
+    sited = {project_id: None for project_id, in SITED_BY_FILE.execute(conn, (path,))}
+    # Documents cascade to paragraphs and every fact found in them, their projects' sites too…
     DELETE_DOCUMENTS.execute(conn, (path,))
     DELETE_SOURCE_FILE.execute(conn, (path,))
+    # …and the projects they placed are placed by what the other documents say.
+    relocate(conn, sited)
 
 
 def write_article(

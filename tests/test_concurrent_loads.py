@@ -62,8 +62,12 @@ def resolved(url: str) -> dict[str, set]:
         "names": "select n.type, n.name, e.name from entity_names n join entities e on e.id = n.entity_id",
         "parents": "select e.name, e.type, p.name from entities e join entities p on p.id = e.parent_id",
         "projects": "select e.name, p.category, p.status from projects p join entities e on e.id = p.entity_id",
-        # The first article to give a project's location sets it, in any load order.
-        "located": "select e.name from projects p join entities e on e.id = p.entity_id where p.location_id is not null",
+        # A project's location is the place most of its documents give, in any load order.
+        "located": "select e.name, l.name from projects p join entities e on e.id = p.entity_id"
+        " join entities l on l.id = p.location_id",
+        "sites": "select e.name, l.name, d.source_path from project_sites s join projects p on p.id = s.project_id"
+        " join entities e on e.id = p.entity_id join entities l on l.id = s.location_id"
+        " join documents d on d.id = s.document_id",
         "mentions": "select e.name, d.source_path, m.char_start from entity_mentions m"
         " join entities e on e.id = m.entity_id join documents d on d.id = m.document_id",
         "subjects": "select e.name, d.source_path, m.char_start from metrics m join entities e on e.id = m.subject_id"
@@ -247,3 +251,38 @@ def test_only_what_another_writer_causes_is_retried(request, tmp_path):
     assert writer.lost_race(taken)  # a name another loader inserted first
     assert not writer.lost_race(invalid)  # a row that breaks NOT NULL fails the same way every time
     assert writer.lost_race(ConcurrentWrite("a name claimed meanwhile"))
+
+
+def test_two_loaders_placing_one_project_differently_at_once_end_as_a_sequential_load(request, tmp_path):
+    """A stored project is placed at 朝阳区. Loader A has written an article
+    that places it in a town and not committed yet; loader B writes one that
+    places it at 海淀区. B works the location out only once A has committed,
+    from all three places: one each, so the town (the most specific), as any
+    sequential load gives it, not 朝阳区 (what B alone would see)."""
+    from test_project_sites import article, location
+
+    url = new_database(request, "postgresql", tmp_path)
+    upgrade(url)
+    pipeline = default_pipeline()
+    articles = {}
+    for place in ("chaoyang", "town", "haidian"):
+        path = article(tmp_path, place, place)
+        articles[place] = parse_file(str(path), path.read_bytes(), pipeline).articles
+    engine = make_engine(url)
+    assert writer.write_file(engine, "c.txt", "c" * 64, 1, articles["chaoyang"], None, pipeline.version) is None
+    outcome: list = []
+
+    def loader_b() -> None:
+        outcome.append(writer.write_file(engine, "b.txt", "b" * 64, 1, articles["haidian"], None, pipeline.version))
+
+    with engine.begin() as loader_a:
+        writer.replace_source_file(loader_a, "a.txt", "a" * 64, 1, articles["town"], None, pipeline.version)
+        other = threading.Thread(target=loader_b)
+        other.start()
+        assert waiting_for_a_lock(engine)
+    other.join(timeout=60)
+
+    assert outcome == [None]
+    assert location(engine) == "南口地区"
+    assert {row[1:] for row in resolved(url)["sites"]} == {("朝阳区", "c.txt"), ("南口地区", "a.txt"), ("海淀区", "b.txt")}
+    engine.dispose()

@@ -136,3 +136,26 @@ def test_migrations_down_and_up_keep_the_loaded_rows(migrated_db):
         assert conn.execute(text(ROW_COUNTS)).one() == before
         assert before[0] == 5
     engine.dispose()
+
+
+def test_migration_0006_places_each_located_project_by_the_documents_naming_it_and_its_place(migrated_db):
+    from sqlalchemy import text
+
+    from conftest import SEEDS
+    from urbandb.loaders.pipeline import load_paths
+
+    engine = make_engine(migrated_db)
+    assert load_paths(engine, [str(SEEDS)]).ok
+    downgrade(migrated_db, "0005")
+    upgrade(migrated_db)
+    named_together = (
+        "select p.id, p.location_id, m.document_id from projects p join entity_mentions m on m.entity_id = p.entity_id"
+        " join entity_mentions l on l.document_id = m.document_id and l.entity_id = p.location_id"
+    )
+    with engine.connect() as conn:
+        located = set(conn.execute(text("select id, location_id from projects where location_id is not null")).all())
+        sites = set(conn.execute(text("select project_id, location_id, document_id from project_sites")).all())
+        expected = set(conn.execute(text(named_together)).all())
+    engine.dispose()
+    assert located and sites == expected
+    assert {(project, place) for project, place, _ in sites} == located

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from urbandb.db.engine import make_engine
 from urbandb.db.models import Document, Entity, LoaderRun, Metric, SourceFile
 from urbandb.db.prepared import Prepared
-from urbandb.loaders.entity_store import BATCHED, insert_ignoring_duplicates
+from urbandb.loaders.entity_store import BATCHED, RELOCATE, insert_ignoring_duplicates
 from urbandb.loaders.writer import DOCUMENT_COLUMNS, INSERT_DOCUMENT, STORED_HASH, lost_race
 
 documents, entities, metrics, source_files = (m.__table__ for m in (Document, Entity, Metric, SourceFile))
@@ -49,8 +49,9 @@ def test_prepared_insert_stores_the_row_core_stores_json_included(migrated_db):
 
 
 def test_prepared_statement_keeps_its_own_literals_and_converts_floats(migrated_db):
-    """The project update's CASE holds literals SQLAlchemy binds as parameters;
-    a float column gets a float even from an int, as Core gives it."""
+    """The project updates' CASEs (a stage's rank, a place's) and LIMIT hold
+    literals SQLAlchemy binds as parameters; a float column gets a float even
+    from an int, as Core gives it."""
     engine = make_engine(migrated_db)
     with engine.begin() as conn:
         conn.execute(insert(source_files).values(**SOURCE_FILE, path="a.txt"))
@@ -66,7 +67,9 @@ def test_prepared_statement_keeps_its_own_literals_and_converts_floats(migrated_
         project_id = conn.exec_driver_sql(
             f"insert into projects (entity_id, category, status) values ({project_entity}, 'other', 'planned') returning id"
         ).scalar()
-        BATCHED["project"].execute_many(conn, [(place, "completed", project_id), (None, "planned", project_id)])
+        BATCHED["project"].execute_many(conn, [("completed", project_id), ("planned", project_id)])
+        BATCHED["site"].execute_many(conn, [(project_id, document_id, place)])
+        RELOCATE.execute_many(conn, [(None, project_id)])
         project = conn.exec_driver_sql(f"select location_id, status from projects where id = {project_id}").one()
         columns = ("document_id", "paragraph_id", "char_start", "char_end", "surface", "value", "value_normalized",
                    "unit_normalized", "dimension", "qualifier")
@@ -75,7 +78,7 @@ def test_prepared_statement_keeps_its_own_literals_and_converts_floats(migrated_
         )
         value, normalized = conn.execute(select(metrics.c.value, metrics.c.value_normalized)).one()
     engine.dispose()
-    assert tuple(project) == (place, "completed")  # a later stage and a first place; an earlier one changes nothing
+    assert tuple(project) == (place, "completed")  # its one site's place; a later stage, and an earlier one changes nothing
     assert (value, normalized) == (12.0, 120000.0) and isinstance(value, float)
 
 

@@ -141,6 +141,7 @@ ENTITY_COLUMNS = {
     ("entity_mentions", "entity_id"): "entities", ("entities", "parent_id"): "entities",
     ("entity_aliases", "entity_id"): "entities",
     ("project_milestones", "project_id"): "projects", ("project_operators", "project_id"): "projects",
+    ("project_sites", "location_id"): "entities", ("project_sites", "project_id"): "projects",
 }
 
 
