@@ -593,7 +593,7 @@ def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPl
     in_sentence = _place_before(entity, index, in_sentence=True)
     if in_sentence:
         return in_sentence
-    named_after = _park_named_after(entity, areas, place_heads)
+    named_after = _park_named_after(entity, areas, place_heads, texts)
     if named_after:
         return named_after
     if best:
@@ -604,13 +604,15 @@ def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPl
     return _place_before(entity, index, in_sentence=False) or _place_of_paragraph_before(entity, index)
 
 
+LIST_JOINTS = {"、", "和", "及", "与"}
 NAMED_AFTER_PARAGRAPHS = 2  # how many paragraphs back a park a project is named after may be
 NAMED_AFTER_AREAS = 12  # and how many zones and parks back at most
 
 
-def _park_named_after(entity: Entity, areas, place_heads: set[str]) -> str | None:
+def _park_named_after(entity: Entity, areas, place_heads: set[str], texts=None) -> str | None:
     """A zone or park named shortly before a project whose name begins as the project's does
-    (临江高科园 … 临江产业邻里中心): the project is named after it, and is in it."""
+    (临江高科园 … 临江产业邻里中心): the project is named after it, and is in it; not one
+    listed beside it (橡胶产业孵化中心、橡胶新材料研究中心: two of a kind)."""
     if not entity.mentions:
         return None
     first = (entity.mentions[0].paragraph_seq, entity.mentions[0].char_start)
@@ -622,6 +624,8 @@ def _park_named_after(entity: Entity, areas, place_heads: set[str]) -> str | Non
         if key[0] < first[0] - NAMED_AFTER_PARAGRAPHS:
             break
         if name[:2] == head and name != entity.name and not (name in entity.name or entity.name in name):
+            if texts is not None and key[0] == first[0] and texts.get(key[0], "")[key[1] + len(name):first[1]].strip() in LIST_JOINTS:
+                continue  # listed beside it
             return name
     return None
 

@@ -328,3 +328,9 @@ def test_projects_event_after_the_name_dated_earlier_in_the_sentence(extractor, 
 )
 def test_projects_abbreviated_admin_names(form, short):
     assert abbreviated(form) == short
+
+
+def test_projects_one_listed_beside_a_park_is_not_in_it(extractor):
+    text = "中国联通云计算中心、橡胶产业孵化中心、橡胶新材料研究中心等11个项目投入运营。"
+    p = project(extractor, "橡胶新材料研究中心", text)
+    assert p.location != "橡胶产业孵化中心"
