@@ -164,6 +164,7 @@ def test_entities_list_without_head_noun_types_nothing(extractor):
         ("2021年10月，江西协力新材料有限公司以1200万元竞得该宗地。", "江西协力新材料有限公司", "org"),  # a brand read as a verb
         ("最终，海州铝业以291万元的价格竞得该地块。", "海州铝业", "org"),  # a company's short name
         ("海港数据中心一期2025年底投产。", "海港数据中心一期", "project"),  # facilities by their kind of centre
+        ("昨日，记者从市科技局获悉，全市新开工项目14个。", "市科技局", "org"),  # not the reporter who heard it
         ("常州经开区此次签约重特大项目20个。", "常州经开区", "place"),
         ("滨江新城B3-07商住地块由某某置业以15亿元竞得。", "滨江新城B3-07商住地块", "project"),  # a parcel sold
         ("新区以东湖地块为西翼、南岗地块为东翼，打造两个产业组团。", "东湖地块", "place"),  # a parcel that says where
