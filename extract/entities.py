@@ -731,7 +731,7 @@ LIST_HEADS = {row[0]: row[1] for row in read_table("list_heads.tsv")}
 # What an item with no suffix is in a list of this type of head (a bare name among projects is a company).
 BARE_ITEMS = {row[0]: row[2] for row in read_table("list_heads.tsv") if len(row) > 2}
 # Organizations by suffix that are buildings when listed among projects (第二儿童医院等项目).
-FACILITY_SUFFIXES = ("医院", "学校", "中学", "小学", "大学", "学院", "科学院", "幼儿园")
+FACILITY_SUFFIXES = ("医院", "学校", "中学", "小学", "大学", "学院", "科学院", "幼儿园", "中心")
 _LIST_ITEM_STOP_TAGS = {"v", "vn", "vd", "p", "c", "d", "ad", "u", "uj", "ul", "x", "r", "f", "m", "q"}
 _LIST_ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”]{3,20}")
 

@@ -127,6 +127,8 @@ def test_entities_seed_000_key_entities(extractor):
         ("年内落地星煜空天等11个成果转化项目。", {"星煜空天": "org"}),
         # common words in a list of projects describe a project, they name no company
         ("此次签约的有汽车铝合金轮毂、再生资源利用等24个项目。", {"汽车铝合金轮毂": "project", "再生资源利用": "project"}),
+        # a centre listed among projects is a facility being built, though a company's name opens it
+        ("中国联通海港云计算中心、海港新材料研究中心等11个项目投入运营。", {"中国联通海港云计算中心": "project"}),
         # items split at 和 as well as 、
         ("曾聚集了鹿牌保温瓶厂、北京平板玻璃厂和汽车钢圈厂等一批知名工业企业。", {"北京平板玻璃厂": "org", "汽车钢圈厂": "org"}),
     ],
