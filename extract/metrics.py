@@ -39,7 +39,7 @@ from urbandb.extract.quantity import (
     to_half_width,
 )
 from urbandb.extract.records import Metric
-from urbandb.extract.wordlists import word_table
+from urbandb.extract.wordlists import LEVEL_AFTER_RE, LIST_JOINTS, word_table
 
 # Bump whenever a rule changes: `urbandb reextract` recomputes older documents.
 EXTRACTOR_VERSION = "1.1"
@@ -577,7 +577,6 @@ MONEY_WORDS_RE = re.compile(
 )
 MEASURE_ACRONYM_BEFORE_RE = re.compile(r"(?<![A-Za-z0-9])(?:GDP|GNP|GMV|CPI|PPI|PMI|GFA)$")  # what an amount measures, in Latin letters
 COMPARISON_WORDS = {"低于", "高于", "超过", "超出", "不及"}
-LEVEL_AFTER_RE = re.compile(r"(?:(?![达到为是在有])[\u4e00-\u9fff]){0,8}?水平")  # 低于24城(开关店比整体)水平, not 超过30家企业达到…水平
 COMPARED_TO_RE = re.compile(r"(?:最多|最少|达到|达|为|是|约)[，,]?(?:达到|达|为|是|约)?$")  # what stands between a measure and its amount
 PEOPLE_WORDS_RE = re.compile(r"人口|居民|游客|客流|就业|用户|员工|职工|市民|群众|人才|学生|观众|访客|旅客|常住|户籍|劳动力|人员|人数")
 RATIO_RE = re.compile(
@@ -626,12 +625,8 @@ def _other_forms(text: str) -> list[_Candidate]:
             low, high = qualify(qualifier, value)
             start = m.start("pre") if m["pre"] else m.start("n")
             forms.append(_Candidate(start, m.end(), Quantity(text[start : m.end()], value, None, value, "ratio", "ratio", qualifier, low, high)))
-        for m in NAMED_RATIO_RE.finditer(text):
-            if m["key"].endswith(NOT_RATIO_KEYS):
-                continue
-            value = float(to_half_width(m["n"]))
-            forms.append(_Candidate(m.start("n"), m.end("n"), Quantity(m["n"], value, None, value, "ratio", "ratio")))
-        for m in RATIO_BEFORE_KEY_RE.finditer(text):
+        named = (m for m in NAMED_RATIO_RE.finditer(text) if not m["key"].endswith(NOT_RATIO_KEYS))
+        for m in (*named, *RATIO_BEFORE_KEY_RE.finditer(text)):  # 开关店比1.04, 3.5的高容积率: the number alone
             value = float(to_half_width(m["n"]))
             forms.append(_Candidate(m.start("n"), m.end("n"), Quantity(m["n"], value, None, value, "ratio", "ratio")))
     return forms
@@ -800,7 +795,6 @@ def _after_label(text: str, end: int, dimension: str, limit: int | None = None) 
     return _balance_quotes(label)[:LABEL_MAX]
 
 
-LIST_JOINTS = ("、", "和", "及", "与", "或")
 NOUN_UNITS = {"城": "城市"}  # measure words that are the noun counted, written short
 
 

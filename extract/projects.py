@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from urbandb.extract.entities import ADMIN_SUFFIXES
 from urbandb.extract.entity_records import Entity, Milestone, Project
-from urbandb.extract.wordlists import word_table
+from urbandb.extract.wordlists import LIST_JOINTS, word_table
 
 _WORDS = word_table("project_words")
 # Category by keywords of the name: the first category (in file order) with a keyword in the name.
@@ -604,7 +604,6 @@ def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPl
     return _place_before(entity, index, in_sentence=False) or _place_of_paragraph_before(entity, index)
 
 
-LIST_JOINTS = {"、", "和", "及", "与"}
 NAMED_AFTER_PARAGRAPHS = 2  # how many paragraphs back a park a project is named after may be
 NAMED_AFTER_AREAS = 12  # and how many zones and parks back at most
 

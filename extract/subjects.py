@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from urbandb.extract.entity_records import Entity
-from urbandb.extract.wordlists import word_table
+from urbandb.extract.wordlists import LEVEL_AFTER_RE, word_table
 
 SUBJECT_TYPES = ("place", "project", "org", "policy")
 COUNTED = re.compile(r"[0-9０-９]+(?:\.[0-9]+)?[多余]?[片个家处项所座条栋套张名]")
@@ -220,7 +220,6 @@ def topics(text: str, marks: Marks, named: list[Named], cues: Cues) -> list[Name
 
 
 _COMPARED_WITH = re.compile(r"(?:优于|低于|高于|好于|不及|超过|接近)[^，。；0-9]{0,4}$")
-_LEVEL_AFTER = re.compile(r"(?:(?![达到为是在有])[\u4e00-\u9fff]){0,8}?水平")
 _RESPECTIVELY = re.compile("分别|依次")
 _SHARE = re.compile(r"[%％/成]")
 _COUNTED_NEXT = re.compile(r"(?:约|超|近|共|达)?[0-9０-９]")
@@ -300,7 +299,7 @@ def choose_subject(
             return bracketed.entity, True  # 其次是深圳都市圈（3247.99万）: the figure in brackets after a name
     if cues.no_subject.search(text, clause_start, start) or _hypothetical(text, marks, start, named, cues):
         return None, True
-    if _COMPARED_WITH.search(text, max(clause_start, start - 6), start) and _LEVEL_AFTER.match(text, end):
+    if _COMPARED_WITH.search(text, max(clause_start, start - 6), start) and LEVEL_AFTER_RE.match(text, end):
         return None, True  # 优于24城水平: the level compared with, about no one named
     said = _in_its_clause(text, marks, start, end, named, topical, cues, wholes)
     if said is not None:

@@ -1,6 +1,8 @@
-"""Word tables under `extract/data/`: one `word<TAB>kind` row a line, `#` comments."""
+"""Word tables under `extract/data/`: one `word<TAB>kind` row a line, `#` comments; and the
+few words every stage reads the same way."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -16,3 +18,10 @@ def word_table(name: str) -> dict[str, tuple[str, ...]]:
         word, kind = (part.strip() for part in line.split("\t")[:2])
         table.setdefault(kind, []).append(word)
     return {kind: tuple(sorted(words, key=len, reverse=True)) for kind, words in table.items()}
+
+
+# Words more than one stage reads the same way.
+LIST_JOINTS = ("、", "和", "及", "与", "或")  # what joins the items of a list (A、B, A和B)
+# After a figure, what makes it a level compared with (低于24城(开关店比整体)水平), not what a
+# verb reaches (超过30家企业达到…水平).
+LEVEL_AFTER_RE = re.compile(r"(?:(?![达到为是在有])[\u4e00-\u9fff]){0,8}?水平")
