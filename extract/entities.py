@@ -779,7 +779,7 @@ FIELDS = "fields"  # what `_list_head` says of a list of fields (电子信息、
 
 def _common_words_only(tokens: list[Token], offsets: list[int], start: int, end: int, descriptors_only: bool = False) -> bool:
     """The item is one common noun of the dictionary, or only descriptive words."""
-    words = tokens[bisect_left(offsets, start):bisect_left(offsets, end)]
+    words = _tokens_within(tokens, offsets, start, end)
     if descriptors_only and len(words) > 2:
         return False  # several words before a suffix make a name as often as not (国际生物工程创新中心)
     if not descriptors_only and len(words) == 1 and words[0][1] in ("n", "vn", "l", "an"):
