@@ -433,7 +433,7 @@ class EntityExtractor:
             while name and name[0] in LEADING_FUNCTION_CHARS and len(name) > 3:
                 name, start = name[1:], start + 1
             name, start, end = _balance_quotes(name, start, end)
-            cut = next((s for s in spans if s.start < start < s.end <= end and s.type == "place"), None)
+            cut = next((s for s in reversed(spans[-RECENT_SPANS:]) if s.start < start < s.end <= end and s.type == "place"), None)
             if cut is not None and (k := _token_index(offsets, cut.start)) is not None:
                 start, start_index, name = cut.start, k, text[cut.start:end]  # 回天|地区三年行动计划: a name does not start inside a zone's
             opener = next((w for w in LEADING_WORDS if name.startswith(w) and len(name) - len(w) >= 4), None) if name.startswith(LEADING_WORDS) else None
@@ -912,15 +912,19 @@ DESIGNATED_ZONES = {"示范区", "合作区", "试验区", "自贸区", "先行�
 AREA_PARTS = {"核心", "中心", "周边", "重点", "部分", "发展", "华南", "华北", "华东", "华中", "西南", "西北", "东北",
               "沿海"}
 PARCEL_SUFFIXES = {"地块", "宗地"}
+DEAL_WINDOW = 200  # characters around a parcel's name looked at for a sale
+RECENT_SPANS = 8  # the names found last, where a zone a name would start inside is
 _LAND_DEAL = re.compile("|".join(word_table("project_words")["land_deal"]))
 
 
 def _dealt_in(text: str, start: int, end: int) -> bool:
     """Whether the sentence of the name at `start`-`end` sells or plans the land (出让, 竞得, 楼面价,
     X地块规划): then a parcel is a project; one that only says where (以某某地块为西翼) is a place."""
-    sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
-    found = _SENTENCE_END.search(text, end)
-    return _LAND_DEAL.search(text, sentence_start, found.start() if found else len(text)) is not None or text.startswith("规划", end)
+    window_start = max(0, start - DEAL_WINDOW)  # a bounded look around, so a long paragraph costs no more per name
+    sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, window_start, start)), default=window_start)
+    found = _SENTENCE_END.search(text, end, end + DEAL_WINDOW)
+    sentence_end = found.start() if found else min(len(text), end + DEAL_WINDOW)
+    return _LAND_DEAL.search(text, sentence_start, sentence_end) is not None or text.startswith("规划", end)
 
 
 LONG_GENERIC_NAMES = sorted((g for g in GENERIC_NAMES if len(g) >= 4), key=len, reverse=True)

@@ -517,7 +517,7 @@ def _accept(text: str, m: re.Match) -> _Candidate | None:
     if pre == "上" and not all(ch in "百千万亿" for ch in n1):
         start, q = m.start("n1"), _requalify(q, "exact")
         pre = None
-    if pre == "近" and q.dimension == "duration" and q.unit_normalized in LOOKBACK_UNITS and not ELAPSED_BEFORE_RE.search(text, 0, m.start("pre")):
+    if pre == "近" and q.dimension == "duration" and q.unit_normalized in LOOKBACK_UNITS and not ELAPSED_BEFORE_RE.search(text, max(0, m.start("pre") - 4), m.start("pre")):
         # 近5年, 近两年: “the last five years”, a plain span.
         start, q = m.start("n1"), _requalify(q, "exact")
         pre = None
