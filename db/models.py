@@ -128,6 +128,16 @@ class Paragraph(Base):
     char_end: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
+class SearchBacklog(Base):
+    """A document written but not yet in SQLite's full-text index: a load
+    indexes the backlog every few dozen files and at its end
+    (`urbandb.db.search`). Empty on PostgreSQL, which keeps its own index."""
+
+    __tablename__ = "search_backlog"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+
+
 PARAGRAPH_KINDS = ("title", "subtitle", "heading", "byline", "body", "caption", "infobox", "boilerplate")
 DOCUMENT_FORMATS = ("text", "markdown", "html", "json")
 

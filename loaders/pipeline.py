@@ -220,6 +220,7 @@ def load_paths(
         with engine.begin() as conn:
             run_id = writer.start_run(conn, exclusive=lock.exclusive)
             search.prepare_for_load(conn)
+            search.index_backlog(conn)  # what a run that died left unindexed
         summary = LoadSummary(run_id=run_id)
         status = "failed"
         runner = (InProcess if in_process else partial(WorkerPool, size=workers, preload=PRELOAD))(
@@ -230,11 +231,19 @@ def load_paths(
         try:
             with runner, RunLease(engine, run_id, exclusive=lock.exclusive):
                 checked = (check_file(engine, path, limits) for path in files)
+                queued = 0
                 for index, (job, extracted) in enumerate(runner.in_order(checked), 1):
                     outcome = write_file(engine, job, extracted, run_id, pipeline.version, names)
                     summary.outcomes.append(outcome)
+                    queued += outcome.status in ("added", "updated")
+                    if queued >= search.BACKLOG_FILES:
+                        with engine.begin() as conn:
+                            search.index_backlog(conn)
+                        queued = 0
                     if progress:
                         progress(index, len(files), outcome)
+                with engine.begin() as conn:
+                    search.index_backlog(conn)
             summary.workers_cpu_seconds = runner.cpu_seconds
             status = "ok" if summary.ok else "errors"
         finally:

@@ -268,11 +268,11 @@ def write_article(
 
 
 def write_paragraphs(conn: Connection, document_id: int, article: Article) -> dict[int, int]:
-    """Insert the paragraphs and index the searchable ones; returns seq -> id."""
+    """Insert the paragraphs and queue them for the search index; returns seq -> id."""
     INSERT_PARAGRAPHS.execute_many(
         conn, [(document_id, p.seq, p.kind, p.section, p.text, p.char_start, p.char_end) for p in article.paragraphs]
     )
-    search.index_document(conn, document_id)
+    search.queue_document(conn, document_id)
     return dict(PARAGRAPH_IDS.execute(conn, (document_id,)))
 
 

@@ -252,6 +252,10 @@ def test_every_foreign_key_with_on_delete_has_an_index(db):
     tables = [t for (t,) in conn.execute("select name from sqlite_master where type = 'table' and name not like 'fts_%'")]
     for table in tables:
         leading = {conn.execute(f"pragma index_info('{index}')").fetchone()[2] for _, index, *_ in conn.execute(f"pragma index_list('{table}')")}
+        # An INTEGER PRIMARY KEY is the rowid: the table itself is its index.
+        key_columns = [(name, type_) for _, name, type_, _, _, pk in conn.execute(f"pragma table_info('{table}')") if pk]
+        if len(key_columns) == 1 and key_columns[0][1].upper() == "INTEGER":
+            leading.add(key_columns[0][0])
         for key in conn.execute(f"pragma foreign_key_list('{table}')").fetchall():
             column, on_delete = key[3], key[6]
             if on_delete != "NO ACTION":

@@ -159,3 +159,34 @@ def test_migration_0006_places_each_located_project_by_the_documents_naming_it_a
     engine.dispose()
     assert located and sites == expected
     assert {(project, place) for project, place, _ in sites} == located
+
+
+def test_migration_0009_indexes_the_search_backlog_before_dropping_it(migrated_db):
+    """Down from 0009, nothing written stays out of the search index (SQLite's;
+    PostgreSQL keeps its own and never queues)."""
+    from sqlalchemy import text
+
+    from conftest import SEEDS
+    from urbandb.db.engine import backend
+    from urbandb.loaders import writer
+    from urbandb.loaders.pipeline import default_pipeline, parse_file
+
+    seed = sorted(SEEDS.iterdir())[1]
+    pipeline = default_pipeline()
+    engine = make_engine(migrated_db)
+    articles = parse_file(str(seed), seed.read_bytes(), pipeline).articles
+    writer.write_file(engine, str(seed), "a" * 64, 1, articles, None, pipeline.version)  # queued, not indexed
+    sqlite = backend(migrated_db) == "sqlite"
+    with engine.connect() as conn:
+        assert conn.execute(text("select count(*) from search_backlog")).scalar() == (1 if sqlite else 0)
+        expected = conn.execute(text("select count(*) from paragraphs where kind != 'boilerplate'")).scalar()
+        if sqlite:
+            assert conn.execute(text("select count(*) from fts_paragraphs")).scalar() == 0
+    downgrade(migrated_db, "0006")
+    engine.dispose()
+    engine = make_engine(migrated_db)
+    assert "search_backlog" not in inspect(engine).get_table_names()
+    if sqlite:
+        with engine.connect() as conn:
+            assert conn.execute(text("select count(*) from fts_paragraphs")).scalar() == expected > 10
+    engine.dispose()

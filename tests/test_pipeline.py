@@ -2,6 +2,7 @@
 bad files, a killed run, two loads at once."""
 from __future__ import annotations
 
+import hashlib
 import shutil
 import signal
 import sqlite3
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SEEDS, migrated_database
+from urbandb.db import search
 from urbandb.db.engine import make_engine
 from urbandb.loaders.errors import LoadInProgress
 from urbandb.loaders.pipeline import discover, load_paths, loader_lock
@@ -119,6 +121,69 @@ def test_pipeline_changed_file_replaces_only_its_rows(tmp_path):
     ).fetchone()[0]
     assert orphans == 0
     assert conn.execute("select count(*) from fts_paragraphs where text like '%园区总投资约12亿元%'").fetchone()[0] == 1
+
+
+def searchable_and_indexed(conn) -> tuple[int, int, int]:
+    """Searchable paragraphs, paragraphs in the search index, documents in its backlog."""
+    return (
+        conn.execute("select count(*) from paragraphs where kind != 'boilerplate'").fetchone()[0],
+        conn.execute("select count(*) from fts_paragraphs").fetchone()[0],
+        conn.execute("select count(*) from search_backlog").fetchone()[0],
+    )
+
+
+def test_pipeline_indexes_the_search_backlog_every_few_files_and_at_the_end(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "BACKLOG_FILES", 2)
+    db_file = tmp_path / "u.sqlite"
+    engine = make_engine(migrated_database(db_file))
+    backlog = []
+
+    def progress(index, total, outcome):
+        with sqlite3.connect(db_file) as conn:
+            backlog.append(conn.execute("select count(*) from search_backlog").fetchone()[0])
+
+    assert load_paths(engine, [str(SEEDS)], progress=progress).ok
+    assert backlog == [1, 0, 1, 0, 1]
+    searchable, indexed, left = searchable_and_indexed(sqlite3.connect(db_file))
+    assert (indexed, left) == (searchable, 0) and searchable > 100
+
+
+def test_pipeline_indexes_first_what_a_run_that_died_left_in_the_backlog(tmp_path):
+    from urbandb.loaders import writer
+    from urbandb.loaders.pipeline import default_pipeline, parse_file
+
+    seed = sorted(SEEDS.iterdir())[1]
+    data = seed.read_bytes()
+    pipeline = default_pipeline()
+    engine = make_engine(migrated_database(tmp_path / "u.sqlite"))
+    # A run writes a file (the backlog row in its transaction) and dies before indexing it.
+    digest = hashlib.sha256(data).hexdigest()
+    writer.write_file(engine, str(seed), digest, len(data), parse_file(str(seed), data, pipeline).articles, None, pipeline.version)
+    conn = sqlite3.connect(tmp_path / "u.sqlite")
+    searchable, indexed, left = searchable_and_indexed(conn)
+    assert (indexed, left) == (0, 1) and searchable > 10
+
+    summary = load_paths(engine, [str(seed)], pipeline=pipeline)
+
+    assert summary.counts["files_unchanged"] == 1
+    assert searchable_and_indexed(conn) == (searchable, searchable, 0)
+    hits = conn.execute("select count(*) from fts_paragraphs where fts_paragraphs match '\"城市更新\"'").fetchone()[0]
+    assert hits > 0
+
+
+def test_pipeline_a_changed_file_leaves_no_backlog_of_its_old_documents(tmp_path):
+    from urbandb.loaders import writer
+    from urbandb.loaders.pipeline import default_pipeline, parse_file
+
+    seed = sorted(SEEDS.iterdir())[1]
+    pipeline = default_pipeline()
+    engine = make_engine(migrated_database(tmp_path / "u.sqlite"))
+    articles = parse_file(str(seed), seed.read_bytes(), pipeline).articles
+    writer.write_file(engine, str(seed), "a" * 64, 1, articles, None, pipeline.version)
+    writer.write_file(engine, str(seed), "b" * 64, 1, articles, None, pipeline.version)
+    conn = sqlite3.connect(tmp_path / "u.sqlite")
+    (document,) = conn.execute("select id from documents").fetchall()
+    assert conn.execute("select document_id from search_backlog").fetchall() == [document]
 
 
 BAD_FILES = {
