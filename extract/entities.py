@@ -91,27 +91,14 @@ def read_suffixes() -> dict[str, str]:
 NAME_POS = {"n", "t", "q", "k", "h", "zg", "z", "nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng", "vn", "an", "b", "l", "s", "f", "a", "m", "ng"}
 PROPER_POS = {"nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng"}
 NAME_TAGS = PROPER_POS - {"j"}  # abbreviations (研发, 央企) are as often common words
-# Words that end a name on the left even when tagged as nouns.
-STOP_WORDS = set(
-    "的 了 和 与 及 以及 或 暨 等 在 将 把 对 从 由 为 是 有 让 向 于 以 并 也 还 又 都 该 本 其 此 这 那 这里 这些 各 每 全 全市 全区 我们 他们 "
-    "实施 制定 出台 印发 发布 落实 开展 编制 支持 打造 建设 推进 推动 实现 加快 启动 完成 成为 作为 围绕 利用 通过 依托 承接 引入 布局 规划建设 新建 改造 提升 拥有 位于 包括 "
-    "惠及 距离 这座 这个 这片 这一 预计 将于 力争 争取 整个 目前 今年 去年 近年来 同时 其中 此外 一批 一个 多个 多家 首个 首批 相关 有关 主要 一期 项目 记者 通讯员 "
-    "年 月 日 个 家 座 处 条 所".split()
-)
-GENERIC_NAMES = set(
-    "老旧小区 产业园区 产业园 相关负责人 全市 全区 项目 该项目 基地 中心 园区 小区 公园 集团 公司 医院 大学 实验室 研究院 平台 工程 规划 计划 "
-    "模式 社区 街道 地区 区域 新城 走廊 小镇 站 局 部 委 报 厂 重点项目 重点工程 重大项目 产业基地 创新中心 服务中心 科创中心 区域科创中心 "
-    "重特大项目 城市更新项目 更新项目 改造项目 旧改项目 研发中心 运营中心 展示中心 活动中心 文化中心 国家重点实验室 全国重点实验室 重点实验室 项目现场 产业用地 工业用地 建设项目 "
-    "一刀切 新赛道 示范区 集聚区 平台公司 国有企业 生产基地 转化基地 高地 示范园 公共服务 基础设施 "
-    "上市公司 跨国公司 领军企业 国家实验室 科研机构 开发企业 龙头企业 民营企业 央企 国企".split()
-)
-ONE_CHAR_SUFFIX_WORDS = set("布局 格局 全部 局部 大局 结局 开局 当局 北部 南部 东部 西部 中部 内部 外部 干部 头部 底部 顶部 腹部 "
-    "汇报 情报 举报 申报 预报 通报 回报 简报 海报 快报 画报 电报 捷报 喜报 警报 网站 "
-    "结合部 俱乐部 工厂 总部 驿站 校园 家园 花园 乐园 田园 庄园 菜园 果园 名园 园园 季报 年报 财报 三季报".split())
+# The word lists of the rules below, one kind each; data/name_words.tsv says what each kind is.
+NAME_WORDS = word_table("name_words")
+STOP_WORDS = set(NAME_WORDS["stop"])
+GENERIC_NAMES = set(NAME_WORDS["generic_name"])
+ONE_CHAR_SUFFIX_WORDS = set(NAME_WORDS["one_char_suffix_word"])
 LEADING_FUNCTION_CHARS = "由在与和及将把对从为向于以据让"
-# Verbs of this domain that jieba's dictionary tags as nouns; read as verbs they end a name on the left.
-COMMON_NOUNS = {"城中村"}  # words the dictionary tags as places that are kinds of place
-DOMAIN_VERBS = set("落地 会同 投用 开工 完工 签约 入驻 封顶 开园 竣工 继续加强 代表".split())
+COMMON_NOUNS = set(NAME_WORDS["common_noun"])
+DOMAIN_VERBS = set(NAME_WORDS["domain_verb"])
 PERSON_CUES: dict[str, list[str]] = {}
 for _word, _cue in read_table("person_cues.tsv"):
     PERSON_CUES.setdefault(_cue, []).append(_word)
@@ -141,8 +128,8 @@ _PHASE_SECTION_END = re.compile(r"[一二三四五六七八九十\d]+期(?:[\u4e
 _PHASE_AFTER = re.compile(r"(?:[\u4e00-\u9fff]{2,5}?)?(?:[一二三四五六七八九十\d]+期)(?:[\u4e00-\u9fff]{2}段)?")  # 二期, 二期昌平段
 _ASIDE_AFTER = re.compile(r"（([^（）]{1,6})）(?:项目)?")
 _BRANCH_AFTER = re.compile(r"·[\u4e00-\u9fffA-Za-z0-9]{1,8}(?![\u4e00-\u9fffA-Za-z0-9])|[\u4e00-\u9fff]{2,4}?店")
-ROAD_ENDINGS = ("路", "街", "大道", "大街", "巷", "弄")  # a street before a house number (某某路500号)
-SHOP_SUFFIXES = {"百货", "广场", "购物中心", "商场", "商业中心"}
+ROAD_ENDINGS = tuple(NAME_WORDS["road_ending"])  # a street before a house number (某某路500号)
+SHOP_SUFFIXES = set(NAME_WORDS["shop_suffix"])
 _NOT_IN_PHASE = re.compile(r"[年月日将已于在和与及]")
 _SUB_AREA_AFTER = re.compile(r"[一二三四五六七八九十\d]{1,2}区(?![\u4e00-\u9fff])")  # 天通中苑二区
 _COUNT = re.compile(r"\d+[项个家处条座批大片类]|^[一二两三四五六七八九十]大|[一二两三四五六七八九十]+[个大片类座条]")
@@ -731,7 +718,7 @@ LIST_HEADS = {row[0]: row[1] for row in read_table("list_heads.tsv")}
 # What an item with no suffix is in a list of this type of head (a bare name among projects is a company).
 BARE_ITEMS = {row[0]: row[2] for row in read_table("list_heads.tsv") if len(row) > 2}
 # Organizations by suffix that are buildings when listed among projects (第二儿童医院等项目).
-FACILITY_SUFFIXES = ("医院", "学校", "中学", "小学", "大学", "学院", "科学院", "幼儿园", "中心")
+FACILITY_SUFFIXES = tuple(NAME_WORDS["facility_suffix"])
 _LIST_ITEM_STOP_TAGS = {"v", "vn", "vd", "p", "c", "d", "ad", "u", "uj", "ul", "x", "r", "f", "m", "q"}
 _LIST_ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9“”]{3,20}")
 
@@ -773,7 +760,7 @@ def _first_list_item(text: str, tokens: list[Token], offsets: list[int], end_ind
 
 
 # Words after 等 that make the list one of fields or sectors.
-FIELD_WORDS = ("领域", "行业", "产业", "方面", "类型", "业态", "方向", "门类")
+FIELD_WORDS = tuple(NAME_WORDS["field_word"])
 FIELDS = "fields"  # what `_list_head` says of a list of fields (电子信息、信息安全工程等产业)
 
 
@@ -891,27 +878,25 @@ def _without_listed_fields(text: str, tokens: list[Token], offsets: list[int], i
 
 
 # Verbs a document is the subject or object of (报告指出, 规划提出): after a suffix they do not make it a modifier.
-DOCUMENT_VERBS = {"出台", "发布", "印发", "实施", "指出", "提出", "明确", "要求", "强调", "显示", "提到", "部署", "规定", "公布"}
+DOCUMENT_VERBS = set(NAME_WORDS["document_verb"])
 # Words that open a generic phrase, not a name: 年度供地计划, 相关部门.
-GENERIC_PREFIXES = ("年度", "相关", "有关", "各类", "各项", "其他", "其它", "下一", "上一", "这一", "每一", "境内外", "国内外")
+GENERIC_PREFIXES = tuple(NAME_WORDS["generic_prefix"])
 # Administrative units whose names stand without the enclosing place (史各庄街道昌艺园社区 -> 昌艺园社区).
-ADMIN_SUFFIXES = {"社区", "街道", "村", "镇", "乡"}
+ADMIN_SUFFIXES = set(NAME_WORDS["admin_suffix"])
 # Suffixes of things named after a landmark, itself a project: 某某广场站.
-LANDMARK_NAMED = {"站", "更新单元", "城市更新单元"}  # (某某大楼更新单元: the renewal of a building)
-LINE_SUFFIXES = {"号线", "环线"}  # 地铁5号线|天通苑站: a line's station is named after its place
+LANDMARK_NAMED = set(NAME_WORDS["landmark_named"])  # (某某大楼更新单元: the renewal of a building)
+LINE_SUFFIXES = set(NAME_WORDS["line_suffix"])  # 地铁5号线|天通苑站: a line's station is named after its place
 # Words that open a clause about a name, never the name: 重点推进|机荷高速公路改扩建工程, 续建项目.
-LEADING_WORDS = tuple(sorted({"重点", "重点推进", "推进", "计划", "新开工", "续建", "深化", "加快推进", "全力推进", "积极推进", "谋划", "储备"},
-                            key=len, reverse=True))  # longest first
+LEADING_WORDS = tuple(NAME_WORDS["leading_word"])  # longest first
 NAME_DASHES = {"-", "—", "－", "–", "——", "·"}
 # Place suffixes that after a place's name make a part of it (广州中心区).
-PART_SUFFIXES = {"中心区", "区域", "城区", "核心区"}
+PART_SUFFIXES = set(NAME_WORDS["part_suffix"])
 # Words before 区域/地区 that make a part of a place, not a place of its own.
-REGIONS = ("华南", "华北", "华东", "华中", "西南", "西北", "东北", "中南")  # regions of the country
+REGIONS = tuple(NAME_WORDS["region"])  # regions of the country
 # Zones a government designates (一体化发展示范区): 发展 or 核心 before them names the zone, not a part.
-DESIGNATED_ZONES = {"示范区", "合作区", "试验区", "自贸区", "先行区", "功能区", "经济区"}
-AREA_PARTS = {"核心", "中心", "周边", "重点", "部分", "发展", "华南", "华北", "华东", "华中", "西南", "西北", "东北",
-              "沿海"}
-PARCEL_SUFFIXES = {"地块", "宗地"}
+DESIGNATED_ZONES = set(NAME_WORDS["designated_zone"])
+AREA_PARTS = set(NAME_WORDS["area_part"])
+PARCEL_SUFFIXES = set(NAME_WORDS["parcel_suffix"])
 DEAL_WINDOW = 200  # characters around a parcel's name looked at for a sale
 RECENT_SPANS = 8  # the names found last, where a zone a name would start inside is
 _LAND_DEAL = re.compile("|".join(word_table("project_words")["land_deal"]))
@@ -930,11 +915,11 @@ def _dealt_in(text: str, start: int, end: int) -> bool:
 LONG_GENERIC_NAMES = sorted((g for g in GENERIC_NAMES if len(g) >= 4), key=len, reverse=True)
 LONG_GENERIC_TUPLE = tuple(LONG_GENERIC_NAMES)  # one C call tells whether any ends a name
 # Two-character suffixes that make a name with any two characters before them (南方日报, 水屯地块, 火箭大街).
-NAMING_SUFFIXES = {"日报", "晚报", "时报", "商报", "周报", "地块", "大街"}
+NAMING_SUFFIXES = set(NAME_WORDS["naming_suffix"])
 # Suffixes so common that the name needs a proper noun, a place, a number or a quote before them.
 # Suffixes that are common words too (房地产, 精细化工): a proper word must come before them.
-COMPANY_SHORT_SUFFIXES = {"实业", "置业", "置地", "地产", "控股", "铝业", "药业", "化工", "电气"}
-STRICT_SUFFIXES = {"项目", "规划", "平台", "地区", "区域", "公司", "案例", "园区", *COMPANY_SHORT_SUFFIXES}
+COMPANY_SHORT_SUFFIXES = set(NAME_WORDS["company_short_suffix"])
+STRICT_SUFFIXES = {*NAME_WORDS["strict_suffix"], *COMPANY_SHORT_SUFFIXES}
 
 
 def _tokens_within(tokens: list[Token], offsets: list[int], start: int, end: int) -> list[Token]:
@@ -976,19 +961,12 @@ def _balance_quotes(name: str, start: int, end: int) -> tuple[str, int, int]:
 
 
 # Descriptive words that make a generic phrase, not a name, when nothing else precedes the suffix.
-DESCRIPTORS = set(
-    "高 高端 高品质 高精尖 优质 重要 重大 重点 基层 全国 国家 国际 义务 口袋 人均 民生 里子 面子 示范 基础 地下 地上 "
-    "产业 工业 科技 创新 研发 生产 成果 转化 服务 养老 惠民 孵化 集体 综合 配套 新型 传统 现代 智慧 特色 大型 小型 "
-    "公共 文化 体育 医疗 教育 人才 科研 科学 生物 医药 生物医药 信息 数字 绿色 生态 城市 社区 乡村 农村 老 旧 老旧 新 "
-    "设施 项目 工程 小剧场 戏剧 城市更新 更新 改造 世界一流 国际一流 国内领先 一流 领先 高科技 制造 制造业 先进制造 "
-    "市级 区级 省级 国家级 县级 旧 工业区 世界 活动 休闲 连片 零星 低效 闲置 存量 周边 高等级 大型 中型 高水平 好 旅游 知名 历史 历史文化 第一 华南 华北 华东 华中 西南 西北 东北 南部 北部 沿海 商场 户外 地标 式 地标式 科技产业 先进 新老 轨道交通 城际铁路 境内外 国内外 境内 境外 城际 铁路 全球 开放式 城镇 智慧 大众化 中高档 高档 地标式 新入市 新开业".split()
-)
+DESCRIPTORS = set(NAME_WORDS["descriptor"])
 
 
 # Descriptors of age, size or standing: with only a place they make a kind of thing, not a name
 # (广州新开业购物中心), as a field (体育, 生态) does not (回龙观体育文化公园).
-QUALITY_WORDS = set("新 新开业 新入市 大型 小型 中型 地标式 智慧 中高档 高档 大众化 高端 优质 高品质 重要 重大 重点 一流 领先 "
-                    "老 旧 老旧 知名 好 传统 现代 新型".split())
+QUALITY_WORDS = set(NAME_WORDS["quality_word"])
 
 
 def is_specific(name: str, suffix: str, prefix_tokens: list[Token]) -> bool:
@@ -1117,7 +1095,7 @@ def more_people(text: str, tokens: list[Token], offsets: list[int], named: list[
 
 
 # Divisions whose names are common words (阳泉市城区): never read as the division.
-COMMON_WORD_PLACES = {"城区", "郊区", "矿区", "新区", "市中区", "市辖区"}
+COMMON_WORD_PLACES = set(NAME_WORDS["common_word_place"])
 
 
 def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundaries: dict[int, dict[int, Token]] | None = None) -> dict[int, list[Span]]:
@@ -1248,7 +1226,7 @@ def merge_spans(places: list[Span], named: list[Span]) -> list[Span]:
 
 
 ZONE_SUFFIXES = tuple(sorted((s for s, kind in read_suffixes().items() if kind == "place"), key=len, reverse=True))
-DIRECTIONS = set("东部 西部 南部 北部 中部".split())
+DIRECTIONS = set(NAME_WORDS["direction"])
 
 
 def _name_after_division(kept: list[Span], i: int, division: Span) -> None:
@@ -1352,7 +1330,7 @@ def resolve_entities(spans_by_seq: dict[int, list[Span]]) -> list[Entity]:
     return out
 
 
-CORPORATE_SUFFIXES = ("集团", "集团公司", "集团有限公司", "有限公司", "股份有限公司", "公司", "控股")
+CORPORATE_SUFFIXES = tuple(NAME_WORDS["corporate_suffix"])
 
 
 GOVERNMENT_BODIES = tuple(sorted((row[0] for row in read_table("government_bodies.tsv")), key=len, reverse=True))

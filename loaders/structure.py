@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from typing import Callable
 from urllib.parse import urlsplit
 
@@ -302,6 +303,7 @@ def parse_byline(text: str) -> tuple[str | None, list[str]] | None:
     return publication, names
 
 
+@lru_cache(maxsize=4096)  # asked of each line by page-break joining and again by classification
 def special_kind(text: str) -> str | None:
     """The kind a line has whatever surrounds it: boilerplate, byline or caption."""
     if is_credit(text):
