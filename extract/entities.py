@@ -134,6 +134,7 @@ _NOT_IN_PHASE = re.compile(r"[年月日将已于在和与及]")
 _SUB_AREA_AFTER = re.compile(r"[一二三四五六七八九十\d]{1,2}区(?![\u4e00-\u9fff])")  # 天通中苑二区
 _COUNT = re.compile(r"\d+[项个家处条座批大片类]|^[一二两三四五六七八九十]大|[一二两三四五六七八九十]+[个大片类座条]")
 _QUOTED = re.compile(r"“[^”]*”")
+_SIZE_BEFORE_SUFFIX = re.compile(r"(?:(?:[\d.]+|[一二两三四五六七八九十百千]+)[万亿]|[万亿]元)(?:元|美元)?(?:级|以上)?$")
 _UNIT_COUNTS = re.compile(r"(?:[一二三四五六七八九十两\d]+[\u4e00-\u9fff]{1,2}){2,}")
 _NAME_MARK = re.compile(r"[A-Za-z0-9“《]")
 _QUOTE_TITLE = re.compile(r"《[^《》\n]{2,40}》")
@@ -990,6 +991,8 @@ def is_specific(name: str, suffix: str, prefix_tokens: list[Token]) -> bool:
         return False  # a count (75项重点项目), not a name
     if _UNIT_COUNTS.fullmatch(name):
         return False  # 一镇六街道: counts of units
+    if _SIZE_BEFORE_SUFFIX.search(prefix):
+        return False  # 邛崃百亿项目, 10亿元以上项目: a project's size, not its name
     if any(tag in PROPER_POS for _, tag in prefix_tokens) or _NAME_MARK.search(name):
         return True
     # only common words before the suffix: two of them, or a two-character one before a

@@ -54,10 +54,17 @@ def reference_year(article) -> str | None:
 
 
 def categorize(name: str) -> str:
+    """The first category of the table with a telling word in the name. A
+    one-character word (桥, 路, 站) tells only where it ends the name, before
+    项目/工程 or a phase: inside a name it is part of a proper word (国宝桥米产业园)."""
+    head = _NAME_TAIL.sub("", name)
     for category, words in CATEGORY_RULES:
-        if any(w in name for w in words):
+        if any(w in name if len(w) > 1 else head.endswith(w) for w in words):
             return category
     return "other"
+
+
+_NAME_TAIL = re.compile(r"(?:[（(]?[一二三四五六七八九十\d]+期[）)]?|项目|工程)+$")
 
 
 # A、B、C等20个先进制造业园区: the kind of thing a list of names is, after its 等 (the numeral optional)

@@ -255,6 +255,8 @@ def test_entities_short_title_in_book_marks_is_an_alias(extractor):
         ("加快建设新一代信息技术、生物医药等5大专业产业园。", "5大专业产业园"),
         ("有关部门将在相关地区推广。", "相关地区"),
         ("为坪山打造深圳未来创新的“下一站”提供支撑。", "下一站"),
+        ("南宁百亿项目集中开工仪式昨日举行。", "南宁百亿项目"),
+        ("徐州市百亿产业园开工。", "百亿产业园"),
     ],
 )
 def test_entities_counts_and_generic_openers_are_not_names(extractor, text, not_a_name):

@@ -276,6 +276,15 @@ def test_projects_category_words_of_newer_kinds(name, category):
     assert categorize(name) == category
 
 
+@pytest.mark.parametrize(
+    "name, category",
+    [("金桥米业产业园", "industrial_park"), ("站前商业广场", "commercial"), ("某某大桥项目", "infrastructure"),
+     ("滨河路二期工程", "infrastructure"), ("北站", "infrastructure")],
+)
+def test_projects_category_one_character_words_tell_only_at_the_end(name, category):
+    assert categorize(name) == category
+
+
 def test_projects_category_from_the_kind_its_list_names(extractor):
     text = "深圳市推动宝安燕罗、龙岗宝龙等20个先进制造业园区建设提速。"
     assert project(extractor, "宝安燕罗", text).category == "industrial_park"
