@@ -856,7 +856,7 @@ def test_site_request_mistakes_are_4xx_without_a_traceback_in_the_log(site, caps
                          ("/urbandb/metrics.json?_sort=no_such_column", 400)]:
         response = get(site, path)
         assert response.status_code == status, path
-    assert "Cannot sort table by no_such_column" in get(site, "/urbandb/metrics?_sort=no_such_column").text
+    assert "不能按这一列排序：no_such_column" in get(site, "/urbandb/metrics?_sort=no_such_column").text
     assert get(site, "/urbandb/metrics.json?_sort=no_such_column").json()["status"] == 400
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err
@@ -871,3 +871,83 @@ def test_site_errors_the_plugin_does_not_answer_go_to_datasette():
     assert request_mistake(DatasetteError("_col=x - invalid columns", status=400)) == 400
     assert request_mistake(DatasetteError("database is locked")) is None
     assert request_mistake(RuntimeError("bug")) is None
+
+
+# --- reports, errors and Datasette's own words ---
+
+DATASETTE_ENGLISH = ["Custom SQL query", "Edit SQL", "This data as", "Run SQL", "Query parameters", "0 results",
+                     "Data license", "Data source", "Error 404", "Error 400"]
+
+
+@pytest.mark.parametrize("query_name", [q.name for q in load_canned_queries()])
+def test_site_report_pages_read_in_chinese_with_their_columns_in_words(site, site_db, query_name):
+    require_tables(site_db, "metrics", "entities", "projects")
+    html = get(site, f"/urbandb/{query_name}").text
+    text, titles = visible_text_and_titles(html)
+    assert [s for s in DATASETTE_ENGLISH if s in text] == []
+    columns = get(site, f"/urbandb/{query_name}.json?_shape=objects&_size=1").json()["columns"]
+    headings = re.findall(r'<th class="col-[^"]*" scope="col">([^<]*)</th>', html)
+    assert headings == [words.column_heading(c) for c in columns]
+    assert all(re.search(r"[\u4e00-\u9fff]", h) for h in headings), headings
+    assert not re.search(r"\b(metrics|subject_id|as_of_year|datasette-cluster-map)\b", text.split("共 ")[0])
+    assert_no_codes(html, query_name)
+    # Results first, then the downloads and the SQL, folded away.
+    assert text.index("共 ") < text.index("下载") < text.index("这份报表的 SQL")
+
+
+def test_site_reports_link_articles_and_subjects_and_show_values_in_words(site, site_db):
+    require_tables(site_db, "metrics", "entities", "projects")
+    rows = get(site, "/urbandb/metrics_whose_sources_disagree.json?_shape=array").json()
+    assert rows, "the seeds have figures whose sources disagree"
+    html = get(site, "/urbandb/metrics_whose_sources_disagree").text
+    first = rows[0]
+    ((path, item, kind, name),) = query(site_db, "select d.source_path, d.source_item, e.type, e.name from documents d,"
+                                                 " entities e where d.id = ? and e.id = ?",
+                                        (first["document_a"], first["subject_id"]))
+    assert f'href="/-/article/{article_key(path, item)}" title="打开文章页"' in html
+    if kind in ("project", "place"):
+        assert f'href="{entity_url(kind, name)}"' in html
+    shown = words.scaled(first["value_a"], first["unit_normalized"], None, first["label_a"])
+    assert f'<span title="{words.plain(first["value_a"], first["unit_normalized"])}">{shown}</span>' in html
+    biggest = get(site, "/urbandb/biggest_projects_by_area").text
+    assert 'title="打开文章页"' in biggest
+
+
+def test_site_error_pages_read_in_chinese(site):
+    for path, status, message in [("/urbandb/no_such_table", 404, "没有这张表"), ("/no_such_database", 404, "没有这个数据库"),
+                                  ("/urbandb/documents/99999999", 404, "没有这一行"),
+                                  ("/urbandb/metrics?_sort=no_such_column", 400, "不能按这一列排序：no_such_column"),
+                                  ("/-/article/99999999999999999999", 404, "没有这篇文章")]:
+        response = get(site, path)
+        assert response.status_code == status, path
+        text, _ = visible_text_and_titles(response.text)
+        assert message in text and words.error_heading(status) in text, (path, text[:300])
+        assert [s for s in DATASETTE_ENGLISH if s in text] == [], path
+
+
+def test_site_description_license_and_source_in_chinese(site):
+    for path in ["/urbandb", "/urbandb/documents", "/urbandb/biggest_projects_by_area"]:
+        text, _ = visible_text_and_titles(get(site, path).text)
+        assert "Data license" not in text and "Data source" not in text, path
+    assert "数据许可" in visible_text_and_titles(get(site, "/urbandb").text)[0]
+
+
+@pytest.mark.parametrize("arguments", [
+    "_through=x", '_through={"table":"paragraphs"}', "id__in=[1", "title__notin=[", "_timelimit=abc",
+])
+def test_site_malformed_arguments_datasette_would_fail_on_are_400(site, arguments, capsys):
+    for path in ["/urbandb/documents?", "/urbandb/documents.json?"]:
+        response = get(site, path + quote(arguments, safe="="))
+        assert response.status_code == 400, (path, arguments, response.text[:300])
+    assert "Traceback" not in "".join(capsys.readouterr())
+    assert get(site, "/urbandb/documents?id__in=" + quote("[1, 2]")).status_code == 200
+    assert get(site, "/urbandb/documents?_timelimit=500").status_code == 200
+
+
+def test_site_paragraph_numbers_agree_between_search_and_article(site, site_db):
+    html = get(site, "/-/search?q=" + quote("清华南口")).text
+    hits = re.findall(r'<a href="(/-/article/[a-z2-7]{10})#p(\d+)">[^<]* 第 (\d+) 段</a>', html)
+    assert len(hits) >= 2
+    for article, seq, shown in hits[:5]:
+        page = get(site, article).text
+        assert re.search(rf'id="p{seq}" class="para [^"]*" data-n="{shown}"', page), (article, seq, shown)

@@ -37,6 +37,11 @@
       return box.width > 0 && box.height > 0;
     }).length;
   }
+  // Datasette's menu button is titled in English in its base template.
+  document.addEventListener("DOMContentLoaded", function () {
+    var menuTitle = document.getElementById("nav-menu-svg-title");
+    if (menuTitle) menuTitle.textContent = "\u83dc\u5355";  // 菜单
+  });
   window.addEventListener("load", function () {
     document.documentElement.setAttribute("data-rendered", JSON.stringify({
       metrics: drawn("article mark.metric"),
