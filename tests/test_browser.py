@@ -188,3 +188,11 @@ def test_browser_lists_charts_and_map_are_drawn(browse, server, site_db, name, p
         assert rendered[what] >= at_least, (what, rendered)
     assert "urbandb-nav" in dom or "urbandb-tiles" in dom or "rows-and-columns" in dom
     assert '<title id="nav-menu-svg-title">菜单</title>' in dom  # Datasette's menu button, titled in Chinese
+
+
+@pytest.mark.parametrize("table", ["documents", "metrics"])
+def test_browser_datasette_tables_keep_rows_short(browse, server, table):
+    # A document's hash and text, or a figure's sentence, once made a row taller than a screen.
+    dom, rendered = browse(f"{server}/urbandb/{table}", f"table-{table}")
+    assert rendered["rows"] >= 5
+    assert rendered["tallestRow"] < 300, rendered

@@ -49,6 +49,9 @@
       milestones: drawn(".urbandb-timeline .milestone"),
       paragraphs: document.querySelectorAll("article .para, .urbandb-mentions blockquote").length,
       rows: shown("table.rows-and-columns tbody tr"),
+      tallestRow: Math.max.apply(null, [0].concat(Array.prototype.map.call(
+        document.querySelectorAll("table.rows-and-columns tbody tr"),
+        function (tr) { return Math.round(tr.getBoundingClientRect().height); }))),
       bars: shown("svg.urbandb-chart rect"),
       mapPoints: shown("svg.urbandb-map .map-point circle")
     }));
