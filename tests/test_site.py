@@ -741,10 +741,21 @@ def test_site_map_clusters_what_it_cannot_place_exactly_and_says_so(site, site_d
 
 
 def test_charts_bar_chart_scales_to_the_largest_value():
-    svg = charts.bar_chart([("甲", 10, "甲：10"), ("乙", 5, "乙：5")])
-    widths = [float(w) for w in re.findall(r'<rect x="150" y="\d+" width="([\d.]+)"', svg)]
-    assert widths[0] == pytest.approx(2 * widths[1])
-    assert "<title>乙：5</title>" in svg
+    svg = charts.bar_chart([("甲", 10, "甲：10"), ("乙", 5, "乙：5")], "两根")
+    bars = re.findall(r'<g class="bar"><title>([^<]*)</title><rect [^>]*width="([\d.]+)"', svg)
+    widths = {tip: float(width) for tip, width in bars}
+    assert widths["甲：10"] == pytest.approx(2 * widths["乙：5"], rel=0.01)
+    assert "<title>两根</title>" in svg and "Pygal" not in re.sub(r"<!--.*?-->", "", svg)
+    # Nothing fetched: no script file, no address but the XML namespaces.
+    assert not re.search(r"<script[^>]*src=", svg)
+    assert not re.search(r"https?://", re.sub(r'xmlns(:xlink)?="[^"]*"|<!--.*?-->', "", svg))
+
+
+def test_charts_stacked_bars_stack_each_part_with_a_tooltip_in_words():
+    svg = charts.stacked_bar_chart([("昌平区", "2021年", 10), ("深圳市", "2022年", 5), ("昌平区", "2022年", 3)], " 公顷")
+    tips = re.findall(r'<g class="bar"><title>([^<]*)</title>', svg)
+    assert sorted(tips) == ["昌平区 · 2021年：10 公顷", "昌平区 · 2022年：3 公顷", "深圳市 · 2022年：5 公顷"]
+    assert "2021年" in svg and "2022年" in svg  # the legend
 
 
 # --- stable addresses ---
