@@ -809,6 +809,18 @@ def test_export_csv_starts_with_a_bom_unless_asked_not_to(site_db, tmp_path):
     assert "北京市昌平区以城市更新彰显城市品牌魅力" in with_bom.decode("utf-8-sig")
 
 
+def test_export_command_writes_csv_with_a_bom_by_default(site_db, tmp_path):
+    from typer.testing import CliRunner
+
+    from urbandb.cli import app
+
+    for args, folder, starts in [([], "default", True), (["--no-bom"], "plain", False)]:
+        result = CliRunner().invoke(app, ["--db", str(site_db), "export", "--format", "csv", *args, str(tmp_path / folder)])
+        assert result.exit_code == 0, result.output
+        for name in ("documents", "projects_named", "figures_named"):
+            assert (tmp_path / folder / f"{name}.csv").read_bytes().startswith(b"\xef\xbb\xbf") == starts, (args, name)
+
+
 def test_export_joins_projects_and_figures_with_their_names(site_db, tmp_path):
     require_tables(site_db, "metrics", "entities", "projects")
     import csv
