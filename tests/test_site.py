@@ -974,3 +974,20 @@ def test_site_paragraph_numbers_agree_between_search_and_article(site, site_db):
     for article, seq, shown in hits[:5]:
         page = get(site, article).text
         assert re.search(rf'id="p{seq}" class="para [^"]*" data-n="{shown}"', page), (article, seq, shown)
+
+
+def test_site_database_page_lists_reports_and_tables_in_chinese(site, site_db):
+    html = get(site, "/urbandb").text
+    text, _ = visible_text_and_titles(html)
+    for english in ["Custom SQL query", "Run SQL", "Tables", "Queries", " rows", "hidden table"]:
+        assert english not in text, english
+    assert text.index("报表") < text.index("数据表") < text.index("自定义 SQL 查询")
+    metadata = get(site, "/-/metadata.json").json()["databases"]["urbandb"]
+    for query in load_canned_queries():
+        assert f'href="/urbandb/{query.name}"' in html and query.title in text
+    for table in tables(site_db):
+        described = metadata["tables"].get(table, {})
+        if table.startswith(("fts_", "sqlite_")) or described.get("hidden"):
+            continue
+        assert f'href="/urbandb/{table}"' in html, table
+        assert described["description"] in text, table
