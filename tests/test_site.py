@@ -991,3 +991,16 @@ def test_site_database_page_lists_reports_and_tables_in_chinese(site, site_db):
             continue
         assert f'href="/urbandb/{table}"' in html, table
         assert described["description"] in text, table
+
+
+def test_site_error_page_renders_in_chinese_from_datasettes_bare_context(site):
+    # Datasette's own handler (a 500) renders error.html with only these variables.
+    async def render() -> str:
+        await site.invoke_startup()  # where Datasette prepares its template environment
+        template = site.jinja_env.select_template(["500.html", "error.html"])
+        return await template.render_async({"ok": False, "error": "boom", "status": 500, "title": None,
+                                            "urls": site.urls, "app_css_hash": site.app_css_hash(),
+                                            "menu_links": lambda: []})
+
+    html = asyncio.run(render())
+    assert "<h1>服务器出错</h1>" in html and "boom" in html and "Error 500" not in html
