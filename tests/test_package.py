@@ -18,6 +18,7 @@ import subprocess
 import sys
 import sysconfig
 import time
+import zipfile
 from pathlib import Path
 
 import httpx
@@ -104,12 +105,46 @@ def test_readme_quickstart_runs_as_written_on_a_fresh_clone(clone):
 
 
 @pytest.fixture(scope="module")
-def installed(clone, tmp_path_factory) -> Path:
-    """The `bin/` of a new virtualenv with the wheel built from the clone installed."""
+def built(clone, tmp_path_factory) -> tuple[Path, str]:
+    """The wheel built from the clone, and what the build printed."""
     dist = tmp_path_factory.mktemp("dist")
-    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(dist), str(clone)],
-        clone, dict(os.environ), timeout=300)
+    log = run([sys.executable, "-m", "pip", "wheel", "--verbose", "--no-deps", "--no-build-isolation", "-w", str(dist),
+               str(clone)], clone, dict(os.environ), timeout=300)
     (wheel,) = dist.glob("urbandb-*.whl")
+    return wheel, log.stdout + log.stderr
+
+
+# Folders of the checkout whose files the wheel carries (under urbandb/), and which files.
+PACKAGE_DATA = {
+    "extract/data": "*.tsv", "migrations/versions": "*.py", "queries": "*.sql", "urbandb/export_queries": "*.sql",
+    "urbandb/site/data": "*.yml", "urbandb/site/queries": "*.sql", "urbandb/site/static": "*",
+    "urbandb/site/templates": "**/*.html",
+}
+
+
+def test_wheel_carries_every_data_file_and_builds_without_packaging_warnings(built, clone):
+    wheel, log = built
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    for folder, pattern in PACKAGE_DATA.items():
+        files = [p for p in (clone / folder).glob(pattern) if p.is_file()]
+        assert files, folder
+        inside = folder if folder.startswith("urbandb/") else f"urbandb/{folder}"
+        missing = [p.name for p in files if f"{inside}/{p.relative_to(clone / folder).as_posix()}" not in names]
+        assert missing == [], (folder, missing)
+    assert "urbandb/migrations/script.py.mako" in names and "urbandb/site/metadata.yml" in names
+    # One import name: db, loaders, extract … install under urbandb, never as top-level packages.
+    assert {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")} == {"urbandb"}
+    warnings = [line.strip() for line in log.splitlines()
+                if "Warning" in line and "byte-compiling" not in line]
+    assert warnings == []
+
+
+@pytest.fixture(scope="module")
+def installed(built, tmp_path_factory) -> Path:
+    """The `bin/` of a new virtualenv with the wheel built from the clone installed."""
+    wheel, _ = built
+    dist = wheel.parent
     venv = tmp_path_factory.mktemp("venv") / "env"
     run([sys.executable, "-m", "venv", "--without-pip", str(venv)], dist, dict(os.environ))
     python = venv / "bin" / "python"

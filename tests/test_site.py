@@ -741,10 +741,21 @@ def test_site_map_clusters_what_it_cannot_place_exactly_and_says_so(site, site_d
 
 
 def test_charts_bar_chart_scales_to_the_largest_value():
-    svg = charts.bar_chart([("甲", 10, "甲：10"), ("乙", 5, "乙：5")])
-    widths = [float(w) for w in re.findall(r'<rect x="150" y="\d+" width="([\d.]+)"', svg)]
-    assert widths[0] == pytest.approx(2 * widths[1])
-    assert "<title>乙：5</title>" in svg
+    svg = charts.bar_chart([("甲", 10, "甲：10"), ("乙", 5, "乙：5")], "两根")
+    bars = re.findall(r'<g class="bar"><title>([^<]*)</title><rect [^>]*width="([\d.]+)"', svg)
+    widths = {tip: float(width) for tip, width in bars}
+    assert widths["甲：10"] == pytest.approx(2 * widths["乙：5"], rel=0.01)
+    assert "<title>两根</title>" in svg and "Pygal" not in re.sub(r"<!--.*?-->", "", svg)
+    # Nothing fetched: no script file, no address but the XML namespaces.
+    assert not re.search(r"<script[^>]*src=", svg)
+    assert not re.search(r"https?://", re.sub(r'xmlns(:xlink)?="[^"]*"|<!--.*?-->', "", svg))
+
+
+def test_charts_stacked_bars_stack_each_part_with_a_tooltip_in_words():
+    svg = charts.stacked_bar_chart([("昌平区", "2021年", 10), ("深圳市", "2022年", 5), ("昌平区", "2022年", 3)], " 公顷")
+    tips = re.findall(r'<g class="bar"><title>([^<]*)</title>', svg)
+    assert sorted(tips) == ["昌平区 · 2021年：10 公顷", "昌平区 · 2022年：3 公顷", "深圳市 · 2022年：5 公顷"]
+    assert "2021年" in svg and "2022年" in svg  # the legend
 
 
 # --- stable addresses ---
@@ -796,6 +807,18 @@ def test_export_csv_starts_with_a_bom_unless_asked_not_to(site_db, tmp_path):
     assert with_bom.startswith(b"\xef\xbb\xbfid,") and not plain.startswith(b"\xef\xbb\xbf")
     assert with_bom[3:] == plain
     assert "北京市昌平区以城市更新彰显城市品牌魅力" in with_bom.decode("utf-8-sig")
+
+
+def test_export_command_writes_csv_with_a_bom_by_default(site_db, tmp_path):
+    from typer.testing import CliRunner
+
+    from urbandb.cli import app
+
+    for args, folder, starts in [([], "default", True), (["--no-bom"], "plain", False)]:
+        result = CliRunner().invoke(app, ["--db", str(site_db), "export", "--format", "csv", *args, str(tmp_path / folder)])
+        assert result.exit_code == 0, result.output
+        for name in ("documents", "projects_named", "figures_named"):
+            assert (tmp_path / folder / f"{name}.csv").read_bytes().startswith(b"\xef\xbb\xbf") == starts, (args, name)
 
 
 def test_export_joins_projects_and_figures_with_their_names(site_db, tmp_path):
@@ -856,7 +879,7 @@ def test_site_request_mistakes_are_4xx_without_a_traceback_in_the_log(site, caps
                          ("/urbandb/metrics.json?_sort=no_such_column", 400)]:
         response = get(site, path)
         assert response.status_code == status, path
-    assert "Cannot sort table by no_such_column" in get(site, "/urbandb/metrics?_sort=no_such_column").text
+    assert "不能按这一列排序：no_such_column" in get(site, "/urbandb/metrics?_sort=no_such_column").text
     assert get(site, "/urbandb/metrics.json?_sort=no_such_column").json()["status"] == 400
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err
@@ -871,3 +894,113 @@ def test_site_errors_the_plugin_does_not_answer_go_to_datasette():
     assert request_mistake(DatasetteError("_col=x - invalid columns", status=400)) == 400
     assert request_mistake(DatasetteError("database is locked")) is None
     assert request_mistake(RuntimeError("bug")) is None
+
+
+# --- reports, errors and Datasette's own words ---
+
+DATASETTE_ENGLISH = ["Custom SQL query", "Edit SQL", "This data as", "Run SQL", "Query parameters", "0 results",
+                     "Data license", "Data source", "Error 404", "Error 400"]
+
+
+@pytest.mark.parametrize("query_name", [q.name for q in load_canned_queries()])
+def test_site_report_pages_read_in_chinese_with_their_columns_in_words(site, site_db, query_name):
+    require_tables(site_db, "metrics", "entities", "projects")
+    html = get(site, f"/urbandb/{query_name}").text
+    text, titles = visible_text_and_titles(html)
+    assert [s for s in DATASETTE_ENGLISH if s in text] == []
+    columns = get(site, f"/urbandb/{query_name}.json?_shape=objects&_size=1").json()["columns"]
+    headings = re.findall(r'<th class="col-[^"]*" scope="col">([^<]*)</th>', html)
+    assert headings == [words.column_heading(c) for c in columns]
+    assert all(re.search(r"[\u4e00-\u9fff]", h) for h in headings), headings
+    assert not re.search(r"\b(metrics|subject_id|as_of_year|datasette-cluster-map)\b", text.split("共 ")[0])
+    assert_no_codes(html, query_name)
+    # Results first, then the downloads and the SQL, folded away.
+    assert text.index("共 ") < text.index("下载") < text.index("这份报表的 SQL")
+
+
+def test_site_reports_link_articles_and_subjects_and_show_values_in_words(site, site_db):
+    require_tables(site_db, "metrics", "entities", "projects")
+    rows = get(site, "/urbandb/metrics_whose_sources_disagree.json?_shape=array").json()
+    assert rows, "the seeds have figures whose sources disagree"
+    html = get(site, "/urbandb/metrics_whose_sources_disagree").text
+    first = rows[0]
+    ((path, item, kind, name),) = query(site_db, "select d.source_path, d.source_item, e.type, e.name from documents d,"
+                                                 " entities e where d.id = ? and e.id = ?",
+                                        (first["document_a"], first["subject_id"]))
+    assert f'href="/-/article/{article_key(path, item)}" title="打开文章页"' in html
+    if kind in ("project", "place"):
+        assert f'href="{entity_url(kind, name)}"' in html
+    shown = words.scaled(first["value_a"], first["unit_normalized"], None, first["label_a"])
+    assert f'<span title="{words.plain(first["value_a"], first["unit_normalized"])}">{shown}</span>' in html
+    biggest = get(site, "/urbandb/biggest_projects_by_area").text
+    assert 'title="打开文章页"' in biggest
+
+
+def test_site_error_pages_read_in_chinese(site):
+    for path, status, message in [("/urbandb/no_such_table", 404, "没有这张表"), ("/no_such_database", 404, "没有这个数据库"),
+                                  ("/urbandb/documents/99999999", 404, "没有这一行"),
+                                  ("/urbandb/metrics?_sort=no_such_column", 400, "不能按这一列排序：no_such_column"),
+                                  ("/-/article/99999999999999999999", 404, "没有这篇文章")]:
+        response = get(site, path)
+        assert response.status_code == status, path
+        text, _ = visible_text_and_titles(response.text)
+        assert message in text and words.error_heading(status) in text, (path, text[:300])
+        assert [s for s in DATASETTE_ENGLISH if s in text] == [], path
+
+
+def test_site_description_license_and_source_in_chinese(site):
+    for path in ["/urbandb", "/urbandb/documents", "/urbandb/biggest_projects_by_area"]:
+        text, _ = visible_text_and_titles(get(site, path).text)
+        assert "Data license" not in text and "Data source" not in text, path
+    assert "数据许可" in visible_text_and_titles(get(site, "/urbandb").text)[0]
+
+
+@pytest.mark.parametrize("arguments", [
+    "_through=x", '_through={"table":"paragraphs"}', "id__in=[1", "title__notin=[", "_timelimit=abc",
+])
+def test_site_malformed_arguments_datasette_would_fail_on_are_400(site, arguments, capsys):
+    for path in ["/urbandb/documents?", "/urbandb/documents.json?"]:
+        response = get(site, path + quote(arguments, safe="="))
+        assert response.status_code == 400, (path, arguments, response.text[:300])
+    assert "Traceback" not in "".join(capsys.readouterr())
+    assert get(site, "/urbandb/documents?id__in=" + quote("[1, 2]")).status_code == 200
+    assert get(site, "/urbandb/documents?_timelimit=500").status_code == 200
+
+
+def test_site_paragraph_numbers_agree_between_search_and_article(site, site_db):
+    html = get(site, "/-/search?q=" + quote("清华南口")).text
+    hits = re.findall(r'<a href="(/-/article/[a-z2-7]{10})#p(\d+)">[^<]* 第 (\d+) 段</a>', html)
+    assert len(hits) >= 2
+    for article, seq, shown in hits[:5]:
+        page = get(site, article).text
+        assert re.search(rf'id="p{seq}" class="para [^"]*" data-n="{shown}"', page), (article, seq, shown)
+
+
+def test_site_database_page_lists_reports_and_tables_in_chinese(site, site_db):
+    html = get(site, "/urbandb").text
+    text, _ = visible_text_and_titles(html)
+    for english in ["Custom SQL query", "Run SQL", "Tables", "Queries", " rows", "hidden table"]:
+        assert english not in text, english
+    assert text.index("报表") < text.index("数据表") < text.index("自定义 SQL 查询")
+    metadata = get(site, "/-/metadata.json").json()["databases"]["urbandb"]
+    for query in load_canned_queries():
+        assert f'href="/urbandb/{query.name}"' in html and query.title in text
+    for table in tables(site_db):
+        described = metadata["tables"].get(table, {})
+        if table.startswith(("fts_", "sqlite_")) or described.get("hidden"):
+            continue
+        assert f'href="/urbandb/{table}"' in html, table
+        assert described["description"] in text, table
+
+
+def test_site_error_page_renders_in_chinese_from_datasettes_bare_context(site):
+    # Datasette's own handler (a 500) renders error.html with only these variables.
+    async def render() -> str:
+        await site.invoke_startup()  # where Datasette prepares its template environment
+        template = site.jinja_env.select_template(["500.html", "error.html"])
+        return await template.render_async({"ok": False, "error": "boom", "status": 500, "title": None,
+                                            "urls": site.urls, "app_css_hash": site.app_css_hash(),
+                                            "menu_links": lambda: []})
+
+    html = asyncio.run(render())
+    assert "<h1>服务器出错</h1>" in html and "boom" in html and "Error 500" not in html

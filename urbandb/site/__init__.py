@@ -37,10 +37,15 @@ class SiteError(Exception):
     """The database cannot be published (missing file, unreadable metadata)."""
 
 
+COLUMNS_LINE = "列："
+
+
 @dataclass
 class CannedQuery:
     """A canned query: `queries/<name>.sql`; its first comment line is the
-    title, the following comment lines the description."""
+    title, the following comment lines the description shown on its page,
+    except the lines starting with 列： (the columns, for whoever writes SQL:
+    the page heads them in words)."""
 
     name: str
     title: str
@@ -62,7 +67,7 @@ def load_canned_queries(queries_dir: Path = QUERIES_DIR) -> list[CannedQuery]:
                 break
             header.append(line[2:].strip())
         title = header[0] if header else path.stem
-        description = " ".join(line for line in header[1:] if line)
+        description = " ".join(line for line in header[1:] if line and not line.startswith(COLUMNS_LINE))
         queries.append(CannedQuery(path.stem, title, description, sql))
     return queries
 

@@ -1,46 +1,64 @@
 """Charts and the map as inline SVG, drawn on the server from query rows:
 no script, no CDN, no tiles, so they show offline and in any browser.
 
-Pure functions from rows to `Markup`; every mark carries a `<title>` (its
-tooltip) with the numbers in words.
+The charts are pygal's, rendered without its script; the map is drawn here
+(pygal has no plain longitude/latitude frame). Pure functions from rows to
+`Markup`; every mark carries a `<title>` (its tooltip) with the numbers in words.
 """
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
+import pygal
 from markupsafe import Markup, escape
+from pygal.style import Style
 
-PALETTE = ["#3a7dbf", "#e08a2c", "#4b9e4b", "#c0463d", "#8a63b8", "#8c6d46", "#d873b4", "#7f7f7f", "#b5b52e", "#2cb5c0"]
+PALETTE = ("#3a7dbf", "#e08a2c", "#4b9e4b", "#c0463d", "#8a63b8", "#8c6d46", "#d873b4", "#7f7f7f", "#b5b52e", "#2cb5c0")
 FONT = 'font-family="sans-serif" font-size="12"'
+# A generic family, so that the browser finds a font with Chinese in it.
+STYLE = Style(font_family="sans-serif", background="transparent", plot_background="#f8f9fb", colors=PALETTE,
+              label_font_size=12, major_label_font_size=12, value_font_size=11, legend_font_size=12)
+EMPTY = Markup('<p class="urbandb-empty">没有数据。</p>')
+# pygal keeps a value's label in a <desc> its script turns into a tooltip; a
+# <title> does the same without any script.
+LABEL_DESC = re.compile(r'<g class="bar"><desc class="label">([^<]*)</desc>')
 
 
-def bar_chart(bars: list[tuple[str, float, str]], unit: str = "", width: int = 640, bar_height: int = 22) -> Markup:
+def _render(chart, caption: str) -> Markup:
+    svg = chart.render(is_unicode=True)
+    svg = LABEL_DESC.sub(r'<g class="bar"><title>\1</title>', svg)
+    svg = svg.replace("<title>Pygal</title>", f"<title>{escape(caption)}</title>", 1)
+    return Markup(svg)
+
+
+def _chart(kind, labels: list[str], legend: bool, width: int, height: int):
+    # Horizontal bars run bottom-up in pygal: the labels are given reversed to read top-down.
+    # Axis and printed values are bare numbers (the unit is in the heading and the tooltips).
+    return kind(
+        js=[], disable_xml_declaration=True, style=STYLE, width=width, height=height, explicit_size=True,
+        classes=["pygal-chart", "urbandb-chart"], show_legend=legend, legend_at_bottom=True,
+        legend_at_bottom_columns=5, truncate_legend=10, truncate_label=12, print_values=not legend,
+        value_formatter=_number, x_labels=[_short(label, 12) for label in reversed(labels)],
+    )
+
+
+def bar_chart(bars: list[tuple[str, float, str]], caption: str = "", width: int = 640,
+              bar_height: int = 24) -> Markup:
     """Horizontal bars: (label, value, tooltip) each, longest value full width."""
     if not bars:
-        return Markup('<p class="urbandb-empty">没有数据。</p>')
-    label_width, value_width = 150, 90
-    plot = width - label_width - value_width
-    top = max(value for _, value, _ in bars) or 1
-    height = bar_height * len(bars) + 8
-    parts = [f'<svg class="urbandb-chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" {FONT}>']
-    for i, (label, value, tooltip) in enumerate(bars):
-        y = 4 + i * bar_height
-        length = max(1.0, plot * value / top)
-        parts.append(
-            f'<g class="bar"><title>{escape(tooltip)}</title>'
-            f'<text x="{label_width - 6}" y="{y + bar_height * 0.7:.1f}" text-anchor="end">{escape(_short(label, 12))}</text>'
-            f'<rect x="{label_width}" y="{y + 3}" width="{length:.1f}" height="{bar_height - 6}" fill="{PALETTE[0]}"></rect>'
-            f'<text x="{label_width + length + 4:.1f}" y="{y + bar_height * 0.7:.1f}">{escape(_number(value))}{escape(unit)}</text></g>'
-        )
-    parts.append("</svg>")
-    return Markup("".join(parts))
+        return EMPTY
+    chart = _chart(pygal.HorizontalBar, [label for label, _, _ in bars], False, width, 60 + bar_height * len(bars))
+    chart.add(caption, [{"value": value, "label": tooltip} for _, value, tooltip in reversed(bars)])
+    return _render(chart, caption)
 
 
-def stacked_bar_chart(rows: list[tuple[str, str, float]], unit: str = "", width: int = 640, bar_height: int = 24) -> Markup:
+def stacked_bar_chart(rows: list[tuple[str, str, float]], unit: str = "", caption: str = "", width: int = 640,
+                      bar_height: int = 26) -> Markup:
     """Horizontal stacked bars from (bar, part, value) rows, with a legend of the parts."""
     if not rows:
-        return Markup('<p class="urbandb-empty">没有数据。</p>')
+        return EMPTY
     bars: dict[str, dict[str, float]] = {}
     parts_order: list[str] = []
     for bar, part, value in rows:
@@ -48,38 +66,14 @@ def stacked_bar_chart(rows: list[tuple[str, str, float]], unit: str = "", width:
         bars[bar][part] = bars[bar].get(part, 0) + (value or 0)
         if part not in parts_order:
             parts_order.append(part)
-    colours = {part: PALETTE[i % len(PALETTE)] for i, part in enumerate(parts_order)}
-    label_width, value_width = 150, 90
-    plot = width - label_width - value_width
-    top = max(sum(v.values()) for v in bars.values()) or 1
-    legend_rows = math.ceil(len(parts_order) / 5)
-    height = bar_height * len(bars) + 8 + legend_rows * 18 + 6
-    out = [f'<svg class="urbandb-chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" {FONT}>']
-    for i, (bar, values) in enumerate(bars.items()):
-        y = 4 + i * bar_height
-        x = float(label_width)
-        out.append(f'<text x="{label_width - 6}" y="{y + bar_height * 0.7:.1f}" text-anchor="end">{escape(_short(bar, 12))}</text>')
-        for part in parts_order:
-            value = values.get(part)
-            if not value:
-                continue
-            length = max(1.0, plot * value / top)
-            tip = f"{bar} · {part}：{_number(value)}{unit}"
-            out.append(
-                f'<rect class="segment" x="{x:.1f}" y="{y + 3}" width="{length:.1f}" height="{bar_height - 6}"'
-                f' fill="{colours[part]}"><title>{escape(tip)}</title></rect>'
-            )
-            x += length
-        out.append(f'<text x="{x + 4:.1f}" y="{y + bar_height * 0.7:.1f}">{escape(_number(sum(values.values())))}{escape(unit)}</text>')
-    legend_top = 8 + bar_height * len(bars)
-    for i, part in enumerate(parts_order):
-        x, y = 10 + (i % 5) * 125, legend_top + (i // 5) * 18
-        out.append(
-            f'<rect x="{x}" y="{y}" width="12" height="12" fill="{colours[part]}"></rect>'
-            f'<text x="{x + 16}" y="{y + 10}">{escape(_short(part, 8))}</text>'
-        )
-    out.append("</svg>")
-    return Markup("".join(out))
+    height = 70 + bar_height * len(bars) + 22 * math.ceil(len(parts_order) / 5)
+    chart = _chart(pygal.HorizontalStackedBar, list(bars), True, width, height)
+    for part in parts_order:
+        chart.add(part, [
+            {"value": values[part], "label": f"{bar} · {part}：{_number(values[part])}{unit}"} if values.get(part) else None
+            for bar, values in reversed(list(bars.items()))
+        ])
+    return _render(chart, caption)
 
 
 @dataclass

@@ -596,11 +596,13 @@ async def charts_context(db, urls) -> dict:
         "by_year": bar_chart([
             (f"{r['year']}年" if r["year"].isdigit() else r["year"], r["figures"], f"{r['year']}：{r['figures']} 个数字")
             for r in by_year
-        ], " 个"),
+        ], "各年份的数字"),
         "land": stacked_bar_chart(
-            [(r["district"], r["year_word"], round(r["area_m2"] / 1e4, 1)) for r in land], " 公顷"
+            [(r["district"], r["year_word"], round(r["area_m2"] / 1e4, 1)) for r in land], " 公顷", "各区每年释放的土地"
         ),
-        "status": stacked_bar_chart([(r["status_word"], r["category_word"], r["projects"]) for r in status], " 个"),
+        "status": stacked_bar_chart(
+            [(r["status_word"], r["category_word"], r["projects"]) for r in status], " 个", "按状态和类别的项目"
+        ),
     }
     return {"by_year": by_year, "land": land, "status": status, "charts": charts}
 

@@ -28,6 +28,29 @@ def word(vocabulary: str, code, unknown: str = "未知") -> str:
     return vocabularies()[vocabulary].get(code, str(code))
 
 
+def column_heading(column: str) -> str:
+    """A report's column as its page heads it (项目, 面积（公顷）); a column
+    the vocabulary lacks keeps its name."""
+    return vocabularies()["report_column"].get(column, column)
+
+
+def error_heading(status) -> str:
+    """An error page's heading: 找不到 for a 404, 请求有误 for a 400 …"""
+    return vocabularies()["error_status"].get(status, "出错了")
+
+
+def error_words(message) -> str:
+    """One of Datasette's own error messages in words; others as they are
+    (urbandb's own are already in Chinese)."""
+    message = str(message)
+    if message in vocabularies()["error_message"]:
+        return vocabularies()["error_message"][message]
+    for start, words_ in vocabularies()["error_message_start"].items():
+        if message.startswith(start):
+            return words_ + message[len(start):]
+    return message
+
+
 def number(value: float, digits: int = 2) -> str:
     """58.9, 1,234, 0.35: at most `digits` decimals, no trailing zeros."""
     if float(value).is_integer():

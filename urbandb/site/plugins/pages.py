@@ -94,6 +94,10 @@ WORD_COLUMNS = {
 }
 # A canned query's name column and the column holding what it names.
 NAMED_COLUMNS = {"project": "project", "district": "place", "subject": None, "location": "place"}
+# A canned query's columns holding a document's row id: shown as the article's title.
+REPORT_DOCUMENT_COLUMNS = ("document_id", "document_a", "document_b")
+# A canned query's normalized values (with `unit_normalized` in the row), and the label of each.
+REPORT_VALUE_COLUMNS = {"value_a": "label_a", "value_b": "label_b"}
 
 
 @hookimpl
@@ -105,6 +109,15 @@ def render_cell(row, value, column, table, database, datasette):
         return _document_cell(datasette, _field(row, "id"))
     if table in DOCUMENT_TABLES and column == "document_id" and _field(row, "document_id") is not None:
         return _document_cell(datasette, _field(row, "document_id"))
+    if table is None and column in REPORT_DOCUMENT_COLUMNS and isinstance(value, int):
+        return _document_cell(datasette, value)
+    if table is None and column == "subject" and isinstance(_field(row, "subject_id"), int):
+        return _entity_cell(datasette, "entities", _field(row, "subject_id"))
+    if table is None and column in REPORT_VALUE_COLUMNS and isinstance(value, (int, float)):
+        unit = _field(row, "unit_normalized")
+        if isinstance(unit, str):
+            shown = words.scaled(value, unit, None, _field(row, REPORT_VALUE_COLUMNS[column]))
+            return Markup(f'<span title="{escape(words.plain(value, unit))}">{escape(shown)}</span>')
     if (table, column) in ENTITY_COLUMNS and _field(row, column) is not None:
         return _entity_cell(datasette, ENTITY_COLUMNS[(table, column)], _field(row, column))
     if value is None:
@@ -181,6 +194,13 @@ def _field(row, name: str):
         return None
     # A foreign key expanded to its label arrives as {"value": …, "label": …}.
     return value["value"] if isinstance(value, dict) and "value" in value else value
+
+
+@hookimpl
+def prepare_jinja2_environment(env):
+    # Globals, not extra_template_vars: Datasette renders its error page with a bare context.
+    env.globals.update(column_heading=words.column_heading, error_heading=words.error_heading,
+                       error_words=words.error_words)
 
 
 @hookimpl

@@ -1,6 +1,6 @@
 -- 面积最大的项目
--- 每个项目取以它为对象（metrics.subject_id）的面积指标中最大的一个，按面积从大到小排列。
--- 列：project_id、project、category、status、area_m2（平方米）、area_hectares（公顷）、label、surface、document_id。
+-- 每个项目取以它为对象的面积数字中最大的一个，按面积从大到小排列。
+-- 列：project_id（metrics.subject_id 所指的项目）、project、category、status、area_m2（平方米）、area_hectares（公顷）、label、surface、document_id。
 with area_metrics as (
     select subject_id as project_id, value_normalized, surface, label, document_id
     from metrics

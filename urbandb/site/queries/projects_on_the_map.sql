@@ -1,5 +1,5 @@
 -- 地图上的项目
--- 每个项目的坐标：项目自身的经纬度，没有时取所在地点、再取其上级地点的经纬度；在表格上方以地图显示（datasette-cluster-map）。
+-- 每个项目的坐标：项目自身的经纬度，没有时取所在地点、再取其上级地点的经纬度；在表格上方以地图显示（需要联网底图；离线时请看菜单中的“地图”）。
 -- 列：project_id、project、category、status、location、latitude、longitude。
 with located as (
     select

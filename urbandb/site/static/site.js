@@ -37,6 +37,11 @@
       return box.width > 0 && box.height > 0;
     }).length;
   }
+  // Datasette's menu button is titled in English in its base template.
+  document.addEventListener("DOMContentLoaded", function () {
+    var menuTitle = document.getElementById("nav-menu-svg-title");
+    if (menuTitle) menuTitle.textContent = "\u83dc\u5355";  // 菜单
+  });
   window.addEventListener("load", function () {
     document.documentElement.setAttribute("data-rendered", JSON.stringify({
       metrics: drawn("article mark.metric"),
@@ -44,6 +49,9 @@
       milestones: drawn(".urbandb-timeline .milestone"),
       paragraphs: document.querySelectorAll("article .para, .urbandb-mentions blockquote").length,
       rows: shown("table.rows-and-columns tbody tr"),
+      tallestRow: Math.max.apply(null, [0].concat(Array.prototype.map.call(
+        document.querySelectorAll("table.rows-and-columns tbody tr"),
+        function (tr) { return Math.round(tr.getBoundingClientRect().height); }))),
       bars: shown("svg.urbandb-chart rect"),
       mapPoints: shown("svg.urbandb-map .map-point circle")
     }));
