@@ -134,6 +134,7 @@ _NOT_IN_PHASE = re.compile(r"[年月日将已于在和与及]")
 _SUB_AREA_AFTER = re.compile(r"[一二三四五六七八九十\d]{1,2}区(?![\u4e00-\u9fff])")  # 天通中苑二区
 _COUNT = re.compile(r"\d+[项个家处条座批大片类]|^[一二两三四五六七八九十]大|[一二两三四五六七八九十]+[个大片类座条]")
 _QUOTED = re.compile(r"“[^”]*”")
+_QUOTED_WHOLE = re.compile(r"“([^“”]{2,})”(?:项目)?")  # a name quoted whole, 项目 after it or not
 _SIZE_BEFORE_SUFFIX = re.compile(r"(?:(?:[\d.]+|[一二两三四五六七八九十百千]+)[万亿]|[万亿]元)(?:元|美元)?(?:级|以上)?$")
 _UNIT_COUNTS = re.compile(r"(?:[一二三四五六七八九十两\d]+[\u4e00-\u9fff]{1,2}){2,}")
 _NAME_MARK = re.compile(r"[A-Za-z0-9“《]")
@@ -1323,6 +1324,10 @@ def resolve_entities(spans_by_seq: dict[int, list[Span]]) -> list[Entity]:
         without_qu = by_key.get((entity.name[:-1], entity.type)) if entity.name.endswith("区") else None
         if without_qu is not None and id(without_qu) not in merged:
             target = without_qu
+        quoted = _QUOTED_WHOLE.fullmatch(entity.name) if entity.type == "project" else None
+        if quoted:  # “汉城·酒城文化产业园”项目 is the 汉城·酒城文化产业园 named elsewhere
+            target = next((by_key[key] for key in ((quoted.group(1), "project"), (quoted.group(1) + "项目", "project"))
+                           if key in by_key and id(by_key[key]) not in merged), target)
         if target is not None:
             merged[id(entity)] = target
             target.aliases.extend(a for a in (entity.name, *entity.aliases) if a not in target.forms())

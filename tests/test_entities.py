@@ -243,6 +243,17 @@ def test_entities_town_short_form_not_inside_a_word(extractor):
     assert [m.paragraph_seq for m in mentions] == [0]
 
 
+def test_entities_a_project_quoted_whole_is_the_project_named_without_quotes(extractor):
+    article = extractor(article_of("签约项目包括“青山·绿水文旅小镇”、某某二期等。", "其中“青山·绿水文旅小镇”项目总投资12亿元。"))
+    (town,) = [e for e in article.entities if "青山" in e.name]
+    assert town.name == "青山·绿水文旅小镇" and "“青山·绿水文旅小镇”项目" in town.aliases and len(town.mentions) == 2
+
+
+def test_entities_projects_of_an_economic_sector_are_no_name(extractor):
+    found = names(extractor(article_of("全市第一产业项目12个，第三产业项目40个。")))
+    assert not any("产业项目" in name for name in found)
+
+
 def test_entities_short_title_in_book_marks_is_an_alias(extractor):
     article = extractor(article_of("自然资源部印发《支持新产业新业态发展的规划和土地政策创新案例集》。", "《案例集》收录了19个案例。"))
     policy = next(e for e in article.entities if e.type == "policy")
