@@ -39,7 +39,7 @@ from itertools import accumulate
 from typing import Callable, Iterable, Protocol
 
 from urbandb.extract.entity_records import Entity, Mention
-from urbandb.extract.gazetteer import FormMatcher, Gazetteer, Place, load_gazetteer
+from urbandb.extract.gazetteer import FormMatcher, Gazetteer, Place, load_gazetteer, short_forms
 from urbandb.extract.wordlists import word_table
 
 ENTITY_EXTRACTOR_VERSION = "1.5"
@@ -1137,17 +1137,29 @@ def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundar
         out[seq] = spans
     for county in counties.values():
         forms = gazetteer.town_forms(county)
-        if not forms:
-            continue
+        # The county's own short form (沙洋 of 沙洋县) is the county where the article names it in
+        # full, though a town under it (its seat, 沙洋镇) or another county elsewhere shares it.
+        own = set(short_forms(county.name, county.level)) - {county.name}
         for seq, text in paragraphs:
             taken = sorted((s.start, s.end) for s in out[seq])  # disjoint, so their ends are in order too
             taken_starts = [a for a, _ in taken]
+            cuts = (boundaries or {}).get(seq)
+            for form in own:
+                for found in re.finditer(re.escape(form), text):
+                    start, end = found.span()
+                    k = bisect_left(taken_starts, end)
+                    if k and taken[k - 1][1] > start or cuts and not (start in cuts and (end in cuts or end == len(text))):
+                        continue  # part of a place found already, or of a longer word
+                    out[seq].append(Span(start, end, form, "place", place=county))
+                    taken.insert(k, (start, end))
+                    taken_starts.insert(k, start)
+            if not forms:
+                continue
             for start, end, form in forms.find(text):
                 k = bisect_left(taken_starts, end)
-                if k and taken[k - 1][1] > start:
+                if k and taken[k - 1][1] > start or form in own:
                     continue  # overlaps a place found already
                 towns = [t for t in gazetteer.candidates(form, ("town",)) if t.parent is county]
-                cuts = (boundaries or {}).get(seq)
                 if towns and form != towns[0].name and cuts and (start not in cuts or cuts[start][0] == form and cuts[start][1] not in PROPER_POS
                                                                  or cuts.get(end, ("", "x"))[1] in ("n", "nz", "ns", "nt", "j") and text[end:end + 1] not in "镇乡"):
                     continue  # (东山|百货, 岭南|特色: the start of a longer name or phrase)

@@ -236,6 +236,14 @@ def test_entities_place_inside_a_token_is_segmented_around(extractor):
     assert ("昌平区", "ns") in tokens and "".join(w for w, _ in tokens) == "在昌平区"
 
 
+def test_entities_a_county_short_form_is_the_county_the_article_names_in_full(extractor):
+    """沙洋 is 沙洋县 (named in full below), not its seat 沙洋镇; 京山 is 京山市, though no
+    city above them is named."""
+    article = extractor(article_of("京山沙洋12个项目集中开工", "京山市、沙洋县先后有12个项目集中开工。"))
+    places = {e.name: [m.paragraph_seq for m in e.mentions] for e in article.entities if e.type == "place"}
+    assert places == {"京山市": [0, 1], "沙洋县": [0, 1]}
+
+
 def test_entities_town_short_form_not_inside_a_word(extractor):
     # 江高 is a town of 白云区, which the article names; here it is inside 临江高科园
     article = extractor(article_of("广州市白云区江高镇建设产业园。", "杭州钱塘区临江高科园曾面临难题。"))
