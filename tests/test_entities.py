@@ -491,6 +491,23 @@ def test_entities_two_bodies_of_one_place_stay_two(extractor):
     assert found.get("湖南省委") == "org" and found.get("湖南省发改委") == "org"
 
 
+@pytest.mark.parametrize(
+    "text, org",
+    [
+        ("记者从天府新区管委会获悉，园区新签约项目12个。", "天府新区管委会"),
+        ("苏州工业园区管理委员会发布通知。", "苏州工业园区管理委员会"),
+        ("据滨海工业园区管理委员会介绍，园区已入驻企业30家。", "滨海工业园区管理委员会"),
+    ],
+)
+def test_entities_a_zones_management_committee_is_an_organization(extractor, text, org):
+    assert names(extractor(article_of(text))).get(org) == "org"
+
+
+@pytest.mark.parametrize("text, project", [("城东污水处理厂二期工程开工。", "城东污水处理厂二期"), ("新建的城西水厂已经投用。", "城西水厂")])
+def test_entities_a_works_of_water_or_power_is_a_project(extractor, text, project):
+    assert names(extractor(article_of(text))).get(project) == "project"
+
+
 def test_entities_division_after_its_parent_is_one_form(extractor):
     article = extractor(article_of("长沙岳麓，湘江之畔。"))
     county = next(e for e in article.entities if e.name == "岳麓区")
