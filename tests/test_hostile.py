@@ -16,6 +16,7 @@ from urbandb.cli import app
 from urbandb.db.engine import make_engine
 from urbandb.db.migrate import downgrade
 from urbandb.exit_codes import ExitCode, explain
+from urbandb.loaders.decode import decode
 from urbandb.loaders.limits import Limits
 from urbandb.loaders.pipeline import LoadSummary, default_pipeline, load_paths
 from urbandb.loaders.read import read_articles
@@ -205,6 +206,21 @@ def test_a_few_bad_bytes_are_replaced_and_counted_not_fatal(tmp_path, db, pipeli
     assert message.startswith(f"{bad_bytes} undecodable bytes replaced")
     (text,) = rows(db, "select text from documents")[0]
     assert "\ufffd" in text and "新市镇之一" in text
+
+
+BRIEF = "南口是北京市传统工业重镇，规划用地58.9公顷。"
+
+
+def test_a_short_utf8_brief_with_a_bad_byte_anywhere_is_read_as_utf8_not_as_gbk():
+    # GB18030 decodes damaged UTF-8 with fewer bad bytes, into nonsense: a brief
+    # of a line has too few characters to outvote it by bytes alone.
+    data = BRIEF.encode()
+    for at in range(len(data) + 1):
+        decoded = decode(data[:at] + b"\xff" + data[at:])
+        assert decoded.encoding == "utf-8", at
+        assert decoded.text.replace("\ufffd", "") in {BRIEF, *(BRIEF[:n] + BRIEF[n + 1 :] for n in range(len(BRIEF)))}, at
+    cut = decode(data[:-1])
+    assert (cut.encoding, cut.text, cut.replaced_bytes) == ("utf-8", BRIEF[:-1] + "\ufffd", 2)
 
 
 def test_a_gbk_article_with_a_bad_byte_is_still_read_as_gbk(tmp_path, db, pipeline):
