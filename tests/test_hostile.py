@@ -392,3 +392,32 @@ def test_sql_cannot_write_or_reach_other_files(loaded_db, tmp_path, statement):
     result = cli(loaded_db, "sql", statement.format(other=other))
     assert result.exit_code == ExitCode.INPUT_FAILED and result.output.startswith("error:")
     assert not other.exists()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "ATTACH '{other}' AS other (TYPE sqlite); CREATE TABLE other.t AS SELECT 1",
+        "SELECT * FROM postgres_query('urbandb', 'SELECT lo_create(0)')",  # writes, though the transaction is read-only
+        "EXPLAIN ANALYZE SELECT * FROM postgres_query('urbandb', 'SELECT lo_create(0)')",
+        "SELECT * FROM postgres_execute('urbandb', 'DELETE FROM loader_runs')",
+        "SELECT (SELECT count(*) FROM main.Postgres_Scan('dbname=postgres', 'public', 'x'))",
+        "SELECT * FROM sqlite_scan('{other}', 'secret')",
+        "SELECT * FROM sqlite_attach('{other}'); SELECT * FROM secret",
+        "FROM query('SELECT 1')",
+    ],
+)
+def test_sql_is_read_only_on_every_backend(migrated_db, tmp_path, statement):
+    other = tmp_path / "other.db"
+    if "secret" in statement:  # another SQLite file, which `sql` must not read
+        with sqlite3.connect(other) as conn:
+            conn.execute("create table secret as select 'hidden words' as words")
+    result = cli(migrated_db, "sql", statement.format(other=other))
+    assert result.exit_code == ExitCode.INPUT_FAILED and result.output.startswith("error:"), result.output
+    assert "hidden words" not in result.output and ("secret" in statement or not other.exists())
+    engine = make_engine(migrated_db)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("select count(*) from loader_runs").scalar() == 0
+        if engine.dialect.name == "postgresql":
+            assert conn.exec_driver_sql("select count(*) from pg_largeobject_metadata").scalar() == 0
+    engine.dispose()
