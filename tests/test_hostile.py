@@ -6,15 +6,19 @@ import json
 import os
 import sqlite3
 import threading
+import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from typer.testing import CliRunner
 
-from conftest import migrated_database
+from conftest import migrated_database, new_database
 from urbandb.cli import app
 from urbandb.db.engine import make_engine
-from urbandb.db.migrate import downgrade
+from urbandb.db.migrate import downgrade, upgrade
 from urbandb.exit_codes import ExitCode, explain
 from urbandb.loaders.decode import decode
 from urbandb.loaders.limits import Limits
@@ -348,6 +352,53 @@ def test_full_disk_read_only_and_locked_databases_map_to_their_exit_codes(tmp_pa
             assert got == code, (error, got)
             assert "\n" not in message
     assert explain(OSError(28, "No space left on device", "u.sqlite-wal"))[0] == ExitCode.CANNOT_WRITE
+
+
+def test_a_full_disk_stops_the_load_instead_of_failing_every_file(tmp_path, db, pipeline):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(12):
+        (folder / f"{n:02d}.txt").write_text(ARTICLE.replace("南口", f"南口{n}") * 6, encoding="utf-8")
+    (pages,) = rows(db, "pragma page_count")[0]
+    engine = make_engine(f"sqlite:///{db}")
+
+    @event.listens_for(engine, "connect")
+    def little_room(conn, _):  # the disk fills up a few files in
+        conn.execute(f"pragma max_page_count = {pages + 40}")
+
+    with pytest.raises(OperationalError, match="full") as stopped:
+        load_paths(engine, [str(folder)], pipeline=pipeline)
+    engine.dispose()
+    assert explain(stopped.value)[0] == ExitCode.CANNOT_WRITE
+    ((loaded,),) = rows(db, "select count(*) from source_files")
+    assert 0 < loaded < 12
+    assert rows(db, "select count(*) from load_errors") == [(0,)]  # no file blamed for the disk
+    assert rows(db, "pragma integrity_check") == [("ok",)]
+    again = load(db, [folder], pipeline)  # room again: the next run loads the rest
+    assert (again.counts["files_unchanged"], again.counts["files_added"]) == (loaded, 12 - loaded)
+
+
+def test_a_postgresql_role_that_may_not_write_articles_stops_the_load_in_one_line(request, tmp_path):
+    url = new_database(request, "postgresql", tmp_path)
+    upgrade(url)
+    role = f"logger_{uuid.uuid4().hex[:8]}"
+    engine = make_engine(url)
+    with engine.begin() as conn:  # it may record runs and errors, not articles
+        conn.exec_driver_sql(f"create role {role} login")
+        conn.exec_driver_sql(f"grant usage on schema public to {role}")
+        conn.exec_driver_sql(f"grant select on all tables in schema public to {role}")
+        conn.exec_driver_sql(f"grant insert, update on loader_runs, load_errors to {role}")
+        conn.exec_driver_sql(f"grant usage on all sequences in schema public to {role}")
+    for n in range(3):
+        (tmp_path / f"{n}.txt").write_text(ARTICLE.replace("南口", f"南口{n}"), encoding="utf-8")
+    as_role = make_url(url).set(username=role).render_as_string(hide_password=False)
+    result = cli(as_role, "load", "--workers", "1", str(tmp_path))
+    assert result.exit_code == ExitCode.CANNOT_WRITE and result.output.count("\n") == 1, result.output
+    assert "permission denied for table" in result.output and "42501" in result.output
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("select count(*) from load_errors").scalar() == 0  # no file blamed
+        assert conn.exec_driver_sql("select status from loader_runs").scalars().all() == ["failed"]
+    engine.dispose()
 
 
 # --- query and sql ------------------------------------------------------------
