@@ -309,10 +309,30 @@ def test_a_file_that_is_not_a_database_is_one_line_and_exit_5(tmp_path):
     assert isinstance(debug.exception, Exception) and "not a database" in str(debug.exception)
 
 
-def test_runs_on_a_missing_database_does_not_create_it(tmp_path):
+@pytest.mark.parametrize("command", [["runs"], ["load", "."], ["reextract"], ["serve"], ["export", "out"], ["snapshot", "s.sqlite"]])
+def test_a_missing_database_is_not_created_by_a_command_but_init(tmp_path, command):
     missing = tmp_path / "none.sqlite"
-    result = cli(missing, "runs")
-    assert result.exit_code == ExitCode.NEEDS_INIT and not missing.exists()
+    result = cli(missing, *command)
+    assert result.exit_code == ExitCode.NEEDS_INIT and "run `urbandb init`" in result.output
+    assert not missing.exists()
+
+
+def test_another_applications_database_is_refused_even_by_init(tmp_path):
+    foreign = tmp_path / "notes.sqlite"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("create table documents (note text)")
+    for command in (["init"], ["load", str(tmp_path)], ["runs"], ["export", str(tmp_path / "out")]):
+        result = cli(foreign, *command)
+        assert result.exit_code == ExitCode.REFUSED_DATABASE, (command, result.output)
+        assert result.output.count("\n") == 1 and "no urbandb revision" in result.output
+    assert rows(foreign, "select name from sqlite_master") == [("documents",)]
+
+
+def test_export_of_a_database_without_schema_says_to_run_init(tmp_path):
+    blank = tmp_path / "blank.sqlite"
+    sqlite3.connect(blank).close()
+    result = cli(blank, "export", str(tmp_path / "out"))
+    assert result.exit_code == ExitCode.NEEDS_INIT and not (tmp_path / "out").exists()
 
 
 def test_init_where_the_database_cannot_be_created_is_one_line(tmp_path):

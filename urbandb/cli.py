@@ -124,10 +124,10 @@ def report_exit_code(error: Exception) -> ExitCode:
 @app.command()
 def init(ctx: typer.Context) -> None:
     """Create the database, or upgrade it to the newest migration."""
-    from urbandb.db.migrate import SchemaError, current_revision, require_current_schema, upgrade
+    from urbandb.db.migrate import SchemaError, current_revision, upgrade
 
     try:
-        require_current_schema(ctx.obj)
+        _require_schema(ctx.obj)
     except SchemaError as error:
         if not error.needs_init:  # a revision this code does not know: upgrading cannot help
             raise
@@ -294,6 +294,7 @@ def export(
     from urbandb.analytics import ReportError
     from urbandb.export import ExportError, export_database
 
+    _require_schema(ctx.obj)
     try:
         written = export_database(existing_database(ctx.obj), out_dir, format.value, bom=bom)
     except (ExportError, ReportError) as error:
@@ -324,10 +325,32 @@ def shown_url(url: str) -> str:
 
 
 def _require_schema(url: str) -> None:
-    """Refuse a database this code must not write: missing, older, unknown or not a database."""
-    from urbandb.db.migrate import require_current_schema
+    """Refuse a database this code must not write: missing, older, unknown,
+    not a database, or another application's (tables, but no revision)."""
+    from urbandb.db.migrate import SchemaError, current_revision, require_current_schema
 
-    require_current_schema(url)
+    try:
+        require_current_schema(url)
+    except SchemaError as error:
+        missing = (path := sqlite_path(url)) is not None and not path.exists()  # and must not be created
+        tables = [] if missing or not error.needs_init or current_revision(url) else _tables(url)
+        if tables:
+            raise SchemaError(
+                f"the database {shown_url(url)} holds tables ({', '.join(tables[:3])}…) but no urbandb revision:"
+                " another application's database, or one whose `urbandb init` was interrupted; refusing to use it",
+                needs_init=False,
+            ) from None
+        raise
+
+
+def _tables(url: str) -> list[str]:
+    from sqlalchemy import inspect
+
+    engine = make_engine(url)
+    try:
+        return sorted(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
 
 
 def _split_param(text: str) -> tuple[str, str]:
