@@ -193,6 +193,19 @@ def test_json_lines_with_one_broken_line_load_every_other_record(tmp_path, db, p
     assert errors == [(2, "error", "invalid JSON on line 3: U"), (4, "error", "line 5: expected a JSON o")]
 
 
+def test_a_json_number_of_thousands_of_digits_is_a_broken_record_not_a_bug(tmp_path, db, pipeline):
+    huge = "9" * 5000  # past Python's limit on converting digits to an integer
+    body = json.dumps(ARTICLE, ensure_ascii=False)
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(f'{{"title": {huge}, "content": {body}}}\n{{"content": {body}}}\n', encoding="utf-8")
+    (tmp_path / "one.json").write_text(f'{{"content": {body}, "views": {huge}}}', encoding="utf-8")
+    summary = load(db, [feed, tmp_path / "one.json"], pipeline)
+    assert (summary.counts["files_added"], summary.counts["files_failed"], summary.rejected_records) == (1, 1, 1)
+    errors = rows(db, "select source_item, error_type, message from load_errors order by source_path")
+    assert [(item, kind) for item, kind, _ in errors] == [(0, "MalformedArticle"), (None, "MalformedArticle")]
+    assert all("digits" in message and "internal error" not in message for _, _, message in errors)
+
+
 @pytest.mark.parametrize(
     "damage, bad_bytes",
     [
@@ -257,7 +270,15 @@ def test_unsupported_files_in_a_folder_are_recorded_as_skipped_with_the_reason(t
 
 @pytest.mark.parametrize(
     "field, names",
-    [("John Smith", ["John Smith"]), ("张三 李四", ["张三", "李四"]), ("Jane Doe, 王五", ["Jane Doe", "王五"])],
+    [
+        ("John Smith", ["John Smith"]),
+        ("张三 李四", ["张三", "李四"]),
+        ("Jane Doe, 王五", ["Jane Doe", "王五"]),
+        ({"name": "John Smith"}, ["John Smith"]),
+        ([{"name": "张三"}, "李四", None, 7, {"name": 5}, True], ["张三", "李四"]),  # what is not a name names nobody
+        ({"name": 5}, []),
+        (2024, []),
+    ],
 )
 def test_author_fields_split_into_people_not_words(field, names):
     (article,) = read_articles("a.json", json.dumps({"author": field, "content": ARTICLE}).encode())
