@@ -138,6 +138,26 @@ def test_a_link_to_a_regular_file_is_read(tmp_path, db, pipeline):
     assert load(db, [tmp_path / "in"], pipeline).counts["files_added"] == 1
 
 
+def test_a_folder_that_cannot_be_listed_is_a_failure_not_a_skip(tmp_path, db, pipeline, monkeypatch):
+    folder = tmp_path / "in"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "locked" / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    listed = os.scandir
+
+    def scandir(path="."):  # as the OS answers for a folder without read permission (root is never refused)
+        if os.fspath(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return listed(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    summary = load(db, [folder], pipeline)
+    assert (summary.counts["files_added"], summary.counts["files_failed"]) == (1, 1) and not summary.ok
+    ((path, error_type, severity, message),) = rows(db, "select source_path, error_type, severity, message from load_errors")
+    assert path.endswith("locked") and (error_type, severity) == ("UnreadableFile", "error")
+    assert message.endswith("cannot list the folder " + path + ": Permission denied")
+
+
 def test_a_file_over_the_size_limit_is_skipped_and_the_limit_is_an_option(tmp_path, db, pipeline):
     big = tmp_path / "big.txt"
     big.write_text(ARTICLE * 40, encoding="utf-8")  # about 10 KB
