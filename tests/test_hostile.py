@@ -206,6 +206,7 @@ def test_json_lines_with_one_broken_line_load_every_other_record(tmp_path, db, p
     feed.write_text("\n".join(records) + "\n" + '["not", "an", "object"]\n', encoding="utf-8")
     result = cli(db, "load", str(feed))
     assert result.exit_code == ExitCode.INPUT_FAILED and "2 records rejected" in result.output
+    assert f"added     {feed} (2 records rejected: see load_errors)" in result.output  # the progress line says so too
     assert rows(db, "select source_item, title from documents order by source_item") == [
         (0, "第0篇"), (1, "第1篇"), (3, "第3篇"),
     ]

@@ -160,7 +160,8 @@ def load(
 
     def progress(index: int, total: int, outcome) -> None:
         if show_progress or outcome.status in ("failed", "skipped") or outcome.rejected:
-            detail = f" ({outcome.error})" if outcome.error else ""
+            rejected = f" ({outcome.rejected} records rejected: see load_errors)" if outcome.rejected else ""
+            detail = f" ({outcome.error})" if outcome.error else rejected
             typer.echo(f"[{index}/{total}] {outcome.status:9} {outcome.path}{detail}", err=True)
 
     summary = load_paths(
