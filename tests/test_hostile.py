@@ -490,6 +490,12 @@ def test_query_takes_report_names_not_paths(loaded_db, tmp_path, name):
     assert result.exit_code == ExitCode.INPUT_FAILED and "no report named" in result.output
 
 
+def test_a_mistyped_statement_is_one_line_that_still_points_at_the_mistake(loaded_db):
+    result = cli(loaded_db, "sql", "select count(*) form documents")
+    assert result.exit_code == ExitCode.INPUT_FAILED and result.output.count("\n") == 1
+    assert result.output.startswith("error: Parser Error") and "LINE 1: select count(*) form documents" in result.output
+
+
 @pytest.mark.parametrize(
     "statement",
     [

@@ -93,7 +93,9 @@ def main(
 
 
 def fail(message: str, code: int = ExitCode.INPUT_FAILED) -> None:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    # One line, whatever the message: DuckDB's own end in the statement and a caret under it.
+    lines = [line.strip() for line in message.splitlines() if line.strip().strip("^")]
+    typer.secho(f"error: {' '.join(lines)}", fg=typer.colors.RED, err=True)
     raise typer.Exit(code)
 
 
