@@ -333,11 +333,13 @@ def test_load_refuses_a_database_at_a_revision_it_does_not_know(db, tmp_path):
     assert rows(db, "select count(*) from loader_runs") == [(0,)]
 
 
-def test_load_into_an_older_revision_says_to_run_init(db, tmp_path):
+def test_load_reextract_and_serve_on_an_older_revision_say_to_run_init(db, tmp_path):
     downgrade(f"sqlite:///{db}", "0003")
-    result = cli(db, "load", str(tmp_path))
-    assert result.exit_code == ExitCode.NEEDS_INIT
-    assert result.output.count("\n") == 1 and "run `urbandb init`" in result.output
+    for command in (["load", str(tmp_path)], ["reextract"], ["serve"]):
+        result = cli(db, *command)
+        assert result.exit_code == ExitCode.NEEDS_INIT, (command, result.output)
+        assert result.output.count("\n") == 1 and "run `urbandb init`" in result.output
+    assert rows(db, "select version_num from alembic_version") == [("0003",)]
 
 
 def test_a_file_that_is_not_a_database_is_one_line_and_exit_5(tmp_path):
