@@ -289,6 +289,16 @@ def test_unsupported_files_in_a_folder_are_recorded_as_skipped_with_the_reason(t
     assert "'.pdf'" in message
 
 
+def test_a_file_name_with_terminal_escapes_is_shown_escaped(tmp_path, db):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "clear\x1b[2J\nscreen.pdf").write_bytes(b"%PDF-1.4\n")
+    result = cli(db, "load", str(folder))
+    assert result.exit_code == ExitCode.OK and "\x1b" not in result.output
+    assert "clear\\x1b[2J\\x0ascreen.pdf (UnsupportedFormat" in result.output
+    assert rows(db, "select source_path from load_errors")[0][0].endswith("clear\x1b[2J\nscreen.pdf")  # kept as it is
+
+
 @pytest.mark.parametrize(
     "field, names",
     [

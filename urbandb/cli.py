@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 import unicodedata
 from enum import Enum
@@ -164,7 +165,7 @@ def load(
         if show_progress or outcome.status in ("failed", "skipped") or outcome.rejected:
             rejected = f" ({outcome.rejected} records rejected: see load_errors)" if outcome.rejected else ""
             detail = f" ({outcome.error})" if outcome.error else rejected
-            typer.echo(f"[{index}/{total}] {outcome.status:9} {outcome.path}{detail}", err=True)
+            typer.echo(f"[{index}/{total}] {outcome.status:9} {shown(outcome.path)}{shown(detail)}", err=True)
 
     summary = load_paths(
         engine, paths, progress=progress, wait_seconds=wait, limits=limits, workers=workers or available_cores()
@@ -319,6 +320,14 @@ def snapshot(
     except SnapshotError as error:
         fail(str(error))
     typer.echo(f"wrote {out}: {sum(counts.values())} rows in {len(counts)} tables")
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def shown(text: str) -> str:
+    """`text` safe for a terminal: a file name's escape sequences or newlines shown as `\\xNN`."""
+    return CONTROL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def shown_url(url: str) -> str:
