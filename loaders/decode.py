@@ -49,6 +49,9 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # Bad bytes tolerated: a few, or one per thousand in a long file.
 MIN_TOLERATED_BAD_BYTES = 4
 TOLERATED_BAD_BYTES_PER_BYTE = 1 / 1000
+# Multi-byte characters per run of bad bytes that make a damaged text UTF-8.
+UTF8_CHARACTERS_PER_DAMAGE = 3
+REPLACEMENT_RUNS = re.compile("\ufffd+")
 
 
 @dataclass(frozen=True)
@@ -147,9 +150,15 @@ def _best_decoding(data: bytes, candidates: list[str]) -> tuple[str, str, int]:
 
 
 def _mostly_utf8(data: bytes, text: str, replaced: int) -> bool:
-    # Each multi-byte character shortens the text by 1-3: many of them per bad
-    # byte is UTF-8 with damage, where GBK read as UTF-8 fails at nearly every character.
-    return replaced <= tolerated_bad_bytes(len(data)) and len(data) - len(text) >= 20 * replaced
+    # UTF-8 with damage: a few runs of U+FFFD among many characters decoded
+    # from multi-byte sequences. GBK read as UTF-8 fails at nearly every Chinese
+    # character: at most 2.5 well-formed characters per run even in a 10-character
+    # brief, while a stray byte in one costs a single run.
+    if replaced > tolerated_bad_bytes(len(data)):
+        return False
+    runs = len(REPLACEMENT_RUNS.findall(text))
+    multi_byte = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
+    return multi_byte >= UTF8_CHARACTERS_PER_DAMAGE * runs
 
 
 def _candidate_encodings(declared: str | None) -> list[str]:

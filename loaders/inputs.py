@@ -45,6 +45,8 @@ def read_input(path: str, limits: Limits) -> bytes:
         raise UnreadableFile(f"no such file: {readable_name(path)}") from None
     except OSError as error:
         raise UnreadableFile(f"cannot read {readable_name(path)}: {error.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):  # a folder comes here only when it could not be listed
+        raise UnreadableFile(f"cannot list the folder {readable_name(path)}: {why_unlisted(path)}")
     check_regular(info.st_mode)
     check_size(info.st_size, limits)
     try:
@@ -62,6 +64,14 @@ def read_input(path: str, limits: Limits) -> bytes:
         os.close(fd)
     check_size(len(data), limits)  # it grew after the stat
     return data
+
+
+def why_unlisted(path: str) -> str:
+    try:
+        with os.scandir(path):
+            return "it could not be read while the folders were walked"
+    except OSError as error:
+        return error.strerror or type(error).__name__
 
 
 def check_regular(mode: int) -> None:

@@ -3,7 +3,8 @@ its own transaction.
 
 A file whose bytes are unchanged since the last run is skipped, so cron can
 call `urbandb load` as often as it likes; a file that fails is recorded in
-`load_errors` and the run goes on; a killed run leaves whole files only.
+`load_errors` and the run goes on; a failure of the database itself (full,
+read-only, gone) stops the run; a killed run leaves whole files only.
 Every input found ends as loaded, unchanged, or a `load_errors` row (error,
 skipped or, next to a loaded file, warning).
 """
@@ -33,7 +34,7 @@ from urbandb.loaders import writer
 from urbandb.loaders.article import Article
 from urbandb.loaders.article import Paragraph as ArticleParagraph
 from urbandb.loaders.entity_store import StoredNames, names_for_run
-from urbandb.loaders.errors import LoadFailure, LoadInProgress
+from urbandb.loaders.errors import LoadFailure, LoadInProgress, fails_every_file
 from urbandb.loaders.inputs import raw_name, read_input, readable_name
 from urbandb.loaders.limits import DEFAULT_LIMITS, Limits
 from urbandb.loaders.read import Reading
@@ -292,6 +293,8 @@ def check_file(engine: Engine, path: str, limits: Limits) -> tuple[FileJob, tupl
         job.failure = FileFailure(type(error).__name__, str(error), error.severity)
         return job, None
     except Exception as error:  # a bug must not stop the other files; it is recorded with its type
+        if fails_every_file(error):
+            raise
         job.failure = FileFailure(type(error).__name__, f"internal error: {error!r}")
         return job, None
     job.unchanged = job.previous == job.digest
@@ -354,6 +357,8 @@ def write_file(
     except LoadFailure as error:
         return _failed(engine, run_id, name, raw, type(error).__name__, str(error), error.severity)
     except Exception as error:  # a bug must not stop the other files; it is recorded with its type
+        if fails_every_file(error):
+            raise
         return _failed(engine, run_id, name, raw, type(error).__name__, f"internal error: {error!r}")
     return FileOutcome(
         name, "added" if job.previous is None else "updated", documents=len(reading.articles), rejected=len(reading.rejected)

@@ -38,7 +38,7 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
     """One to three damages of the kinds real files suffer."""
     for _ in range(rng.randint(1, 3)):
         at = rng.randrange(len(data) + 1)
-        kind = rng.randrange(9)
+        kind = rng.randrange(10)
         if kind == 0:  # a flipped byte
             data = data[:at] + bytes([rng.randrange(256)]) + data[at + 1 :]
         elif kind == 1:  # random bytes inserted
@@ -55,8 +55,11 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
             data = data[:at] + rng.choice([b"\xff", b"\xc3", b"\xe4\xb8", b"\x80"]) + data[at:]
         elif kind == 7:  # structure characters
             data = data[:at] + rng.choice([b"{", b"}", b"\n", b"---\n", b"*a ", b"&a ", b"<p>", b"</html>", b'"']) + data[at:]
-        else:  # a byte order mark in the wrong place
+        elif kind == 8:  # a byte order mark in the wrong place
             data = data[:at] + rng.choice([b"\xef\xbb\xbf", b"\xff\xfe"]) + data[at:]
+        else:  # what parsers choke on, where a value starts: a number of thousands of digits, deep nesting
+            at = rng.choice([i + 1 for i, byte in enumerate(data) if byte == ord(":")] or [at])
+            data = data[:at] + rng.choice([b"9" * 5000, b"[" * 3000, b"{\"a\":" * 2000, b"<div>" * 400, b"> " * 2000]) + data[at:]
     return data
 
 

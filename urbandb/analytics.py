@@ -10,6 +10,7 @@ other files) and no configuration change, and `run_sql` takes only queries
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,15 @@ QUERIES_DIR = Path(queries.__file__).resolve().parent
 PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 REPORT_NAME = re.compile(r"[A-Za-z0-9_]+")
 READ_ONLY_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+# Table functions that reach past the attached database: SQL sent to the server
+# as text (run there, where some functions write or read the server's files
+# even in a read-only transaction), other servers and SQLite files, and queries
+# given as strings, which no check here sees.
+REFUSED_FUNCTIONS = frozenset({
+    "postgres_query", "postgres_execute", "postgres_scan", "postgres_scan_pushdown", "postgres_attach",
+    "postgres_configure_pool", "pg_clear_cache", "sqlite_query", "sqlite_scan", "sqlite_attach", "query", "query_table",
+})
+EXPLAIN_PREFIX = re.compile(r"^\s*explain\s*(\([^)]*\)\s*)?(analy[sz]e\s+)?", re.IGNORECASE)
 DEFAULT = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)\s*\(default\s+([^)]*)\)")
 
 
@@ -191,9 +201,33 @@ def run_sql(conn: duckdb.DuckDBPyConnection, sql: str, params: dict | None = Non
     refused = [s.type.name for s in statements if s.type not in READ_ONLY_STATEMENTS]
     if refused or not statements:
         raise ReportError(f"only queries (SELECT, EXPLAIN) are run, not {', '.join(refused) or 'an empty statement'}")
+    called = set().union(*(functions_called(conn, s.query) for s in statements))
+    if called & REFUSED_FUNCTIONS:
+        names = ", ".join(sorted(called & REFUSED_FUNCTIONS))
+        raise ReportError(f"only queries over the database's tables are run, not through {names}")
     cursor = conn.execute(sql, params or None)
     columns = [d[0] for d in cursor.description] if cursor.description else []
     return columns, cursor.fetchall() if columns else []
+
+
+def functions_called(conn: duckdb.DuckDBPyConnection, query: str) -> set[str]:
+    """The names of the functions a query (or the query an EXPLAIN shows) calls,
+    from DuckDB's own parse of it."""
+    select = EXPLAIN_PREFIX.sub("", query, count=1)
+    parsed = json.loads(conn.execute("SELECT json_serialize_sql(?)", [select]).fetchone()[0])
+    if parsed.get("error"):
+        raise ReportError(f"only queries (SELECT, EXPLAIN) are run: {parsed.get('error_message', 'cannot read this one')}")
+    names: set[str] = set()
+    pending = [parsed]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("function_name"), str):
+                names.add(node["function_name"].lower())
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return names
 
 
 def _literal_type(default: str | None) -> type:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 import unicodedata
 from enum import Enum
@@ -93,7 +94,9 @@ def main(
 
 
 def fail(message: str, code: int = ExitCode.INPUT_FAILED) -> None:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    # One line, whatever the message: DuckDB's own end in the statement and a caret under it.
+    lines = [line.strip() for line in message.splitlines() if line.strip().strip("^")]
+    typer.secho(f"error: {' '.join(lines)}", fg=typer.colors.RED, err=True)
     raise typer.Exit(code)
 
 
@@ -124,10 +127,10 @@ def report_exit_code(error: Exception) -> ExitCode:
 @app.command()
 def init(ctx: typer.Context) -> None:
     """Create the database, or upgrade it to the newest migration."""
-    from urbandb.db.migrate import SchemaError, current_revision, require_current_schema, upgrade
+    from urbandb.db.migrate import SchemaError, current_revision, upgrade
 
     try:
-        require_current_schema(ctx.obj)
+        _require_schema(ctx.obj)
     except SchemaError as error:
         if not error.needs_init:  # a revision this code does not know: upgrading cannot help
             raise
@@ -160,8 +163,9 @@ def load(
 
     def progress(index: int, total: int, outcome) -> None:
         if show_progress or outcome.status in ("failed", "skipped") or outcome.rejected:
-            detail = f" ({outcome.error})" if outcome.error else ""
-            typer.echo(f"[{index}/{total}] {outcome.status:9} {outcome.path}{detail}", err=True)
+            rejected = f" ({outcome.rejected} records rejected: see load_errors)" if outcome.rejected else ""
+            detail = f" ({outcome.error})" if outcome.error else rejected
+            typer.echo(f"[{index}/{total}] {outcome.status:9} {shown(outcome.path)}{shown(detail)}", err=True)
 
     summary = load_paths(
         engine, paths, progress=progress, wait_seconds=wait, limits=limits, workers=workers or available_cores()
@@ -294,6 +298,7 @@ def export(
     from urbandb.analytics import ReportError
     from urbandb.export import ExportError, export_database
 
+    _require_schema(ctx.obj)
     try:
         written = export_database(existing_database(ctx.obj), out_dir, format.value, bom=bom)
     except (ExportError, ReportError) as error:
@@ -317,6 +322,14 @@ def snapshot(
     typer.echo(f"wrote {out}: {sum(counts.values())} rows in {len(counts)} tables")
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def shown(text: str) -> str:
+    """`text` safe for a terminal: a file name's escape sequences or newlines shown as `\\xNN`."""
+    return CONTROL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def shown_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
@@ -324,10 +337,32 @@ def shown_url(url: str) -> str:
 
 
 def _require_schema(url: str) -> None:
-    """Refuse a database this code must not write: missing, older, unknown or not a database."""
-    from urbandb.db.migrate import require_current_schema
+    """Refuse a database this code must not write: missing, older, unknown,
+    not a database, or another application's (tables, but no revision)."""
+    from urbandb.db.migrate import SchemaError, current_revision, require_current_schema
 
-    require_current_schema(url)
+    try:
+        require_current_schema(url)
+    except SchemaError as error:
+        missing = (path := sqlite_path(url)) is not None and not path.exists()  # and must not be created
+        tables = [] if missing or not error.needs_init or current_revision(url) else _tables(url)
+        if tables:
+            raise SchemaError(
+                f"the database {shown_url(url)} holds tables ({', '.join(tables[:3])}…) but no urbandb revision:"
+                " another application's database, or one whose `urbandb init` was interrupted; refusing to use it",
+                needs_init=False,
+            ) from None
+        raise
+
+
+def _tables(url: str) -> list[str]:
+    from sqlalchemy import inspect
+
+    engine = make_engine(url)
+    try:
+        return sorted(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
 
 
 def _split_param(text: str) -> tuple[str, str]:

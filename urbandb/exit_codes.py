@@ -31,6 +31,17 @@ SQLITE_CODES = {
     "SQLITE_CORRUPT": ExitCode.REFUSED_DATABASE,
 }
 WRITE_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT}
+# PostgreSQL's refusals that are no bug: the longest matching SQLSTATE prefix wins.
+POSTGRES_SQLSTATES = {
+    "53100": ExitCode.CANNOT_WRITE,  # disk full
+    "25006": ExitCode.CANNOT_WRITE,  # a read-only server or transaction
+    "42501": ExitCode.CANNOT_WRITE,  # no privilege on a table
+    "53": ExitCode.BUSY,  # out of memory, too many connections
+    "55P03": ExitCode.BUSY,  # a lock not available
+    "57P": ExitCode.UNREACHABLE,  # the server shutting down
+    "08": ExitCode.UNREACHABLE,  # the connection lost
+    "XX": ExitCode.REFUSED_DATABASE,  # corrupt data
+}
 
 
 def explain(error: BaseException) -> tuple[ExitCode, str]:
@@ -53,6 +64,12 @@ def explain(error: BaseException) -> tuple[ExitCode, str]:
         base = next((code for prefix, code in SQLITE_CODES.items() if name.startswith(prefix)), None)
         if base is not None:
             return base, f"database: {error} ({name})" + _hint(base)
+    state = getattr(error, "sqlstate", None) if type(error).__module__.startswith("psycopg") else None
+    matching = [prefix for prefix in POSTGRES_SQLSTATES if state and state.startswith(prefix)]
+    if matching:
+        code = POSTGRES_SQLSTATES[max(matching, key=len)]
+        hint = "; check the role's privileges and the server's disk" if code == ExitCode.CANNOT_WRITE else _hint(code)
+        return code, f"database: {_first_line(error)} (SQLSTATE {state})" + hint
     if type(error).__module__.startswith(("duckdb", "_duckdb")):  # reports and SQL read through DuckDB
         text = str(error).strip().splitlines()[0]
         if "not a database" in text:

@@ -51,6 +51,8 @@ def json_items(text: str, lines: bool) -> list[tuple[int, str, dict | MalformedA
         raise MalformedArticle(f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}") from error
     except RecursionError:
         raise MalformedArticle("invalid JSON: nested too deeply") from None
+    except ValueError as error:  # a number of thousands of digits
+        raise MalformedArticle(f"invalid JSON: {error}") from None
     if isinstance(data, list):
         if not data:
             raise MalformedArticle("empty JSON list: no articles")
@@ -65,6 +67,8 @@ def _line_object(line: str, number: int) -> dict | MalformedArticle:
         return MalformedArticle(f"invalid JSON on line {number}: {error.msg} (column {error.colno})")
     except RecursionError:
         return MalformedArticle(f"invalid JSON on line {number}: nested too deeply")
+    except ValueError as error:  # a number of thousands of digits
+        return MalformedArticle(f"invalid JSON on line {number}: {error}")
     return _object_or_problem(value, f"line {number}")
 
 

@@ -89,12 +89,16 @@ def front_matter_metadata(fields: dict) -> Metadata:
 
 
 def names_of(value) -> list[str]:
-    """Authors from a string (张三、李四 / 张三 李四 / John Smith) or a list."""
-    if value is None:
+    """Authors from a string (张三、李四 / 张三 李四 / John Smith), a list of
+    names, or `{"name": …}` objects; numbers, booleans and nulls name nobody."""
+    if isinstance(value, dict):
+        value = value.get("name")
+    if isinstance(value, str):
+        return author_names(value)
+    if not isinstance(value, list):
         return []
-    items = value if isinstance(value, list) else author_names(str(value))
-    names = [item.get("name", "") if isinstance(item, dict) else item for item in items]  # [{"name": "张三"}]
-    return [str(name).strip() for name in names if str(name).strip()]
+    names = (item.get("name") if isinstance(item, dict) else item for item in value)
+    return [name.strip() for name in names if isinstance(name, str) and name.strip()]
 
 
 def markdown_blocks(text: str) -> list[Block]:
