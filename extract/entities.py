@@ -801,7 +801,7 @@ def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list
         if head is None:
             continue
         if head == FIELDS:
-            spans, starts = _without_listed_fields(text, tokens, offsets, i, spans)
+            _drop_listed_fields(text, tokens, offsets, i, spans, starts)
             continue
         head_type = LIST_HEADS.get(head, "")
         separators = []
@@ -861,9 +861,10 @@ def listed_spans(text: str, tokens: list[Token], offsets: list[int], spans: list
     return spans
 
 
-def _without_listed_fields(text: str, tokens: list[Token], offsets: list[int], i: int, spans: list[Span]) -> tuple[list[Span], list[int]]:
-    """`spans` without the projects that are items of the list of fields closed by 等 at
-    token `i` (重点发展电子信息、信息安全工程等产业: an industry, not a works)."""
+def _drop_listed_fields(text: str, tokens: list[Token], offsets: list[int], i: int, spans: list[Span], starts: list[int]) -> None:
+    """Drop from `spans` (in start order, `starts` beside them) the projects that are items
+    of the list of fields closed by 等 at token `i` (重点发展电子信息、信息安全工程等产业: an
+    industry, not a works); only the spans within the list are looked at."""
     items, end = [], offsets[i]
     for j in range(i - 1, -1, -1):
         if tokens[j][1] == "x" and tokens[j][0] not in LIST_INNER_MARKS or end - offsets[j] > 120:
@@ -874,9 +875,13 @@ def _without_listed_fields(text: str, tokens: list[Token], offsets: list[int], i
     first = _first_list_item(text, tokens, offsets, bisect_left(offsets, end), [])
     if first is not None:
         items.append((first, end))
+    if not items:
+        return
     ends = dict((end, start) for start, end in items)
-    kept = [s for s in spans if not (s.type == "project" and s.end in ends and s.start >= ends[s.end])]
-    return kept, [s.start for s in kept]
+    lo, hi = bisect_left(starts, min(ends.values())), bisect_left(starts, offsets[i])
+    kept = [s for s in spans[lo:hi] if not (s.type == "project" and s.end in ends and s.start >= ends[s.end])]
+    spans[lo:hi] = kept
+    starts[lo:hi] = [s.start for s in kept]
 
 
 # Verbs a document is the subject or object of (报告指出, 规划提出): after a suffix they do not make it a modifier.
@@ -1001,8 +1006,34 @@ def is_specific(name: str, suffix: str, prefix_tokens: list[Token]) -> bool:
     return len(prefix_tokens) >= 2 or len(prefix) >= 3 or (len(prefix) == 2 and (len(suffix) >= 3 or suffix in NAMING_SUFFIXES) and suffix not in STRICT_SUFFIXES)
 
 
+class _OrgsNamed:
+    """The organizations among a paragraph's names, looked up by text and by end, so that
+    finding the body a person speaks for costs the same in a paragraph of any length."""
+
+    def __init__(self, named: list[Span]):
+        self.by_text: dict[str, list[tuple[int, Span]]] = {}
+        self.by_end: dict[int, list[tuple[int, Span]]] = {}
+        for order, span in enumerate(named):
+            if span.type == "org":
+                self.by_text.setdefault(span.text, []).append((order, span))
+                self.by_end.setdefault(span.end, []).append((order, span))
+
+    def opening(self, head: str, before: int | None = None) -> Span | None:
+        """The first-named organization whose name opens `head` (and that ends by `before`)."""
+        found = [(order, span) for length in range(1, len(head) + 1) for order, span in self.by_text.get(head[:length], ())
+                 if before is None or span.end <= before]
+        return min(found, key=lambda pair: pair[0])[1] if found else None
+
+    def ending_at(self, head_start: int, head: str) -> Span | None:
+        """The first-named organization inside `head` (which starts at `head_start`) ending where its text would."""
+        found = [(order, span) for length in range(1, len(head) + 1)
+                 for order, span in self.by_end.get(head_start + length, ()) if span.text in head and len(span.text) == length]
+        return min(found, key=lambda pair: pair[0])[1] if found else None
+
+
 def person_spans(text: str, tokens: list[Token], offsets: list[int], named: list[Span]) -> list[Span]:
     out = []
+    orgs = _OrgsNamed(named)
     for i in [i for i, (word, _) in enumerate(tokens) if word[0] in SURNAMES and 2 <= len(word) <= 3]:
         word, tag = tokens[i]
         start = offsets[i]
@@ -1019,13 +1050,13 @@ def person_spans(text: str, tokens: list[Token], offsets: list[int], named: list
         role, org = None, None
         if role_match:
             head = re.split(r"[，。；：！？,.;:!?\s■●▲（）()“”\"]", before)[-1]
-            org_span = next((s for s in named if s.type == "org" and s.end <= start and head.startswith(s.text)), None)
+            org_span = orgs.opening(head, before=start)
             if org_span is None:
-                org_span = next((s for s in named if s.type == "org" and s.end == start - (len(before) - len(before.rstrip(" 　"))) - len(head) + len(s.text) and s.text in head), None)
+                org_span = orgs.ending_at(start - (len(before) - len(before.rstrip(" 　"))) - len(head), head)
             if org_span and head.startswith(org_span.text):
                 org, role = org_span.text, head[len(org_span.text):] or role_match
             else:
-                org_in_head = next((s.text for s in named if s.type == "org" and head.startswith(s.text)), None)
+                org_in_head = getattr(orgs.opening(head), "text", None)
                 org, role = org_in_head, head[len(org_in_head):] if org_in_head else head
             role = role or role_match
         out.append(Span(start, start + len(word), word, "person", role=role, org=org))

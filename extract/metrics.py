@@ -15,7 +15,7 @@ extraction runs faster than `jieba.lcut` over the same text. The rules follow
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from itertools import accumulate
 from dataclasses import dataclass
 
@@ -39,7 +39,7 @@ from urbandb.extract.quantity import (
     to_half_width,
 )
 from urbandb.extract.records import Metric
-from urbandb.extract.wordlists import LEVEL_AFTER_RE, LIST_JOINTS, word_table
+from urbandb.extract.wordlists import LEVEL_AFTER_RE, LIST_JOINTS, SENTENCE_REACH, word_table
 
 # Bump whenever a rule changes: `urbandb reextract` recomputes older documents.
 EXTRACTOR_VERSION = "1.1"
@@ -348,7 +348,10 @@ class _Covering:
 
 
 def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(start < b and a < end for a, b in taken)
+    """Whether [start, end) overlaps one of `taken`: disjoint spans in start order, so
+    only the last one starting before `end` can (its end is the furthest of those)."""
+    k = bisect_left(taken, (end,))
+    return k > 0 and taken[k - 1][1] > start
 
 
 NUMERAL_RUN_RE = re.compile(r"[0-9０-９零〇○一二两三四五六七八九十百千万亿]+")
@@ -411,7 +414,7 @@ def _candidates(text: str) -> list[_Candidate]:
         for extra in extras:
             if not _overlaps(taken, extra.start, extra.end) and not (blocked and blocked.covers(extra.start, extra.end)):
                 found.append(extra)
-                taken.append((extra.start, extra.end))
+                insort(taken, (extra.start, extra.end))
         found.sort(key=lambda c: c.start)
     return found
 
@@ -697,7 +700,7 @@ class _Breaks:
         after = bisect_left(self.sentence, end)
         left = self.sentence[before - 1] + 1 if before else 0
         right = self.sentence[after] + 1 if after < len(self.sentence) else self.length
-        return left, right
+        return max(left, start - SENTENCE_REACH), min(right, end + SENTENCE_REACH)
 
     def clauses_back(self, text: str, start: int, floor: int):
         """The non-empty clauses of `text[floor:start]`, the nearest first."""
@@ -883,15 +886,20 @@ def _respectively_label(text: str, cand: _Candidate, sentence_start: int, clause
     if not clauses or _has_digit(clauses[-1]):
         return None  # (惠及居民56.2万户，分别…: a figure's clause lists no measures)
     items = [i for i in LIST_SPLIT_RE.split(clauses[-1]) if i]
-    position = sum(1 for c in candidates[:index] if c.start >= clause_start)
+    position = 0  # the figures before this one in its clause (candidates are in start order)
+    while position < index and candidates[index - 1 - position].start >= clause_start:
+        position += 1
     if len(items) >= 2 and position < len(items):
         return items[position]
     return None
 
 
 def _stands_alone(text: str, cand: _Candidate) -> bool:
-    rest = (text[: cand.start] + text[cand.end :]).strip(" 　\t:：")
-    return rest == ""
+    """Nothing but blanks and colons around the figure (read without copying the paragraph)."""
+    return _BLANKS.fullmatch(text, 0, cand.start) is not None and _BLANKS.fullmatch(text, cand.end) is not None
+
+
+_BLANKS = re.compile(r"[ 　\t:：]*")
 
 
 def _stands_alone_line(text: str) -> bool:

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from urbandb.extract.entities import ADMIN_SUFFIXES
 from urbandb.extract.entity_records import Entity, Milestone, Project
-from urbandb.extract.wordlists import LIST_JOINTS, word_table
+from urbandb.extract.wordlists import LIST_JOINTS, SENTENCE_REACH, word_table
 
 _WORDS = word_table("project_words")
 # Category by keywords of the name: the first category (in file order) with a keyword in the name.
@@ -504,14 +504,15 @@ class ParagraphPlaces:
     length: int
 
     def sentence_start(self, pos: int) -> int:
-        """Where the sentence holding `pos` begins."""
+        """Where the sentence holding `pos` begins (at most `SENTENCE_REACH` before it)."""
         i = bisect_right(self.breaks, pos - 1)
-        return self.breaks[i - 1] + 1 if i else 0
+        return max(self.breaks[i - 1] + 1 if i else 0, pos - SENTENCE_REACH)
 
     def sentence_end(self, pos: int) -> int:
-        """Where the sentence holding `pos` ends: its closing mark, or the end of the text."""
+        """Where the sentence holding `pos` ends: its closing mark, or the end of the text
+        (at most `SENTENCE_REACH` after it)."""
         i = bisect_left(self.breaks, pos)
-        return self.breaks[i] if i < len(self.breaks) else self.length
+        return min(self.breaks[i] if i < len(self.breaks) else self.length, pos + SENTENCE_REACH)
 
 
 def index_paragraph(text: str, spans, forms) -> ParagraphPlaces:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from urbandb.extract.entity_records import Entity
-from urbandb.extract.wordlists import LEVEL_AFTER_RE, word_table
+from urbandb.extract.wordlists import LEVEL_AFTER_RE, SENTENCE_REACH, word_table
 
 SUBJECT_TYPES = ("place", "project", "org", "policy")
 COUNTED = re.compile(r"[0-9０-９]+(?:\.[0-9]+)?[多余]?[片个家处项所座条栋套张名]")
@@ -183,6 +183,8 @@ class Marks:
     def __init__(self, text: str):
         self.sentence = [m.start() for m in _SENTENCE_MARK.finditer(text)]
         self.clause = [m.start() for m in _CLAUSE_MARK.finditer(text)]
+        self.respectively = [m.span() for m in _RESPECTIVELY.finditer(text)] if "分别" in text or "依次" in text else []
+        self.hypothetical: dict[int, bool] = {}  # sentence start -> whether it supposes and names nothing
 
     @staticmethod
     def _after_last(positions: list[int], pos: int) -> int:
@@ -190,7 +192,7 @@ class Marks:
         return positions[i - 1] + 1 if i else 0
 
     def sentence_start(self, pos: int) -> int:
-        return self._after_last(self.sentence, pos)
+        return max(self._after_last(self.sentence, pos), pos - SENTENCE_REACH)
 
     def clause_start(self, pos: int) -> int:
         return self._after_last(self.clause, pos)
@@ -237,10 +239,13 @@ def respectively(text: str, marks: Marks, start: int, named: list[Named], figure
     way (深圳、广州…达到68%和65%); figures with words between them (共推出面积A、建筑规模B) do not."""
     sentence_start = marks.sentence_start(start)
     cue = None
-    for m in _RESPECTIVELY.finditer(text, sentence_start, start):
-        cue = m
+    k = bisect_left(marks.respectively, (start,))  # the last 分别 before the figure, in its sentence
+    while k and marks.respectively[k - 1][1] > start:
+        k -= 1
+    if k and marks.respectively[k - 1][0] >= sentence_start:
+        cue = marks.respectively[k - 1]
     if cue is not None:
-        first, last = cue.start(), cue.end()
+        first, last = cue
         position = bisect_left(figure_spans, start, key=_first) - bisect_left(figure_spans, last, key=_first)
     else:
         clause_start = marks.clause_start(start)
@@ -337,10 +342,14 @@ def _hypothetical(text: str, marks: Marks, start: int, named: list[Named], cues:
     """A sentence that supposes (一块约50亩的用地，如果用于…) and names nothing: its figures
     are an example, about no one."""
     sentence_start = marks.sentence_start(start)
-    i = bisect_left(marks.sentence, start)
-    sentence_end = marks.sentence[i] if i < len(marks.sentence) else len(text)
-    return (cues.hypothetical.search(text, sentence_start, sentence_end) is not None
+    found = marks.hypothetical.get(sentence_start)
+    if found is None:  # once per sentence, not once per figure in it
+        i = bisect_left(marks.sentence, start)
+        sentence_end = min(marks.sentence[i] if i < len(marks.sentence) else len(text), start + SENTENCE_REACH)
+        found = marks.hypothetical[sentence_start] = (
+            cues.hypothetical.search(text, sentence_start, sentence_end) is not None
             and bisect_left(named, sentence_start, key=_start) == bisect_left(named, sentence_end, key=_start))
+    return found
 
 
 def _in_its_phrase(text: str, start: int, end: int, named: list[Named], cues: Cues) -> tuple[Entity | None] | None:

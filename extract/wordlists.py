@@ -25,3 +25,8 @@ LIST_JOINTS = ("、", "和", "及", "与", "或")  # what joins the items of a l
 # After a figure, what makes it a level compared with (低于24城(开关店比整体)水平), not what a
 # verb reaches (超过30家企业达到…水平).
 LEVEL_AFTER_RE = re.compile(r"(?:(?![达到为是在有])[\u4e00-\u9fff]){0,8}?水平")
+# Real sentences run to a few hundred characters; text without sentence marks (a list, a
+# feed's run-on line) does not make one sentence of a whole paragraph: each stage looks at
+# most this far from a figure or a name for its sentence's bounds, so that a paragraph's
+# cost grows with its length, not its square.
+SENTENCE_REACH = 600
