@@ -3,6 +3,10 @@ first run and no-op re-run, in a fresh database, with one process and with
 worker processes (`--workers`); the same 1,000 files loaded without entity
 extraction, to show what it adds; beside plain `jieba.lcut` on the same text.
 
+Each timed load of the 1,000 files has a plain `jieba.lcut` pass over 200 of
+the same texts right before and right after it: the speed of a shared
+machine drifts within a run, and the ratio is taken in one state of it.
+
 The pipeline's start-up (jieba's dictionary, the gazetteer: once per process)
 and the start of the workers' server (it builds the pipeline once for all
 workers) are timed on their own; the loads after them run warm. CPU times
@@ -64,17 +68,23 @@ def timed_load(db_file: Path, corpus: Path, pipeline: Pipeline, **options) -> di
     }
 
 
-def measure(corpus: Path, workdir: Path, pipeline: Pipeline, label: str = "", **options) -> dict:
+def measure(corpus: Path, workdir: Path, pipeline: Pipeline, label: str = "", jieba_texts: list[str] | None = None,
+            **options) -> dict:
+    """A first load and a no-op re-run into a new database; with `jieba_texts`, a plain
+    `jieba.lcut` pass over them right before and right after the first load, so that the
+    ratio of the two speeds is taken in the same state of a shared machine."""
     db_file = workdir / f"{corpus.name}{label}.sqlite"
     upgrade(database_url(str(db_file)))
+    jieba_before = jieba_rate(jieba_texts) if jieba_texts else None
     first = timed_load(db_file, corpus, pipeline, **options)
+    jieba_after = jieba_rate(jieba_texts) if jieba_texts else None
     again = timed_load(db_file, corpus, pipeline, **options)
     conn = sqlite3.connect(db_file)
     chars = conn.execute("select sum(char_count) from documents").fetchone()[0]
     texts = [t for (t,) in conn.execute("select text from documents")]
     counts = {t: conn.execute(f"select count(*) from {t}").fetchone()[0] for t in fact_tables(conn)}
     conn.close()
-    return {
+    result = {
         "files": first["files_seen"],
         "characters": chars,
         "first_run": first,
@@ -84,6 +94,11 @@ def measure(corpus: Path, workdir: Path, pipeline: Pipeline, label: str = "", **
         "rows": counts,
         "texts": texts,
     }
+    if jieba_texts:
+        around = round((jieba_before + jieba_after) / 2)
+        result["jieba_lcut_chars_per_second_before_and_after"] = [jieba_before, jieba_after]
+        result["load_vs_jieba_lcut_around_it"] = round(result["load_chars_per_second"] / around, 2)
+    return result
 
 
 def fact_tables(conn) -> list[str]:
@@ -142,8 +157,10 @@ def main() -> None:
         upgrade(database_url(str(workdir / "startup.sqlite")))
         worker_startup = timed_load(workdir / "startup.sqlite", seeds_dir, pipeline, workers=args.workers)["seconds"]
         corpus_dir = build_corpus(workdir / "corpus", args.copies)
-        corpus = measure(corpus_dir, workdir, pipeline, workers=1)
-        workers = measure(corpus_dir, workdir, pipeline, f"_workers_{args.workers}", workers=args.workers)
+        # The corpus is the seeds copied: 200 of its texts are the seeds' 40 times.
+        sample = seeds["texts"] * (200 // len(seeds["texts"]))
+        corpus = measure(corpus_dir, workdir, pipeline, jieba_texts=sample, workers=1)
+        workers = measure(corpus_dir, workdir, pipeline, f"_workers_{args.workers}", jieba_texts=sample, workers=args.workers)
         one_child = measure(corpus_dir, workdir, pipeline, "_one_worker_process", workers=1, in_process=False)
         baseline = measure(corpus_dir, workdir, without_entities, "_without_entities")
     jieba_cps = jieba_rate(corpus["texts"][:200])
@@ -168,6 +185,9 @@ def main() -> None:
         "load_vs_jieba_lcut": round(corpus["load_chars_per_second"] / jieba_cps, 2),
         f"workers_{args.workers}_speedup": round(speedup, 2),
         f"workers_{args.workers}_vs_jieba_lcut": round(workers["load_chars_per_second"] / jieba_cps, 2),
+        # The same ratios against jieba.lcut run right before and after each load.
+        "load_vs_jieba_lcut_around_it": corpus["load_vs_jieba_lcut_around_it"],
+        f"workers_{args.workers}_vs_jieba_lcut_around_it": workers["load_vs_jieba_lcut_around_it"],
         "time_limit_alarm_microseconds_per_file": alarm_cost(),
     }
     print(f"load average before and after: {figures['load_average_before_and_after']} on {os.cpu_count()} cores")
@@ -186,6 +206,9 @@ def main() -> None:
         f" one worker process instead of extracting in the loading process: "
         f"{one_child['first_run']['seconds'] / corpus['first_run']['seconds']:.2f}x the time"
     )
+    for key, label in ((name, "one process"), (parallel, f"--workers {args.workers}")):
+        before, after = figures[key]["jieba_lcut_chars_per_second_before_and_after"]
+        print(f"{label}: {figures[key]['load_vs_jieba_lcut_around_it']}x jieba.lcut run right before and after it ({before} and {after} chars/s)")
     print(f"the in-process time limit (SIGALRM) costs {figures['time_limit_alarm_microseconds_per_file']} µs per file")
     for key in (name, parallel, child):
         run = figures[key]["first_run"]

@@ -411,6 +411,9 @@ def test_metrics_blocked_spans_still_apply_after_the_first_candidate():
         ("新开门店同比增长30%据监测，门店总数增加。", "30%", "新开门店同比增长"),
         ("园区开业当月达成“98%出租率、70%首进品牌”。", "70%", "首进品牌"),
         ("湛北新区的面积最大，达到2400平方公里。", "2400平方公里", "面积"),
+        ("下半年仍有6个项目可望开工。", "6个", "项目"),
+        ("今年有12个项目有望竣工投产。", "12个", "项目"),
+        ("全年共有15个项目计划开工。", "15个", "项目"),
     ],
 )
 def test_metrics_labels_skip_clause_fragments_and_function_words(text, surface, label):
