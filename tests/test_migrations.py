@@ -161,8 +161,8 @@ def test_migration_0006_places_each_located_project_by_the_documents_naming_it_a
     assert {(project, place) for project, place, _ in sites} == located
 
 
-def test_migration_0009_indexes_the_search_backlog_before_dropping_it(migrated_db):
-    """Down from 0009, nothing written stays out of the search index (SQLite's;
+def test_migration_0007_indexes_the_search_backlog_before_dropping_it(migrated_db):
+    """Down from 0007, nothing written stays out of the search index (SQLite's;
     PostgreSQL keeps its own and never queues)."""
     from sqlalchemy import text
 

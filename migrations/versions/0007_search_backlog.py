@@ -7,14 +7,14 @@ run that dies leaves the backlog for the next run to index first.
 
 PostgreSQL keeps its own index (pg_trgm); its backlog stays empty.
 
-Revision ID: 0009
+Revision ID: 0007
 Revises: 0006
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0009'
+revision = '0007'
 down_revision = '0006'
 branch_labels = None
 depends_on = None
