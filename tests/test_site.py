@@ -440,7 +440,7 @@ def test_export_writes_every_table_with_its_rows(site_db, tmp_path, fmt):
     written = export_database(site_db, tmp_path / fmt, fmt)
     names = {p.stem for p in written}
     assert {"documents", "paragraphs"} <= names
-    assert not any(n.startswith("fts_") for n in names)
+    assert not any(n.startswith("fts_") for n in names) and "search_backlog" not in names
     (count,) = query(site_db, "select count(*) from paragraphs")[0]
     exported = duckdb.sql(f"select count(*) from '{tmp_path / fmt / ('paragraphs.' + fmt)}'").fetchone()[0]
     assert exported == count

@@ -5,7 +5,7 @@ places and operators, figures with their articles and subjects).
 The database (SQLite or PostgreSQL) is attached read-only
 (`urbandb.analytics.connect`); DuckDB writes Parquet itself, with the column
 types the database declares. The full-text index (`fts_paragraphs` and its
-shadow tables on SQLite) is not data and is left out.
+shadow tables on SQLite, and `search_backlog`) is not data and is left out.
 CSV files start with a UTF-8 byte order mark unless asked not to, so that
 Excel opens the Chinese text in the right encoding.
 """
@@ -29,13 +29,14 @@ class ExportError(Exception):
 
 
 def exported_tables(db: str | Path) -> list[str]:
-    """The database's tables, in name order, without the search index and SQLite internals."""
+    """The database's tables, in name order, without the search index (its backlog
+    included) and SQLite internals."""
     engine = make_engine(database_url(str(db)))
     try:
         names = inspect(engine).get_table_names()
     finally:
         engine.dispose()
-    return sorted(name for name in names if not name.startswith(("fts_", "sqlite_")))
+    return sorted(name for name in names if not name.startswith(("fts_", "sqlite_")) and name != "search_backlog")
 
 
 def joined_exports(tables: set[str]) -> dict[str, str]:
