@@ -106,14 +106,18 @@ def load_cues() -> Cues:
     )
 
 
-def mentions_by_paragraph(entities: list[Entity]) -> dict[int, list[Named]]:
+def mentions_by_paragraph(entities: list[Entity], texts: dict[int, str] | None = None) -> dict[int, list[Named]]:
     """The outermost mentions of subject-like entities, per paragraph, in reading order
-    (北京 inside 北京大学 is not a mention of 北京 for this purpose)."""
+    (北京 inside 北京大学 is not a mention of 北京 for this purpose); not the place of a
+    dateline (本报北京7月20日电: where the report was filed, not what it is about)."""
+    datelines = dateline_ends(texts or {})
     by_seq: dict[int, list[Named]] = {}
     for entity in entities:
         if entity.type not in SUBJECT_TYPES or COUNTED.match(entity.name):
             continue  # 58片历史文化街区: a count of things, not a name (17号线 is one)
         for m in entity.mentions:
+            if m.char_end <= datelines.get(m.paragraph_seq, 0):
+                continue
             by_seq.setdefault(m.paragraph_seq, []).append(Named(m.char_start, m.char_end, entity))
     out = {}
     for seq, named in by_seq.items():
@@ -139,13 +143,36 @@ def place_level(place: Entity) -> str:
     return "city" if code.endswith("00") else "county"
 
 
-def article_topic(entities: list[Entity], level: str | None = None) -> Entity | None:
-    """The place (of `level`, when given) the article names most often (ties: the one named first)."""
-    places = [e for e in entities if e.type == "place" and e.mentions and (level is None or place_level(e) == level)]
+def dateline_ends(texts: dict[int, str]) -> dict[int, int]:
+    """Paragraph seq -> where the dateline opening it ends (本报北京7月20日电)."""
+    return {seq: found.end() for seq, text in texts.items() if (found := _DATELINE.match(text))}
+
+
+def article_topic(entities: list[Entity], level: str | None = None, datelines: dict[int, int] | None = None) -> Entity | None:
+    """The place (of `level`, when given) the article names most often (ties: the one named
+    first), not counting the places of its datelines. When every place is named once, the
+    innermost of them if they lie on one chain, else none."""
+    datelines = datelines or {}
+    mentions = {e.name: [m for m in e.mentions if m.char_end > datelines.get(m.paragraph_seq, 0)]
+                for e in entities if e.type == "place" and (level is None or place_level(e) == level)}
+    places = [e for e in entities if mentions.get(e.name)]
     if not places:
         return None
-    first = {e.name: min((m.paragraph_seq, m.char_start) for m in e.mentions) for e in places}
-    return max(places, key=lambda e: (len(e.mentions), tuple(-x for x in first[e.name])))
+    first = {e.name: min((m.paragraph_seq, m.char_start) for m in mentions[e.name]) for e in places}
+    topic = max(places, key=lambda e: (len(mentions[e.name]), tuple(-x for x in first[e.name])))
+    if len(places) == 1 or len(mentions[topic.name]) > 1:
+        return topic
+    # Every place named once: the innermost of one chain (成都金堂县 -> 金堂县) is the topic;
+    # places side by side (a list of provinces) make none.
+    by_name = {e.name: e for e in places}
+    for place in places:
+        outer, parent = set(), place.parent
+        while parent in by_name and parent not in outer:
+            outer.add(parent)
+            parent = by_name[parent].parent
+        if len(outer) == len(places) - 1:
+            return place
+    return None
 
 
 def with_references(named: dict[int, list[Named]], texts: dict[int, str], cues: Cues) -> dict[int, list[Named]]:
@@ -223,6 +250,8 @@ def topics(text: str, marks: Marks, named: list[Named], cues: Cues) -> list[Name
 
 _COMPARED_WITH = re.compile(r"(?:优于|低于|高于|好于|不及|超过|接近)[^，。；0-9]{0,4}$")
 _RESPECTIVELY = re.compile("分别|依次")
+# A dateline: 本报北京7月20日电, 新华社上海8月17日电, 本报海东讯.
+_DATELINE = re.compile(r"\s*(?:本报|[\u4e00-\u9fffA-Za-z]{2,8}?(?:社|网|报|台))[\u4e00-\u9fff]{0,6}?(?:\d{1,2}月\d{1,2}日)?(?:电|讯)")
 _SHARE = re.compile(r"[%％/成]")
 _COUNTED_NEXT = re.compile(r"(?:约|超|近|共|达)?[0-9０-９]")
 _LIST_JOINT = re.compile("[、和及与]")
@@ -427,11 +456,12 @@ def assign_subjects(article):
     cues = load_cues()
     entities = getattr(article, "entities", None) or []
     texts = {p.seq: p.text for p in article.paragraphs}
-    named = with_references(mentions_by_paragraph(entities), texts, cues)
+    named = with_references(mentions_by_paragraph(entities, texts), texts, cues)
     marks = {seq: Marks(texts.get(seq, "")) for seq in named}
     topical = {seq: topics(texts.get(seq, ""), marks[seq], ns, cues) for seq, ns in named.items()}
-    default = article_topic(entities)
-    wholes = {level: article_topic(entities, level) or default for level in set(cues.whole.values())}
+    datelines = dateline_ends(texts)
+    default = article_topic(entities, datelines=datelines)
+    wholes = {level: article_topic(entities, level, datelines) or default for level in set(cues.whole.values())}
     figures: dict[int, list[tuple[int, int]]] = {}
     for m in article.metrics:
         figures.setdefault(m.paragraph_seq, []).append((m.char_start, m.char_end))

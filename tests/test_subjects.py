@@ -252,3 +252,25 @@ def test_subjects_a_figure_in_brackets_after_a_name_is_about_it():
 def test_subjects_a_level_compared_with_has_none():
     texts = ["滨海区购物中心开业12家，餐饮业态积极扩张，优于24城水平。"]
     assert subjects(texts, {"滨海区": "place"}) == [("12家", "滨海区"), ("24城", None)]
+
+
+def test_subjects_the_place_of_a_dateline_is_where_the_report_was_filed_not_its_topic():
+    assert subjects(["本报天津7月20日电　今年全国签约项目40个。", "累计完成投资2.6万亿元。"], {"天津": "place"}) == [
+        ("40个", None), ("2.6万亿元", None)]
+
+
+def test_subjects_places_named_once_side_by_side_make_no_topic():
+    found = subjects(["河北省、上海市等8个省份开工率超过50%。", "全年共新开工项目40个。"], {"河北省": "place", "上海市": "place"})
+    assert ("40个", None) in found
+
+
+def test_subjects_places_named_once_on_one_chain_make_the_innermost_the_topic():
+    from urbandb.extract.subjects import article_topic
+
+    city = Entity("天津市", "place", adcode="120100", mentions=[Mention(0, 0, 3, "天津市")])
+    district = Entity("滨海区", "place", adcode="120116", parent="天津市", mentions=[Mention(0, 3, 6, "滨海区")])
+    province = Entity("河北省", "place", adcode="130000", mentions=[Mention(1, 0, 3, "河北省")])
+    assert article_topic([city, district]) is district  # 天津市滨海区: one chain
+    assert article_topic([city, district, province]) is None  # and a place beside it: no topic
+    city.mentions.append(Mention(2, 0, 3, "天津市"))
+    assert article_topic([city, district, province]) is city  # named twice
