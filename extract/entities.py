@@ -1131,6 +1131,7 @@ def more_people(text: str, tokens: list[Token], offsets: list[int], named: list[
 
 # Divisions whose names are common words (阳泉市城区): never read as the division.
 COMMON_WORD_PLACES = set(NAME_WORDS["common_word_place"])
+NUMERAL_CHARS = set("0123456789０１２３４５６７８９一二两三四五六七八九十百千万亿")
 
 
 def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundaries: dict[int, dict[int, Token]] | None = None) -> dict[int, list[Span]]:
@@ -1145,8 +1146,10 @@ def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundar
         cuts = (boundaries or {}).get(seq)
         raw[seq] = [(s, e, f) for s, e, f in gazetteer.upper_forms.find(text)
                     if not (f.endswith("区") and text[e:e + 1] == "域") and f not in COMMON_WORD_PLACES
-                    and (not cuts or s in cuts and (e in cuts or e == len(text)) or f in gazetteer.names)]
-        # (a short form only as a word of its own: not 大同 in 最大同心圆)
+                    and (not cuts or s in cuts and (e in cuts or e == len(text))
+                         or f in gazetteer.names and not (s and text[s - 1] in NUMERAL_CHARS))]
+        # (a short form only as a word of its own: not 大同 in 最大同心圆; a full name cut
+        # across words only where no numeral runs into it: not 项城市 in 225项城市更新)
         for _, _, form in raw[seq]:
             for place in gazetteer.candidates(form):
                 if place.level in ("province", "city"):

@@ -276,6 +276,10 @@ def test_entities_short_title_in_book_marks_is_an_alias(extractor):
         ("为坪山打造深圳未来创新的“下一站”提供支撑。", "下一站"),
         ("南宁百亿项目集中开工仪式昨日举行。", "南宁百亿项目"),
         ("徐州市百亿产业园开工。", "百亿产业园"),
+        ("龙华三年内将实施225项城市更新项目。", "项城市"),
+        ("更新改造老厂区、老商业街区等2600多个。", "老商业街区"),
+        ("海淀区新开工项目15个，宝安区续建项目共42个。", "新开工项目"),
+        ("宝安区续建项目共42个。", "续建项目"),
     ],
 )
 def test_entities_counts_and_generic_openers_are_not_names(extractor, text, not_a_name):
