@@ -543,6 +543,10 @@ class EntityExtractor:
                 chars += sum(len(w) for w, _ in tokens[j - 3:j])
                 j -= 3
                 continue  # 天顺风能(苏州)股份有限公司, 深圳北(龙华)商务中心: the seat or district in brackets
+            if project and (k := _section_opening(tokens, j - 1)) is not None:
+                chars += sum(len(w) for w, _ in tokens[k:j])
+                j = k
+                continue  # 桂月路（樟阁路-桂花路）拓宽改造工程, 滨江路（南湖段）改造工程: the section in brackets
             if word in NAME_DASHES and j >= 2 and tokens[j - 2][1] in PROPER_POS | {"n", "nz", "ns", "ng"} and tokens[j - 2][0] not in STOP_WORDS \
                     and not (kind is not None and (self.suffix_type(tokens[j - 2][0]) or ("", ""))[1] == kind):
                 chars += len(word)
@@ -708,10 +712,30 @@ def _overlay_places(tokens: list[Token], offsets: list[int], places: list[Span])
 
 
 def _verbs_follow_name(tokens: list[Token], k: int) -> bool:
-    """The run of verbs ending at token `k` follows a name-like noun (昌平文化馆|改造提升)."""
+    """The run of verbs ending at token `k` follows a name-like noun (昌平文化馆|改造提升), or a
+    section in brackets after one (滨江路（南湖段）|改造)."""
     while k >= 0 and tokens[k][1] == "v":
         k -= 1
+    if k >= 0 and _section_opening(tokens, k) is not None:
+        return True
     return k >= 0 and tokens[k][1] in PROPER_POS | {"n", "zg"} and tokens[k][0] not in STOP_WORDS
+
+
+def _section_opening(tokens: list[Token], close: int) -> int | None:
+    """Where the brackets closed at token `close` open, when they hold a route's section
+    (（樟阁路-桂花路）, （南湖段）) right after a name; else None."""
+    if tokens[close][0] not in (")", "）"):
+        return None
+    k = close - 1
+    while k >= 0 and tokens[k][0] not in ("(", "（") and close - k < 12:
+        k -= 1
+    if k < 1 or tokens[k][0] not in ("(", "（"):
+        return None
+    inside = "".join(w for w, _ in tokens[k + 1:close])
+    if 0 < len(inside) <= 20 and (any(d in inside for d in NAME_DASHES) or inside.endswith("段")) \
+            and tokens[k - 1][1] in NAME_POS and tokens[k - 1][0] not in STOP_WORDS:
+        return k
+    return None
 
 
 # A list closed by 等 and a head noun says what its items are: 华夏英泰、可瑞生物等13家企业 (org),

@@ -551,3 +551,14 @@ def test_entities_adverb_and_verb_glued_before_a_zone_are_not_its_name(extractor
 def test_entities_a_rank_is_not_a_zone_name(extractor):
     found = names(extractor(article_of("拥有“西南第一商圈”称号的商圈客流回升，天河路商圈也是。")))
     assert "西南第一商圈" not in found and found.get("天河路商圈") == "place"
+
+
+@pytest.mark.parametrize(
+    "text, project",
+    [
+        ("包括桂月路（樟阁路-桂花路）拓宽改造工程和某某大道改造工程等。", "桂月路（樟阁路-桂花路）拓宽改造工程"),
+        ("滨江路（南湖段）提升改造工程年底完工。", "滨江路（南湖段）提升改造工程"),
+    ],
+)
+def test_entities_a_route_section_in_brackets_is_part_of_a_works_name(extractor, text, project):
+    assert names(extractor(article_of(text))).get(project) == "project"
