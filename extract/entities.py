@@ -408,6 +408,7 @@ class EntityExtractor:
                 end = tail.end()
                 kind = "project"
             start_index = self._extend_left(tokens, head, allow_verbs=(kind == "policy"), project=(kind == "project"), landmark_named=suffix in LANDMARK_NAMED, kind=kind,
+                                            works=suffix in WORKS_SUFFIXES,
                                             adjacent=text[offsets[head]:end] == suffix and (kind != "place" or suffix == "地区" or suffix in PARCEL_SUFFIXES),
                                             legal=suffix.endswith("有限公司") or suffix.endswith("有限责任公司"))
             name_start = offsets[start_index]  # an owner org holds the name's start and ends within the name
@@ -521,10 +522,11 @@ class EntityExtractor:
         return out
 
     def _extend_left(self, tokens: list[Token], i: int, allow_verbs: bool = False, project: bool = False, adjacent: bool = True,
-                     landmark_named: bool = False, kind: str | None = None, legal: bool = False) -> int:
+                     landmark_named: bool = False, kind: str | None = None, legal: bool = False, works: bool = False) -> int:
         """Index of the first token of the name whose suffix ends token `i`. `adjacent`: verbs
         right before the suffix may belong to the name (改造提升工程). `legal`: a company's
-        registered name (…有限公司), which may hold coined words and its seat in brackets."""
+        registered name (…有限公司), which may hold coined words and its seat in brackets.
+        `works`: works on a facility, whose name holds the facility's (某某博物馆布展工程)."""
         j, chars = i, len(tokens[i][0])
         verbs_crossed = acts_crossed = False
         while j > 0:
@@ -574,7 +576,8 @@ class EntityExtractor:
             if acts_crossed and len(word) >= 2 and (self.suffix_type(word) or ("", ""))[1] == "org":
                 break  # 某某有限公司|签署项目: the company acts, the verb is no part of a name
             before = self.suffix_type(word) if project and not verbs_crossed and len(word) >= 2 and tag != "ns" else None
-            if before and before[1] == "project" and not (landmark_named and before[0] not in LINE_SUFFIXES):
+            if before and before[1] == "project" and not (landmark_named and before[0] not in LINE_SUFFIXES) \
+                    and not (works and before[0] in FACILITY_WORKED_ON):
                 break  # 地铁5号线|天通苑站: another project's name ends here
             chars += len(word)
             j -= 1
@@ -916,7 +919,9 @@ GENERIC_PREFIXES = tuple(NAME_WORDS["generic_prefix"])
 ADMIN_SUFFIXES = set(NAME_WORDS["admin_suffix"])
 # Suffixes of things named after a landmark, itself a project: 某某广场站.
 LANDMARK_NAMED = set(NAME_WORDS["landmark_named"])  # (某某大楼更新单元: the renewal of a building)
-LINE_SUFFIXES = set(NAME_WORDS["line_suffix"])  # 地铁5号线|天通苑站: a line's station is named after its place
+LINE_SUFFIXES = set(NAME_WORDS["line_suffix"])
+WORKS_SUFFIXES = set(NAME_WORDS["works_suffix"])
+FACILITY_WORKED_ON = set(NAME_WORDS["facility_worked_on"])  # 地铁5号线|天通苑站: a line's station is named after its place
 # Words that open a clause about a name, never the name: 重点推进|机荷高速公路改扩建工程, 续建项目.
 LEADING_WORDS = tuple(NAME_WORDS["leading_word"])  # longest first
 NAME_DASHES = {"-", "—", "－", "–", "——", "·"}

@@ -562,3 +562,14 @@ def test_entities_a_rank_is_not_a_zone_name(extractor):
 )
 def test_entities_a_route_section_in_brackets_is_part_of_a_works_name(extractor, text, project):
     assert names(extractor(article_of(text))).get(project) == "project"
+
+
+@pytest.mark.parametrize(
+    "text, works",
+    [
+        ("观澜版画艺术博物馆布展工程年内完工。", "观澜版画艺术博物馆布展工程"),
+        ("新华中学校舍安全工程年内完工。", "新华中学校舍安全工程"),
+    ],
+)
+def test_entities_works_on_a_facility_carry_its_name(extractor, text, works):
+    assert names(extractor(article_of(text))).get(works) == "project"
