@@ -134,6 +134,7 @@ _NOT_IN_PHASE = re.compile(r"[年月日将已于在和与及]")
 _SUB_AREA_AFTER = re.compile(r"[一二三四五六七八九十\d]{1,2}区(?![\u4e00-\u9fff])")  # 天通中苑二区
 _COUNT = re.compile(r"\d+[项个家处条座批大片类]|^[一二两三四五六七八九十]大|[一二两三四五六七八九十]+[个大片类座条]")
 _QUOTED = re.compile(r"“[^”]*”")
+_COUNT_BEFORE = re.compile(r"(?<![第号])[0-9０-９一二两三四五六七八九十百千]+[个条项家座处所批片栋]$")
 _QUOTED_WHOLE = re.compile(r"“([^“”]{2,})”(?:项目)?")  # a name quoted whole, 项目 after it or not
 _SIZE_BEFORE_SUFFIX = re.compile(r"(?:(?:[\d.]+|[一二两三四五六七八九十百千]+)[万亿]|[万亿]元)(?:元|美元)?(?:级|以上)?$")
 _UNIT_COUNTS = re.compile(r"(?:[一二三四五六七八九十两\d]+[\u4e00-\u9fff]{1,2}){2,}")
@@ -429,6 +430,8 @@ class EntityExtractor:
             opener = next((w for w in LEADING_WORDS if name.startswith(w) and len(name) - len(w) >= 4), None) if name.startswith(LEADING_WORDS) else None
             if opener:  # 推进|机荷高速公路…: an opener the segmenter glued to the name
                 name, start = name[len(opener):], start + len(opener)
+            if kind == "project" and _COUNT_BEFORE.search(text, max(0, start - 8), start):
+                continue  # 6条|PPP道路项目, 12个|城市更新项目: what a count counts is a kind, not one project
             k = start_index
             fuller = None
             while k < head and tokens[k][0] in places_text and places_text[tokens[k][0]].place is not None \
