@@ -98,6 +98,8 @@ LEADING_TIME_RE = re.compile(
 )
 LEADING_FILLER_RE = re.compile(f"^(?:{_LABEL_CUES['leading_filler']})")
 TRAILING_FILLER_RE = re.compile(f"(?:{_LABEL_CUES['trailing_filler']})$")
+# Words ending in 约 (签约, 节约, 合约), as the qualifier 约 of `quantity` leaves them.
+_WORD_ENDING_IN_YUE = re.compile("[节制签预公契条邀合]约$")
 ELAPSED_BEFORE_RE = re.compile(f"(?:{_LABEL_CUES['elapsed']})$")
 # Verbs of listing that are not part of what is measured: 安排教育32项 -> 教育.
 LEADING_VERB_RE = re.compile(r"^(?:安排|实施|推出|提供|包括|拥有|集聚|聚集|吸引|涉及|涵盖)")
@@ -733,7 +735,8 @@ def _clean_before(segment: str) -> str:
         before = s
         s = _strip_leading(LEADING_TIME_RE, s)
         s = _strip_leading(LEADING_FILLER_RE, s)
-        s = TRAILING_FILLER_RE.sub("", s, count=1)
+        if not _WORD_ENDING_IN_YUE.search(s):  # 签约 is a word, not a label and 约
+            s = TRAILING_FILLER_RE.sub("", s, count=1)
         s = s.strip(" 　，,、")
         if s == before:
             break

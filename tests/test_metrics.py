@@ -414,6 +414,7 @@ def test_metrics_blocked_spans_still_apply_after_the_first_candidate():
         ("下半年仍有6个项目可望开工。", "6个", "项目"),
         ("今年有12个项目有望竣工投产。", "12个", "项目"),
         ("全年共有15个项目计划开工。", "15个", "项目"),
+        ("园区意向签约160亿元。", "160亿元", "园区意向签约"),
     ],
 )
 def test_metrics_labels_skip_clause_fragments_and_function_words(text, surface, label):
