@@ -251,7 +251,7 @@ def topics(text: str, marks: Marks, named: list[Named], cues: Cues) -> list[Name
 _COMPARED_WITH = re.compile(r"(?:优于|低于|高于|好于|不及|超过|接近)[^，。；0-9]{0,4}$")
 _RESPECTIVELY = re.compile("分别|依次")
 # A dateline: 本报北京7月20日电, 新华社上海8月17日电, 本报海东讯.
-_DATELINE = re.compile(r"\s*(?:本报|[\u4e00-\u9fffA-Za-z]{2,8}?(?:社|网|报|台))[\u4e00-\u9fff]{0,6}?(?:\d{1,2}月\d{1,2}日)?(?:电|讯)")
+_DATELINE = re.compile(r"\s*(?:本报|[\u4e00-\u9fffA-Za-z]{2,8}?(?:社|网|报|台))[\u4e00-\u9fff]{0,6}?(?:\d{1,2}月\d{1,2}日)?(?:电|讯)(?=[\s　（(：:|｜，,]|$)")
 _SHARE = re.compile(r"[%％/成]")
 _COUNTED_NEXT = re.compile(r"(?:约|超|近|共|达)?[0-9０-９]")
 _LIST_JOINT = re.compile("[、和及与]")

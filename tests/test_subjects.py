@@ -274,3 +274,11 @@ def test_subjects_places_named_once_on_one_chain_make_the_innermost_the_topic():
     assert article_topic([city, district, province]) is None  # and a place beside it: no topic
     city.mentions.append(Mention(2, 0, 3, "天津市"))
     assert article_topic([city, district, province]) is city  # named twice
+
+
+def test_subjects_a_dateline_ends_at_its_mark_not_inside_a_word():
+    from urbandb.extract.subjects import _DATELINE
+
+    assert _DATELINE.match("新华社北京7月19日电（记者王优玲）").group() == "新华社北京7月19日电"
+    assert _DATELINE.match("本报海东讯 (记者 赵睿)").group() == "本报海东讯"
+    assert _DATELINE.match("该报告显示北京电力供应充足。") is None
