@@ -11,6 +11,7 @@ from urbandb.extract.entity_records import Entity, Milestone, Project
 from urbandb.extract.wordlists import LIST_JOINTS, SENTENCE_REACH, word_table
 
 _WORDS = word_table("project_words")
+PARK_ENDINGS = tuple(_WORDS["park_ending"])
 # Category by keywords of the name: the first category (in file order) with a keyword in the name.
 CATEGORY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = tuple(word_table("project_categories").items())
 EVENTS = {word: kind.split(":", 1)[1] for kind, words in _WORDS.items() if kind.startswith("event:") for word in words}
@@ -54,10 +55,13 @@ def reference_year(article) -> str | None:
 
 
 def categorize(name: str) -> str:
-    """The first category of the table with a telling word in the name. A
+    """The first category of the table with a telling word in the name, unless the
+    name ends as a park does (`park_ending` in data/project_words.tsv). A
     one-character word (桥, 路, 站) tells only where it ends the name, before
     项目/工程 or a phase: inside a name it is part of a proper word (国宝桥米产业园)."""
     head = _NAME_TAIL.sub("", name)
+    if head.endswith(PARK_ENDINGS):
+        return "industrial_park"  # 汉城文化产业园: a park first, of whatever trade
     for category, words in CATEGORY_RULES:
         if any(w in name if len(w) > 1 else head.endswith(w) for w in words):
             return category
