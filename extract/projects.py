@@ -433,10 +433,13 @@ def _anchors(all_mentions, texts) -> dict:
 
 def _dominant_place(places: list[Entity]) -> str | None:
     """The city or county an article is about: the one it names most (深圳 in a Shenzhen
-    plan, 昌平区 in a district's news), for projects whose text names no nearer place."""
+    plan, 昌平区 in a district's news), for projects whose text names no nearer place;
+    with none named, a zone named more than once."""
     candidates = [e for e in places if e.adcode and _place_rank(e) in (1, 2)]
     if not candidates:
-        return None
+        # No city or county named: the zone the article keeps naming (东山经济技术开发区).
+        zones = [e for e in places if not e.adcode and len(e.mentions) >= 2]
+        return max(zones, key=lambda e: len(e.mentions)).name if zones else None
     return max(candidates, key=lambda e: (len(e.mentions), _place_rank(e))).name
 
 

@@ -344,3 +344,12 @@ def test_projects_one_listed_beside_a_park_is_not_in_it(extractor):
     text = "中国联通云计算中心、橡胶产业孵化中心、橡胶新材料研究中心等11个项目投入运营。"
     p = project(extractor, "橡胶新材料研究中心", text)
     assert p.location != "橡胶产业孵化中心"
+
+
+def test_projects_with_no_city_or_county_named_are_in_the_zone_the_article_keeps_naming(extractor):
+    found = project(extractor, "长山尾污水处理厂",
+                    "东山经济技术开发区推动工业项目高质量发展。",
+                    "连日来，各园区道路建设顺利推进，路网格局已然形成。",
+                    "目前，长山尾污水处理厂土建和设备安装基本完成。",
+                    "下一步，东山经济技术开发区力争全年签约项目9个。")
+    assert found.location == "东山经济技术开发区"
