@@ -281,6 +281,7 @@ def test_entities_short_title_in_book_marks_is_an_alias(extractor):
         ("海淀区新开工项目15个，宝安区续建项目共42个。", "新开工项目"),
         ("宝安区续建项目共42个。", "续建项目"),
         ("海洋生物科技园6条PPP道路项目顺利推进。", "PPP道路项目"),
+        ("党工委研究部署下一步工作。", "党工委"),
     ],
 )
 def test_entities_counts_and_generic_openers_are_not_names(extractor, text, not_a_name):
