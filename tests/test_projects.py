@@ -280,7 +280,8 @@ def test_projects_category_words_of_newer_kinds(name, category):
     "name, category",
     [("金桥米业产业园", "industrial_park"), ("站前商业广场", "commercial"), ("某某大桥项目", "infrastructure"),
      ("滨河路二期工程", "infrastructure"), ("北站", "infrastructure"),
-     ("某某文化产业园", "industrial_park"), ("某某养老产业园项目", "industrial_park"), ("某某体育文化公园", "public_facility")],
+     ("某某文化产业园", "industrial_park"), ("某某养老产业园项目", "industrial_park"), ("某某体育文化公园", "public_facility"),
+     ("滨江A-05商办地块", "commercial")],
 )
 def test_projects_category_one_character_words_tell_only_at_the_end(name, category):
     assert categorize(name) == category
