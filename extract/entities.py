@@ -142,7 +142,6 @@ _NAME_MARK = re.compile(r"[A-Za-z0-9“《]")
 _QUOTE_TITLE = re.compile(r"《[^《》\n]{2,40}》")
 _RANK_BEFORE = re.compile(r"第[一二三四五六七八九十\d]+$")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
-_PROJECT_REFERENCES = ("该项目", "项目", "这里", "该基地", "该园区", "本项目", "园区", "基地")
 
 
 class KnownNames:

@@ -16,7 +16,6 @@ from pathlib import Path
 LEVELS = ("province", "city", "county", "town")
 # Suffixes a short form may drop (longest first); the short form keeps >= 2 chars.
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "地区", "街道", "省", "市", "区", "县", "镇", "乡", "旗", "盟")
-_MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
 
 
 class GazetteerUnavailable(RuntimeError):

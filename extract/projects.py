@@ -43,7 +43,6 @@ PARTNERS = re.compile(r"(?P<org>[^，。；！？]{2,30}?(?:" + "|".join(_WORDS[
                       + "|".join(_WORDS["partner_work"]) + ")")
 # X为恒基兆业地产集团“星”品牌首发作品: the org whose work the project is
 WORK_OF = re.compile(r"(?:为|是)(?P<org>[^，。；！？]{2,30}?)(?:" + "|".join(_WORDS["work_of"]) + ")")
-_SENTENCES = re.compile(r"[^。！？；\n]+[。！？；]?")
 
 
 def reference_year(article) -> str | None:

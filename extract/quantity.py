@@ -237,7 +237,6 @@ QUALIFIERS_AFTER = {
     "之内": "less_than",
     "内": "less_than",
 }
-FUZZ = {"余": "more_than", "多": "more_than"}
 
 _ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3}(?![0-9０-９]))*(?:[.．][0-9０-９]+)?"
 _CHINESE = r"[零〇○一二两三四五六七八九十百千万亿]+"
