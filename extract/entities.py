@@ -42,7 +42,7 @@ from urbandb.extract.entity_records import Entity, Mention
 from urbandb.extract.gazetteer import FormMatcher, Gazetteer, Place, load_gazetteer, short_forms
 from urbandb.extract.wordlists import word_table
 
-ENTITY_EXTRACTOR_VERSION = "1.5"
+ENTITY_EXTRACTOR_VERSION = "1.6"
 
 Token = tuple[str, str]  # (word, POS)
 
@@ -262,6 +262,7 @@ class EntityExtractor:
             _name_with_parent(spans_by_seq[p.seq])
         entities = resolve_entities(spans_by_seq)
         article.entities = entities
+        article.enclosing_places = enclosing_places(spans_by_seq, entities)
         article.projects = describe_projects(article, entities, spans_by_seq)
         return article
 
@@ -1353,6 +1354,25 @@ def is_short_form(short: str, full: str) -> bool:
         return False
     it = iter(full)
     return all(ch in it for ch in short)
+
+
+def enclosing_places(spans_by_seq: dict[int, list[Span]], entities: list[Entity]) -> list[Entity]:
+    """The divisions that enclose the article's gazetteer places and that it
+    does not name (杭州市 -> 浙江省), each with its own parent: stored with
+    the places, they give every place its parent whatever the order articles
+    are loaded in. They have no mention; they are not facts of the article."""
+    named = {entity.name for entity in entities if entity.type == "place"}
+    out: dict[str, Entity] = {}
+    for spans in spans_by_seq.values():
+        for span in spans:
+            place = span.place.parent if span.place is not None else None
+            while place is not None and place.name not in named and place.name not in out:
+                out[place.name] = Entity(
+                    name=place.name, type="place", parent=place.parent.name if place.parent else None,
+                    adcode=place.adcode, longitude=place.longitude, latitude=place.latitude,
+                )
+                place = place.parent
+    return list(out.values())
 
 
 def resolve_entities(spans_by_seq: dict[int, list[Span]]) -> list[Entity]:

@@ -41,6 +41,7 @@ class Article:
     metrics: list = field(default_factory=list)
     entities: list = field(default_factory=list)
     projects: list = field(default_factory=list)
+    enclosing_places: list = field(default_factory=list)  # places with no mention: the named ones' parents
 
     @property
     def text(self) -> str:

@@ -274,12 +274,17 @@ def read_all_names(conn: Connection) -> EntityIndex:
     )
 
 
+def stored_entities(article) -> list[Entity]:
+    """What the article stores as entities: those it names, then the places
+    enclosing them (with no mention)."""
+    return [*article.entities, *getattr(article, "enclosing_places", ())]
+
+
 def article_keys(article) -> set[EntityKey]:
     """Every (form, type) the article's entities and their parents are named by."""
-    keys = {(form, entity.type) for entity in article.entities for form in entity.forms()}
-    keys |= {
-        (entity.parent, "org" if entity.type == "person" else "place") for entity in article.entities if entity.parent
-    }
+    stored = stored_entities(article)
+    keys = {(form, entity.type) for entity in stored for form in entity.forms()}
+    keys |= {(entity.parent, "org" if entity.type == "person" else "place") for entity in stored if entity.parent}
     return keys
 
 
@@ -369,7 +374,8 @@ def write_entities(
     ids: dict[EntityKey, int] = {}
     by_form: dict[str, int] = {}
     relocated: dict[int, int] = {}  # stored project -> the place the article gives it
-    for entity in article.entities:
+    stored = stored_entities(article)
+    for entity in stored:
         entity_id = upsert_entity(conn, index, entity, writes)
         ids[(entity.name, entity.type)] = entity_id
         for form in entity.forms():
@@ -380,7 +386,7 @@ def write_entities(
                     "mention", entity_id, document_id, paragraph_ids[m.paragraph_seq], m.char_start, m.char_end, m.surface
                 )
     claim_names(conn, writes, index)
-    for entity in article.entities:
+    for entity in stored:
         if entity.parent:
             parent_type = "org" if entity.type == "person" else "place"
             parent_id = ids.get((entity.parent, parent_type)) or index.find({entity.parent}, parent_type)
@@ -415,23 +421,37 @@ def write_entities(
             org_id = ids.get((org_name, "org"))
             if org_id is not None:
                 writes.add("operator", project_id, org_id, role)
+    # Rows other loaders may update too are locked in one order, entities
+    # then projects, by id: two loaders wait for each other, never in a cycle.
+    lock_rows(conn, entities, [row[-1] for row in writes.rows.get("role", []) + writes.rows.get("parent", [])])
+    lock_rows(conn, projects, [row[-1] for row in writes.rows.get("project", [])] + list(relocated))
     writes.flush(conn)
     relocate(conn, relocated)
     return ids
 
 
+def lock_rows(conn: Connection, table: Table, ids) -> None:
+    """Where other loaders write at once (PostgreSQL), lock the rows of
+    `table` with these ids for an update, in id order. `for no key update`:
+    a loader that only points a new row at one of them (a foreign key takes
+    `for key share`) is not kept waiting, nor keeps this one waiting."""
+    if not ids or conn.dialect.name != "postgresql":
+        return
+    conn.execute(
+        select(table.c.id).where(table.c.id.in_(sorted(set(ids)))).order_by(table.c.id).with_for_update(key_share=True)
+    )
+
+
 def relocate(conn: Connection, stated: dict[int, int | None]) -> None:
     """Work the projects' locations out again from their sites, after a site
-    was added (project -> its place) or removed (project -> None). Where
-    other loaders write at once (PostgreSQL), the project rows are locked
-    first, in a statement of their own and in id order: the update then
-    starts after any other loader that placed these projects has committed,
-    and sees its sites."""
+    was added (project -> its place) or removed (project -> None). The
+    project rows are locked first (`lock_rows`), in a statement of their own:
+    the update then starts after any other loader that placed these projects
+    has committed, and sees its sites."""
     if not stated:
         return
     ordered = sorted(stated)
-    if conn.dialect.name == "postgresql":
-        conn.execute(select(projects.c.id).where(projects.c.id.in_(ordered)).order_by(projects.c.id).with_for_update())
+    lock_rows(conn, projects, ordered)
     RELOCATE.execute_many(conn, [(stated[project_id], project_id) for project_id in ordered])
 
 

@@ -27,21 +27,26 @@ from urbandb.loaders.pipeline import Pipeline, default_pipeline, load_paths, loa
 
 LOADERS = 4
 SHORT, FULL = "清华南口国重基地", "清华南口国家重点实验室基地"
+SHARED = "guangzhou_mall_supply.md"  # the article every loader is given, at one path
 
 
 def loader_folders(root: Path) -> list[Path]:
-    """One folder per loader, each with every seed (so every loader names the
-    same places, companies and projects), its bytes made its own, and each
-    starting with a different seed: the seed that names 清华南口国重基地 only
-    and the one that gives its full form are written at the same moment."""
-    seeds = sorted(SEEDS.iterdir())
+    """One folder per loader, each with every seed and the corpus's Markdown
+    and HTML articles (so every loader names the same places, companies and
+    projects, and updates the same projects), its bytes made its own, and
+    each starting at a different article: the seed that names 清华南口国重基地
+    only and the one that gives its full form are written at the same moment."""
+    articles = sorted(SEEDS.iterdir()) + sorted(
+        path for path in CORPUS.iterdir() if path.suffix in (".md", ".html") and path.name != SHARED
+    )
     folders = []
     for k in range(LOADERS):
         folder = root / f"loader{k}"
         folder.mkdir(parents=True)
-        for position, seed in enumerate(seeds[k:] + seeds[:k]):
-            body = seed.read_text(encoding="utf-8")
-            (folder / f"{position}_{seed.name}").write_text(f"{body}\n\n（第{k + 1}份）\n", encoding="utf-8")
+        for position, article in enumerate(articles[k:] + articles[:k]):
+            # (the HTML page is GBK: its mark is ASCII)
+            own = f"\n<!-- {k + 1} -->\n" if article.suffix == ".html" else f"\n\n（第{k + 1}份）\n"
+            (folder / f"{position:02d}_{article.name}").write_bytes(article.read_bytes() + own.encode())
         folders.append(folder)
     return folders
 
@@ -86,7 +91,7 @@ def test_four_loaders_at_once_end_as_one_sequential_load(request, tmp_path):
     # One more folder every loader is given: its file is written once, by one of them.
     shared = tmp_path / "articles" / "shared"
     shared.mkdir()
-    shutil.copy(CORPUS / "guangzhou_mall_supply.md", shared)
+    shutil.copy(CORPUS / SHARED, shared)
     sequential = new_database(request, "postgresql", tmp_path)
     upgrade(sequential)
     engine = make_engine(sequential)
@@ -111,9 +116,10 @@ def test_four_loaders_at_once_end_as_one_sequential_load(request, tmp_path):
         documents = conn.execute(text("select count(*), count(distinct source_path) from documents")).one()
     engine.dispose()
     assert [status for status, _, _ in runs] == ["ok"] * LOADERS  # none took another for dead
-    assert sum(added for _, added, _ in runs) == 5 * LOADERS + 1  # the shared file once…
+    per_loader = len(list(folders[0].iterdir()))
+    assert sum(added for _, added, _ in runs) == per_loader * LOADERS + 1  # the shared file once…
     assert sum(unchanged for _, _, unchanged in runs) == LOADERS - 1  # …and unchanged for the others
-    assert tuple(documents) == (5 * LOADERS + 1,) * 2
+    assert tuple(documents) == (per_loader * LOADERS + 1,) * 2
 
 
 def test_a_run_is_interrupted_only_when_its_lease_ran_out(migrated_db):
@@ -285,4 +291,28 @@ def test_two_loaders_placing_one_project_differently_at_once_end_as_a_sequential
     assert outcome == [None]
     assert location(engine) == "南口地区"
     assert {row[1:] for row in resolved(url)["sites"]} == {("朝阳区", "c.txt"), ("南口地区", "a.txt"), ("海淀区", "b.txt")}
+    engine.dispose()
+
+
+def test_a_loader_that_relocates_a_project_does_not_wait_for_one_that_only_points_at_it(request, tmp_path):
+    """Loader A has added a milestone to a stored project (its foreign key
+    holds `for key share` on the project row) and not committed; loader B
+    locks the same project to work its location out again. Were B's lock
+    `for update`, each could wait for the other once A locked a project B
+    holds: the deadlock that failed a file of four loaders at once."""
+    from urbandb.loaders.entity_store import lock_rows, projects
+
+    url = new_database(request, "postgresql", tmp_path)
+    upgrade(url)
+    engine = make_engine(url)
+    assert load_paths(engine, [str(next(SEEDS.glob("000_*.txt")))]).ok
+    with engine.begin() as loader_a:
+        project_id = loader_a.execute(text("select min(id) from projects")).scalar()
+        loader_a.execute(text(
+            "insert into project_milestones (project_id, event, status, paragraph_id)"
+            f" select {project_id}, 'start', 'started', min(id) from paragraphs"
+        ))
+        with engine.begin() as loader_b:
+            loader_b.execute(text("set local lock_timeout = '2s'"))
+            lock_rows(loader_b, projects, [project_id])  # raises LockNotAvailable if it waits
     engine.dispose()

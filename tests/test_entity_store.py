@@ -80,3 +80,30 @@ def test_entity_store_reload_is_a_noop(two_articles_db):
     with engine.connect() as conn:
         after = conn.execute(text(count)).one()
     assert tuple(before) == tuple(after)
+
+
+@pytest.mark.parametrize("order", ["city first", "province first"])
+def test_a_place_has_its_parent_whichever_article_is_loaded_first(tmp_path, order):
+    """An article names 滨江区 and 杭州市 but not 浙江省; another names 浙江省.
+    Loaded in either order, 滨江区 is in 杭州市, and 杭州市 in 浙江省: the
+    enclosing division is stored with the places, with no mention of its own."""
+    from tests.conftest import migrated_database
+
+    city = tmp_path / "city.txt"
+    city.write_text("杭州市滨江区新建一座产业园，总投资20亿元。\n", encoding="utf-8")
+    province = tmp_path / "province.txt"
+    province.write_text("浙江省今年供应工业用地3万亩。\n", encoding="utf-8")
+    engine = make_engine(migrated_database(tmp_path / "urbandb.sqlite"))
+    for path in ([city, province] if order == "city first" else [province, city]):
+        assert load_paths(engine, [str(path)]).ok
+    with engine.connect() as conn:
+        parents = dict(conn.execute(text(
+            "select e.name, p.name from entities e join entities p on p.id = e.parent_id where e.type = 'place'"
+        )).all())
+        mentioned = {name for name, in conn.execute(text(
+            "select distinct e.name from entities e join entity_mentions m on m.entity_id = e.id"
+            " join documents d on d.id = m.document_id where d.source_path like '%city.txt'"
+        ))}
+    engine.dispose()
+    assert parents["滨江区"] == "杭州市" and parents["杭州市"] == "浙江省"
+    assert "浙江省" not in mentioned
