@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from importlib import resources
+from functools import lru_cache
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from typing import Callable, Iterable, Protocol
@@ -94,6 +95,7 @@ NAME_TAGS = PROPER_POS - {"j"}  # abbreviations (研发, 央企) are as often co
 # The word lists of the rules below, one kind each; data/name_words.tsv says what each kind is.
 NAME_WORDS = word_table("name_words")
 STOP_WORDS = set(NAME_WORDS["stop"])
+REGISTERED_NAME_WORDS = set(NAME_WORDS["registered_name_word"])
 GENERIC_NAMES = set(NAME_WORDS["generic_name"])
 ONE_CHAR_SUFFIX_WORDS = set(NAME_WORDS["one_char_suffix_word"])
 LEADING_FUNCTION_CHARS = "由在与和及将把对从为向于以据让"
@@ -463,8 +465,8 @@ class EntityExtractor:
                 continue  # 华南第一商圈: a rank, not a zone's name
             if kind == "place" and "“" in name and not quoted:
                 continue  # 全省“一主引领、两翼驱动”区域: a slogan, not a zone
-            if kind == "policy" and suffix == "规划" and all(w in places_text for w, _ in tokens[start_index:head]):
-                continue  # 某某村规划: the planning of a place, no named plan
+            if kind == "policy" and suffix in ("规划", "计划") and all(w in places_text for w, _ in tokens[start_index:head]):
+                continue  # 某某村规划, 榆林计划实施…: a place's planning, or a place that plans, no named plan
             if kind == "place" and head > start_index and tokens[head - 1][0] in AREA_PARTS and suffix not in DESIGNATED_ZONES:
                 continue  # 三期核心区域, 新城东区中心区域: a part of a place named before
             if suffix in STRICT_SUFFIXES and not verb_named_zone and not _has_proper(tokens[start_index:head], name, places_text):
@@ -557,7 +559,8 @@ class EntityExtractor:
                 chars += len(word)
                 j -= 1
                 continue  # 罗田水库-铁岗水库输水隧洞工程, 笋岗-清水河片区: two names joined (not two of a kind: A水库-B水库)
-            if tag == "x" or word in STOP_WORDS and not (adjacent and tag == "v" and _verbs_follow_name(tokens, j - 1)):
+            if tag == "x" or word in STOP_WORDS and not (adjacent and tag == "v" and _verbs_follow_name(tokens, j - 1)) \
+                    and not (legal and word in REGISTERED_NAME_WORDS):
                 break
             is_verb = tag in ("v", "vd", "vn") and len(word) == 2
             verbs_crossed = verbs_crossed or (is_verb and adjacent)
@@ -1234,6 +1237,12 @@ def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundar
     return out
 
 
+@lru_cache(maxsize=None)
+def _uncoded(name: str, level: str) -> Place:
+    """The place named `name` where several divisions bear the name: one object per name."""
+    return Place(name=name, level=level, adcode=None)
+
+
 def choose_place(candidates: list[Place], context: set[str], form: str, repeated: bool = False) -> Place | None:
     upper = [p for p in candidates if p.level != "town"]
     if not upper:
@@ -1242,8 +1251,12 @@ def choose_place(candidates: list[Place], context: set[str], form: str, repeated
     in_context = [p for p in upper if p.parent is None or p.parent.name in context]
     if full:
         pool = [p for p in full if p in in_context or p.level in ("province", "city")]
-        if not pool and len(full) == 1 and len(form) >= 3 and (repeated or not context) and not (context and full[0].chain()[-1].name not in context):
-            pool = full  # an unambiguous full name the article repeats
+        if not pool and len(form) >= 3 and (repeated or not context):
+            # A full name the article repeats, or names with nothing to place it, in a
+            # province it names if it names any. Where two divisions share the name (深圳
+            # and 海口 each have a 龙华区) and nothing says which, it is that place, with no code.
+            fitting = [p for p in full if not context or p.chain()[-1].name in context]
+            pool = fitting if len(fitting) == 1 else [_uncoded(form, fitting[0].level)] if fitting else []
     else:
         high = [p for p in upper if p.level in ("province", "city")]
         pool = [p for p in in_context if p.parent is not None] or high

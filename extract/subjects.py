@@ -32,6 +32,7 @@ class Named:
     start: int
     end: int
     entity: Entity
+    referred: bool = False  # 该项目, 园区: a word that refers back to the entity, not its name
 
 
 # Mentions of a paragraph are kept in reading order (by start), so the ones near a
@@ -74,6 +75,7 @@ class Cues:
     one_of: re.Pattern  # after a count: …之一, the whole the subject is one of
     span_first: re.Pattern  # a clause opening so names its subject in the next clause (经过14年建设，X…)
     hypothetical: re.Pattern  # a sentence that supposes (如果…): an example
+    attribute: re.Pattern  # a clause opening on a project's own measure (总投资, 占地面积)
 
 
 def _alternatives(words) -> str:
@@ -103,6 +105,7 @@ def load_cues() -> Cues:
         one_of=re.compile(rf"[^，。；！？]{{0,16}}?之一"),
         span_first=re.compile(rf"\s*(?:{_alternatives(table['span_first'])})"),
         hypothetical=re.compile(_alternatives(table["hypothetical"])),
+        attribute=re.compile(rf"\s*(?:项目)?(?:{_alternatives(table['attribute'])})"),
     )
 
 
@@ -195,7 +198,7 @@ def with_references(named: dict[int, list[Named]], texts: dict[int, str], cues: 
             before = last_ending_by(own, m.start(), kinds) or next(
                 (n for n in reversed(recent) if n.entity.type in kinds), None)
             if before is not None:
-                added.append(Named(m.start(), m.end(), before.entity))
+                added.append(Named(m.start(), m.end(), before.entity, referred=True))
         out[seq] = sorted(own + added, key=lambda n: (n.start, -n.end))
     return out
 
@@ -355,6 +358,9 @@ def choose_subject(
         return (floor <= n.start and n.end <= start and not cues.benchmark.search(text, max(sentence_start, n.start - 3), n.start)
                 and text[n.end:n.end + 1] != "等")  # a list closed by 等 is an unnamed group
 
+    measured = _measured_project(text, marks, start, named, cues)
+    if measured is not None and usable(measured, sentence_start):
+        return measured.entity, True
     opening = [n for n in between(topical, sentence_start, start) if usable(n, sentence_start)]
     if opening and before is not None and before[1] is not None and before[0] > opening[-1].end:
         return before[1], True  # 省政府明确…，全省新开工1578个，惠及居民56.2万户: the figure before says
@@ -365,6 +371,22 @@ def choose_subject(
     if in_clause:
         return in_clause[-1].entity, True
     return None, False
+
+
+def _measured_project(text: str, marks: Marks, start: int, named: list[Named], cues: Cues) -> Named | None:
+    """The project the clause before ends on, when the figure's clause opens on a
+    project's own measure and names nothing (龙华区开工建设某某产业园，总投资35亿元):
+    named there, not referred to (签约22个项目), and not the last of a list (A、B)."""
+    clause_start, sentence_start = marks.clause_start(start), marks.sentence_start(start)
+    if clause_start <= sentence_start or not cues.attribute.match(text, clause_start) or between(named, clause_start, start):
+        return None
+    ends_on = last_ending_by(named, clause_start - 1)
+    if ends_on is not None and ends_on.referred and ends_on.end == clause_start - 1:
+        ends_on = last_ending_by(named, ends_on.start)  # 某某基地|项目，: the word 项目 after the name
+    if (ends_on is None or text[ends_on.end:clause_start - 1] not in ("", "项目") or ends_on.entity.type != "project"
+            or ends_on.referred or ends_on.start <= sentence_start or _LIST_JOINT.match(text, ends_on.start - 1)):
+        return None
+    return ends_on
 
 
 def _hypothetical(text: str, marks: Marks, start: int, named: list[Named], cues: Cues) -> bool:

@@ -71,13 +71,15 @@ class Pipeline:
 
 
 def default_pipeline() -> Pipeline:
-    """Metrics, then entities and projects, then what each metric is about."""
+    """Metrics, then entities and projects, then what each metric is about;
+    an article in traditional characters read in simplified ones."""
     from urbandb.extract.entities import ENTITY_EXTRACTOR_VERSION, EntityExtractor
     from urbandb.extract.metrics import EXTRACTOR_VERSION
+    from urbandb.extract.script import InSimplifiedCharacters
     from urbandb.extract.subjects import assign_subjects
 
     return Pipeline(
-        stages=[add_metrics, EntityExtractor(), assign_subjects],
+        stages=[InSimplifiedCharacters([add_metrics, EntityExtractor(), assign_subjects])],
         version=f"metrics-{EXTRACTOR_VERSION}+entities-{ENTITY_EXTRACTOR_VERSION}",
         factory=process_pipeline,
     )

@@ -59,6 +59,9 @@ def test_entities_short_form_rule(short, full, expected):
         ("深圳坪山区新建生物医药产业园。", "坪山区", "place"),
         ("昌平区实施先进能源产业提质增效行动计划。", "先进能源产业提质增效行动计划", "policy"),
         ("运营方负责人张多介绍，中心已开放。", "张多", "person"),
+        # a registered name holds its trade, verbs included
+        ("项目由北京城市建设投资有限公司投资建设。", "北京城市建设投资有限公司", "org"),
+        ("产业园由深圳市龙华建设发展有限公司负责实施。", "深圳市龙华建设发展有限公司", "org"),
     ],
 )
 def test_entities_found_with_type(extractor, text, name, type_):
@@ -78,6 +81,22 @@ def test_entities_place_gets_gazetteer_parent_and_code(extractor):
     article = extractor(article_of("坪山区位于广东省深圳市。"))
     place = next(e for e in article.entities if e.name == "坪山区")
     assert (place.parent, place.adcode) == ("深圳市", "440310")
+
+
+def test_entities_a_full_name_two_divisions_share_is_a_place_with_no_code(extractor):
+    """深圳 and 海口 each have a 龙华区: with nothing to say which, it is still a
+    place, with no code; named with its city, it is that city's."""
+    alone = next(e for e in extractor(article_of("龙华区今年新建一座公园。")).entities if e.name == "龙华区")
+    assert (alone.type, alone.adcode, alone.parent) == ("place", None, None)
+    placed = next(e for e in extractor(article_of("深圳市龙华区今年新建一座公园。")).entities if e.name == "龙华区")
+    assert (placed.adcode, placed.parent) == ("440309", "深圳市")
+    # A division whose name is a common word stays a common word.
+    assert "新城区" not in names(extractor(article_of("新城区今年新建一座公园。")))
+
+
+def test_entities_a_place_that_plans_makes_no_plan(extractor):
+    found = names(extractor(article_of("今年，榆林计划实施城市更新项目115个。")))
+    assert "榆林计划" not in found and found.get("榆林市") == "place"
 
 
 def test_entities_short_place_resolves_to_full_name(extractor):

@@ -282,3 +282,17 @@ def test_subjects_a_dateline_ends_at_its_mark_not_inside_a_word():
     assert _DATELINE.match("新华社北京7月19日电（记者王优玲）").group() == "新华社北京7月19日电"
     assert _DATELINE.match("本报海东讯 (记者 赵睿)").group() == "本报海东讯"
     assert _DATELINE.match("该报告显示北京电力供应充足。") is None
+
+
+def test_subjects_a_projects_own_measure_after_the_clause_that_ends_on_it():
+    both = {"滨海区": "place", "海港产业园": "project", "临港物流园": "project"}
+    assert subjects(["滨海区今年开工建设海港产业园，总投资15亿元，占地面积20公顷。"], both) == [
+        ("15亿元", "海港产业园"), ("20公顷", "海港产业园")]
+    assert subjects(["滨海区今年开工建设海港产业园项目，总投资15亿元。"], both) == [("15亿元", "海港产业园")]
+    # Two projects listed: the figure is the district's, not the last one's.
+    assert subjects(["滨海区今年开工建设临港物流园、海港产业园，总投资15亿元。"], both) == [("15亿元", "滨海区")]
+    # A clause that does not open on a project's measure keeps the sentence's subject.
+    assert subjects(["滨海区今年开工建设海港产业园，全年工业投资增长12%。"], both) == [("12%", "滨海区")]
+    # 签约22个项目 refers to no one project.
+    assert subjects(["滨海区建设海港产业园。", "滨海区此次签约22个项目，总投资15亿元。"], both) == [
+        ("22个", "滨海区"), ("15亿元", "滨海区")]
