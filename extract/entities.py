@@ -732,7 +732,7 @@ def _verbs_follow_name(tokens: list[Token], k: int) -> bool:
 
 def _section_opening(tokens: list[Token], close: int) -> int | None:
     """Where the brackets closed at token `close` open, when they hold a route's section
-    (（樟阁路-桂花路）, （南湖段）) right after a name; else None."""
+    (（樟阁路-桂花路）, （南湖段）) or a named part (（牛湖水）) right after a name; else None."""
     if tokens[close][0] not in (")", "）"):
         return None
     k = close - 1
@@ -741,10 +741,16 @@ def _section_opening(tokens: list[Token], close: int) -> int | None:
     if k < 1 or tokens[k][0] not in ("(", "（"):
         return None
     inside = "".join(w for w, _ in tokens[k + 1:close])
-    if 0 < len(inside) <= 20 and (any(d in inside for d in NAME_DASHES) or inside.endswith("段")) \
-            and tokens[k - 1][1] in NAME_POS and tokens[k - 1][0] not in STOP_WORDS:
+    section = 0 < len(inside) <= 20 and (any(d in inside for d in NAME_DASHES) or inside.endswith("段"))
+    # 观澜河流域（牛湖水）综合整治工程: a part of the place named, itself a name
+    part = _CJK_NAME.fullmatch(inside) is not None and all(t in _PART_NAME_TAGS for _, t in tokens[k + 1:close])
+    if (section or part) and tokens[k - 1][1] in NAME_POS and tokens[k - 1][0] not in STOP_WORDS:
         return k
     return None
+
+
+_CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,8}")
+_PART_NAME_TAGS = {"n", "ns", "nz", "nr", "nt", "j"}
 
 
 # A list closed by 等 and a head noun says what its items are: 华夏英泰、可瑞生物等13家企业 (org),

@@ -369,7 +369,10 @@ def choose_subject(
     # else a place named in the figure's own clause (占广东省45%以上的土地面积)
     in_clause = [n for n in between(named, clause_start, start) if usable(n, clause_start) and n.entity.type == "place"]
     if in_clause:
-        return in_clause[-1].entity, True
+        last = in_clause[-1]
+        if _LIST_JOINT.match(text, last.end) or last.start and text[last.start - 1] == "、":
+            return None, True  # 京山市、沙洋县先后有28个项目: a figure of the places listed together, not of the last
+        return last.entity, True
     return None, False
 
 

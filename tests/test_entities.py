@@ -59,6 +59,8 @@ def test_entities_short_form_rule(short, full, expected):
         ("深圳坪山区新建生物医药产业园。", "坪山区", "place"),
         ("昌平区实施先进能源产业提质增效行动计划。", "先进能源产业提质增效行动计划", "policy"),
         ("运营方负责人张多介绍，中心已开放。", "张多", "person"),
+        # a named part of the place in brackets is part of the works' name
+        ("滨海区今年启动海河流域（新开河）综合整治工程。", "海河流域（新开河）综合整治工程", "project"),
         # a registered name holds its trade, verbs included
         ("项目由北京城市建设投资有限公司投资建设。", "北京城市建设投资有限公司", "org"),
         ("产业园由深圳市龙华建设发展有限公司负责实施。", "深圳市龙华建设发展有限公司", "org"),

@@ -296,3 +296,11 @@ def test_subjects_a_projects_own_measure_after_the_clause_that_ends_on_it():
     # 签约22个项目 refers to no one project.
     assert subjects(["滨海区建设海港产业园。", "滨海区此次签约22个项目，总投资15亿元。"], both) == [
         ("22个", "滨海区"), ("15亿元", "滨海区")]
+
+
+def test_subjects_a_figure_of_places_listed_together_is_none_of_them():
+    places = {"滨海区": "place", "天津市": "place", "河北省": "place", "上海市": "place"}
+    assert subjects(["今年，河北省、上海市先后有28个项目集中开工。"], places) == [("28个", None)]
+    assert subjects(["今年，河北省、上海市等8个省份开工率超过50%。"], places) == [("8个", None), ("超过50%", None)]
+    # One place in its clause is still the subject.
+    assert subjects(["今年，上海市有28个项目集中开工。"], places) == [("28个", "上海市")]
