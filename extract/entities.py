@@ -96,6 +96,7 @@ NAME_TAGS = PROPER_POS - {"j"}  # abbreviations (研发, 央企) are as often co
 NAME_WORDS = word_table("name_words")
 STOP_WORDS = set(NAME_WORDS["stop"])
 REGISTERED_NAME_WORDS = set(NAME_WORDS["registered_name_word"])
+BODY_SUFFIXES = tuple(NAME_WORDS["body_suffix"])
 GENERIC_NAMES = set(NAME_WORDS["generic_name"])
 ONE_CHAR_SUFFIX_WORDS = set(NAME_WORDS["one_char_suffix_word"])
 LEADING_FUNCTION_CHARS = "由在与和及将把对从为向于以据让"
@@ -137,6 +138,7 @@ _SUB_AREA_AFTER = re.compile(r"[一二三四五六七八九十\d]{1,2}区(?![\u4
 _COUNT = re.compile(r"\d+[项个家处条座批大片类]|^[一二两三四五六七八九十]大|[一二两三四五六七八九十]+[个大片类座条]")
 _QUOTED = re.compile(r"“[^”]*”")
 _COUNT_BEFORE = re.compile(r"(?<![第号])[0-9０-９一二两三四五六七八九十百千]+[个条项家座处所批片栋]$")
+_COUNT_AFTER = re.compile(r"(?:约|共|达|超|近)?[0-9０-９一二两三四五六七八九十百千]+[个项批]")
 _QUOTED_WHOLE = re.compile(r"“([^“”]{2,})”(?:项目)?")  # a name quoted whole, 项目 after it or not
 _SIZE_BEFORE_SUFFIX = re.compile(r"(?:(?:[\d.]+|[一二两三四五六七八九十百千]+)[万亿]|[万亿]元)(?:元|美元)?(?:级|以上)?$")
 _UNIT_COUNTS = re.compile(r"(?:[一二三四五六七八九十两\d]+[\u4e00-\u9fff]{1,2}){2,}")
@@ -432,8 +434,9 @@ class EntityExtractor:
             opener = next((w for w in LEADING_WORDS if name.startswith(w) and len(name) - len(w) >= 4), None) if name.startswith(LEADING_WORDS) else None
             if opener:  # 推进|机荷高速公路…: an opener the segmenter glued to the name
                 name, start = name[len(opener):], start + len(opener)
-            if kind == "project" and _COUNT_BEFORE.search(text, max(0, start - 8), start):
-                continue  # 6条|PPP道路项目, 12个|城市更新项目: what a count counts is a kind, not one project
+            if kind == "project" and (_COUNT_BEFORE.search(text, max(0, start - 8), start) or name.endswith("项目") and _COUNT_AFTER.match(text, end)
+                                     and text[start - 1:start] not in "、和及与"):
+                continue  # 6条|PPP道路项目, 12个|城市更新项目, 国内500强项目|4个 (not A项目、B项目2项): what a count counts is a kind, not one project
             k = start_index
             fuller = None
             while k < head and tokens[k][0] in places_text and places_text[tokens[k][0]].place is not None \
@@ -445,8 +448,9 @@ class EntityExtractor:
                 if kind in ("place", "project") and is_specific(rest, suffix, tokens[k:head]):
                     fuller = name if kind == "project" else None  # 杭州钱塘区临江高科园 is a form of 临江高科园
                     name, start, start_index = rest, offsets[k], k
-                elif not is_specific(rest, suffix, tokens[k:head]) and not (kind == "policy" and rest == suffix and len(suffix) >= 4):
-                    continue  # (深圳市政府工作报告: a place's own document is named by the place)
+                elif not is_specific(rest, suffix, tokens[k:head]) and not (kind == "policy" and rest == suffix and len(suffix) >= 4) \
+                        and not (kind == "org" and suffix.endswith(BODY_SUFFIXES)):
+                    continue  # (深圳市政府工作报告: a place's own document is named by the place; 昌平区城市管理委员会 is a body of it)
             verb_named_zone = suffix == "地区" and head - start_index == 1 and tokens[start_index][1] == "v" \
                 and name == tokens[start_index][0] + suffix  # 回天地区: a name the dictionary reads as a verb
             quoted = text[start - 1:start] == "“" and text[end:end + 1] == "”" and _quoted_name(name, suffix)

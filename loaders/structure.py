@@ -190,7 +190,9 @@ def structure(
     """
     declared = declared or Metadata()
     # Lines without a letter, digit or character (----, ***, ■) are decoration, not text.
-    blocks = join_page_breaks([b for b in map(clean_block, blocks) if WORD_CHAR.search(b.text)], cuts_word)
+    blocks = join_page_breaks(
+        [b for b in map(clean_block, blocks) if WORD_CHAR.search(b.text)], cuts_word, titled=bool(declared.title)
+    )
     kinds = classify(blocks, declared)
     found = metadata_from_text(blocks, kinds)
     paragraphs = with_sections([Paragraph(seq=0, kind=k, text=b.text) for b, k in zip(blocks, kinds)])
@@ -212,11 +214,15 @@ def clean_block(block: Block) -> Block:
     return replace(block, text=SPACES.sub(" ", block.text).strip())
 
 
-def join_page_breaks(blocks: list[Block], cuts_word: WordSplitTest = cuts_a_word) -> list[Block]:
-    """Rejoin a paragraph that a page or column break cut in two."""
+def join_page_breaks(blocks: list[Block], cuts_word: WordSplitTest = cuts_a_word, titled: bool = True) -> list[Block]:
+    """Rejoin a paragraph that a page or column break cut in two. Where the
+    file declares no title (`titled`), a short first line that does not end
+    mid-clause is the headline (长三角某某产业园正式投产，年产值预估达20亿元),
+    never the start of a cut paragraph."""
     joined: list[Block] = []
     for block in blocks:
-        if joined and is_continuation(joined[-1], block, cuts_word):
+        headline = not titled and len(joined) == 1 and len(joined[0].text) <= TITLE_MAX and joined[0].text[-1] not in "，,、"
+        if joined and not headline and is_continuation(joined[-1], block, cuts_word):
             previous = joined[-1]
             joined[-1] = replace(previous, text=_glue(previous.text, block.text))
         else:
@@ -348,7 +354,8 @@ def _mark_head(blocks: list[Block], kinds: list[str | None], declared: Metadata)
         if kinds[i] in ("title", "subtitle", "heading") and block.hint:
             head.append(i)
             continue
-        if kinds[i] is None and is_headline_like(block.text, TITLE_MAX) and "，" not in block.text and len(head) < 4:
+        # (a comma only in the first: 某某产业园正式投产，年产值预估达20亿元 is a headline, a later line a sentence)
+        if kinds[i] is None and is_headline_like(block.text, TITLE_MAX) and ("，" not in block.text or not head) and len(head) < 4:
             head.append(i)
             continue
         break

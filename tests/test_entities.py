@@ -61,6 +61,10 @@ def test_entities_short_form_rule(short, full, expected):
         ("运营方负责人张多介绍，中心已开放。", "张多", "person"),
         # a named part of the place in brackets is part of the works' name
         ("滨海区今年启动海河流域（新开河）综合整治工程。", "海河流域（新开河）综合整治工程", "project"),
+        # a body named by its place and its field; 经 (approved by) is no part of it
+        ("昌平区城市管理委员会发布通知。", "昌平区城市管理委员会", "org"),
+        ("该项目经北京市规划和自然资源委员会审批。", "北京市规划和自然资源委员会", "org"),
+        ("产业园经重庆市经信委批复建设。", "重庆市经信委", "org"),
         # a registered name holds its trade, verbs included
         ("项目由北京城市建设投资有限公司投资建设。", "北京城市建设投资有限公司", "org"),
         ("产业园由深圳市龙华建设发展有限公司负责实施。", "深圳市龙华建设发展有限公司", "org"),
@@ -68,6 +72,14 @@ def test_entities_short_form_rule(short, full, expected):
 )
 def test_entities_found_with_type(extractor, text, name, type_):
     assert names(extractor(article_of(text))).get(name) == type_
+
+
+def test_entities_a_kind_of_project_counted_after_is_no_project(extractor):
+    found = names(extractor(article_of("园区累计引进项目128个，其中国内500强项目4个，外资项目8个。")))
+    assert "国内500强项目" not in found
+    # A count after a list counts the list: its items are projects.
+    listed = names(extractor(article_of("海港物流园项目、滨海数据湖项目、临港交易中心项目3项参加签约。")))
+    assert listed.get("临港交易中心项目", listed.get("临港交易中心")) == "project"
 
 
 @pytest.mark.parametrize("text, generic", [

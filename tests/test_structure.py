@@ -282,6 +282,14 @@ def test_structure_long_policy_headline_is_the_title():
     assert kinds(lines(title, BODY, BODY2))[0] == ("title", title)
 
 
+def test_structure_a_first_line_with_a_comma_is_the_headline_not_a_cut_paragraph():
+    title = "滨海新区产业园正式投产，年产值预计达20亿元"
+    assert kinds(lines(title, "近日，滨海新区产业园正式宣告投产，首批企业已经入驻。", BODY))[:2] == [
+        ("title", title), ("body", "近日，滨海新区产业园正式宣告投产，首批企业已经入驻。")]
+    # Further down, a short line with a comma is still the start of a paragraph a page break cut.
+    assert len(kinds(lines(title, BODY, "园区规划面积5平方公里，一期", "已经全部建成投用。"))) == 3
+
+
 @pytest.mark.parametrize(
     "first, authors, publication",
     [
