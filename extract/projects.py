@@ -151,6 +151,7 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
     index = ParagraphIndex(texts, spans_by_seq, forms)
     operators_by_sentence: dict[tuple[int, int], list[tuple[str, str]]] = {}
     introduced = introduced_by_heading(article.paragraphs, all_mentions, published)
+    built_by_next_sentence = subjectless_operators(texts, all_mentions, orgs)
     for entity in entities:
         if entity.type != "project":
             continue
@@ -184,7 +185,10 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
             tail_end = min(sentence_end, next_start)
             for event, date, status in milestones_after(text, sentence_start, mention.char_end, tail_end, published,
                                                         dated=article.published_date is not None):
-                if (event, date) not in seen_events:
+                if date is None:
+                    if (event, status) not in project.undated:
+                        project.undated.append((event, status))
+                elif (event, date) not in seen_events:
                     seen_events.add((event, date))
                     project.milestones.append(Milestone(event, date, status, mention.paragraph_seq))
             clause_start = max(sentence_start, text.rfind("，", sentence_start, mention.char_start) + 1)
@@ -212,6 +216,9 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
                 event = EVENTS[e.group(1)] if e.group(1) in EVENTS else "开工"
                 if (event, date) not in seen_events:
                     project.milestones.append(Milestone(event, date, "done" if date[:len(published)] <= published else "planned", mention.paragraph_seq))
+        for org_name, role in built_by_next_sentence.get(entity.name, []):
+            if not any(o == org_name for o, _ in project.operators):
+                project.operators.append((org_name, role))
         for event, date, status, seq in introduced.get(entity.name, []):
             if not any(m.event == event for m in project.milestones):
                 project.milestones.append(Milestone(event, date, status, seq))
@@ -263,16 +270,18 @@ def milestones_after(
 ) -> list[tuple[str, str, str]]:
     """(event, date, status) of the dated events in `text[start:end]`, after a project's name:
     按照“2023年开工、2024年建成”, 计划2025年开工、2027年竣工投产, 一期2024年底建成开园.
-    A bare 年底 or 年内 needs a `dated` article (a publication date, not a guessed year)."""
+    A bare 年底 or 年内 needs a `dated` article (a publication date, not a guessed year); a
+    month or 去年 with no year to read it by gives the event with no date (None)."""
     found = []
     tail = text[start:end]
     for m in MILESTONE.finditer(tail):
         if not dated and not (m.group("y") or m.group("rel") or m.group("m")):
             continue
         date = date_of(m, published)
-        if date is None:
+        if date is None and not (m.group("m") or m.group("rel")):
             continue
-        status = milestone_status(text[sentence_start:start + m.start("event")], date, published)
+        # 去年8月投用, 2月19日开工 with no year to read them by: the event, undated
+        status = milestone_status(text[sentence_start:start + m.start("event")], date or "", published)
         found.append((EVENTS[m.group("event")], date, status))
         # 建成开园, 竣工投产: a second event right after the first
         nxt = re.match(_EVENT, tail[m.end():m.end() + 4])
@@ -369,6 +378,33 @@ def _without_leading_place(name: str, places: list[Entity]) -> str:
             if len(form) >= 2 and name.startswith(form) and len(name) > len(form):
                 return name[len(form):]
     return name
+
+
+_SUBJECTLESS_BY = re.compile(r"(?:^|(?<=[。！？；]))\s*由")
+
+
+def subjectless_operators(texts: dict[int, str], all_mentions, orgs: list[Entity]) -> dict[str, list[tuple[str, str]]]:
+    """Project name -> (org name, role) from a sentence that opens on 由 and names no project
+    (某某产业园…总投资约15亿元。由某某公司开发建设，…): it goes on about the project the
+    sentence before it named last, in the same paragraph."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    if not orgs:
+        return found
+    keys = [(seq, start) for seq, start, _, _ in all_mentions]
+    for seq, text in texts.items():
+        if "由" not in text:
+            continue
+        for m in _SUBJECTLESS_BY.finditer(text):
+            end = _SENTENCE_MARK.search(text, m.end())
+            end = end.end() if end else len(text)
+            i = bisect_left(keys, (seq, m.start()))
+            if i < len(keys) and keys[i] < (seq, end):
+                continue  # the sentence names a project of its own
+            if not i or keys[i - 1][0] != seq:
+                continue  # no project named before it in the paragraph
+            operators = operators_in(text[m.start():end], orgs)
+            found.setdefault(all_mentions[i - 1][3], []).extend(operators)
+    return found
 
 
 def operators_in(sentence: str, orgs: list[Entity]) -> list[tuple[str, str]]:

@@ -156,6 +156,25 @@ def test_projects_bare_year_end_needs_a_publication_date(extractor):
     assert [m for p in article.projects for m in p.milestones] == []
 
 
+def test_projects_a_month_with_no_year_to_read_it_by_gives_the_event_undated(extractor):
+    article = extractor(article_of("南湖科技产业园三期项目作为重点项目，已于去年8月投用。", published=None))
+    (park,) = article.projects
+    assert (park.milestones, park.undated, park.status) == ([], [("投用", "done")], "in use")
+    planned = extractor(article_of("南湖科技产业园计划3月开工。", published=None)).projects[0]
+    assert (planned.undated, planned.status) == ([("开工", "planned")], "planned")
+    # With a publication date, the same words give a dated milestone.
+    dated = extractor(article_of("南湖科技产业园三期项目作为重点项目，已于去年8月投用。", published="2024-01-10")).projects[0]
+    assert [(m.event, m.date, m.status) for m in dated.milestones] == [("投用", "2023-08", "done")]
+
+
+def test_projects_a_sentence_opening_on_by_names_who_builds_the_project_before(extractor):
+    article = extractor(article_of("南湖科技产业园总投资约15亿元。由嘉兴滨湖置业有限公司开发建设，主要打造标准化厂房。"))
+    assert [(p.name, p.operators) for p in article.projects] == [("南湖科技产业园", [("嘉兴滨湖置业有限公司", "developer")])]
+    # Not across paragraphs, and not when the sentence names a project of its own.
+    apart = extractor(article_of("南湖科技产业园总投资约15亿元。", "由嘉兴滨湖置业有限公司开发建设。"))
+    assert [p.operators for p in apart.projects] == [[]]
+
+
 def test_projects_status_from_an_undated_event_of_a_list(extractor):
     article = extractor(article_of("南湖人民医院二期、南湖中医医院二期开诊，南湖科技产业园主体封顶。"))
     status = {p.name: p.status for p in article.projects}
