@@ -796,6 +796,10 @@ def _after_label(text: str, end: int, dimension: str, limit: int | None = None) 
         rest = SPAN_DIRECTION_RE.sub("", rest)
     stop = (DURATION_AFTER_STOP_RE if dimension == "duration" else AFTER_STOP_RE).search(rest)
     label = rest[: stop.start()] if stop else rest
+    if stop is None and limit is not None and end + len(rest) >= limit:
+        # 2个小区和中华街道17个小区: words run into the next figure; the next item starts at the joint
+        joint = max(label.rfind(j) for j in LIST_JOINTS)
+        label = label[:joint] if joint > 0 else label
     if not CJK_RE.search(label) or label.startswith(MILESTONE_WORDS):
         return ""
     return _balance_quotes(label)[:LABEL_MAX]

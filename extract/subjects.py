@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from urbandb.extract.entity_records import Entity
-from urbandb.extract.wordlists import LEVEL_AFTER_RE, SENTENCE_REACH, word_table
+from urbandb.extract.wordlists import LEVEL_AFTER_RE, LIST_JOINTS, SENTENCE_REACH, word_table
 
 SUBJECT_TYPES = ("place", "project", "org", "policy")
 COUNTED = re.compile(r"[0-9０-９]+(?:\.[0-9]+)?[多余]?[片个家处项所座条栋套张名]")
@@ -330,6 +330,9 @@ def choose_subject(
     said = _in_its_phrase(text, start, end, named, cues)
     if said is not None:
         return said[0], True
+    right_before = _item_named_before(text, start, end, clause_start, named)
+    if right_before is not None:
+        return right_before.entity, True
     if start > 0 and text[start - 1] in "（(":
         bracketed = last_ending_by(named, start - 1)
         if bracketed is not None and bracketed.end == start - 1:
@@ -390,6 +393,24 @@ def _measured_project(text: str, marks: Marks, start: int, named: list[Named], c
             or ends_on.referred or ends_on.start <= sentence_start or _LIST_JOINT.match(text, ends_on.start - 1)):
         return None
     return ends_on
+
+
+def _item_named_before(text: str, start: int, end: int, clause_start: int, named: list[Named]) -> Named | None:
+    """The place written right before the figure when the two make an item of their own
+    (其中河东街道1个小区、河西街道2个小区): the name opens its clause or follows a joint
+    that closes an item with a figure; not a list of bare names the figure counts
+    (A、B、C五大产业片区, A、B2项)."""
+    before = last_ending_by(named, start)
+    # (a place: a project or org right before a count is what is counted, 续建项目539个)
+    if before is None or before.end != start or before.referred or before.entity.type != "place" or _LIST_JOINT.match(text, end):
+        return None
+    if before.start == clause_start:
+        return before
+    if before.start and text[before.start - 1] in LIST_JOINTS:
+        item_before = last_ending_by(named, before.start - 1)
+        if item_before is None or item_before.end != before.start - 1:
+            return before
+    return None
 
 
 def _hypothetical(text: str, marks: Marks, start: int, named: list[Named], cues: Cues) -> bool:

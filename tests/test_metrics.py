@@ -210,6 +210,8 @@ def test_metrics_bare_amount_takes_the_measure_of_the_amount_before_it():
         ("是原商业用地出让收益的11倍", "11倍", "原商业用地出让收益"),
         ("实现营业收入1.2万亿元", "1.2万亿元", "营业收入"),  # 实现 is the verb
         ("共有企业120家", "120家", "企业"),
+        # the words after a count stop where the next item of a list starts
+        ("其中东区2个小区和西区17个小区", "2个", "小区"),
     ],
 )
 def test_metrics_labels_in_sentences(text, surface, label):

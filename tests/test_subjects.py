@@ -304,3 +304,11 @@ def test_subjects_a_figure_of_places_listed_together_is_none_of_them():
     assert subjects(["今年，河北省、上海市等8个省份开工率超过50%。"], places) == [("8个", None), ("超过50%", None)]
     # One place in its clause is still the subject.
     assert subjects(["今年，上海市有28个项目集中开工。"], places) == [("28个", "上海市")]
+
+
+def test_subjects_each_item_of_a_list_is_about_the_name_it_opens_with():
+    places = {"滨海区": "place", "天津市": "place", "河北省": "place", "上海市": "place"}
+    assert subjects(["其中，滨海区1个小区、天津市2个小区和上海市17个小区完成改造。"], places) == [
+        ("1个", "滨海区"), ("2个", "天津市"), ("17个", "上海市")]
+    # A list of bare names counted together: the figure is none of them.
+    assert subjects(["今年，河北省、上海市2个省市完成改造。"], places) == [("2个", None)]
