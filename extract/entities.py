@@ -367,6 +367,9 @@ class EntityExtractor:
                 add(span)
         for span in mall_spans(text, tokens, offsets, places_text):
             add(span)
+        if "地" in text:
+            for span in parcel_code_spans(text):
+                add(span)
         last_chars = self._suffix_last_chars
         for i in [i for i, (word, _) in enumerate(tokens) if word[-1] in last_chars]:  # most tokens end no suffix
             word, tag = tokens[i]
@@ -952,6 +955,25 @@ PARCEL_SUFFIXES = set(NAME_WORDS["parcel_suffix"])
 DEAL_WINDOW = 200  # characters around a parcel's name looked at for a sale
 RECENT_SPANS = 8  # the names found last, where a zone a name would start inside is
 _LAND_DEAL = re.compile("|".join(word_table("project_words")["land_deal"]))
+
+
+# A parcel named by its code: XS2024-18号地块, BJ-0203-A地块, A09B-02商办地块, 杭政储出[2024]58号地块,
+# 2024-15号宗地; a use word may stand between the code and the suffix (YH2024-07号商业地块).
+_PARCEL_CODE = re.compile(
+    r"(?<![A-Za-z0-9\-])(?:[\u4e00-\u9fff]{2,4}[〔\[【（(]\d{4}[〕\]】）)]\d{1,4}号"
+    r"|(?=[A-Za-z0-9\-]*\d)(?=[A-Za-z0-9]*[A-Za-z\-])[A-Za-z0-9]+(?:[-－—][A-Za-z0-9]+)*号?)"
+    r"(?:商业|住宅|居住|工业|商住|商办|经营性|产业)?(?:用地)?(?:地块|宗地)"
+)
+
+
+def parcel_code_spans(text: str) -> list[Span]:
+    """Parcels named by a code (XS2024-18号地块): a project where their sentence sells or
+    plans the land (竞得, 出让, 楼面价), else a place."""
+    out = []
+    for m in _PARCEL_CODE.finditer(text):
+        kind = "project" if _dealt_in(text, m.start(), m.end()) else "place"
+        out.append(Span(m.start(), m.end(), m.group(), kind))
+    return out
 
 
 def _dealt_in(text: str, start: int, end: int) -> bool:

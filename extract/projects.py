@@ -42,6 +42,8 @@ PARTNER_CUE = re.compile("|".join(_WORDS["partner"]))
 PARTNERS = re.compile(r"(?P<org>[^，。；！？]{2,30}?(?:" + "|".join(_WORDS["partner"]) + r")[^，。；！？]{2,30}?)(?:共同)?(?:"
                       + "|".join(_WORDS["partner_work"]) + ")")
 # X为恒基兆业地产集团“星”品牌首发作品: the org whose work the project is
+# 竞得人为A, 受让单位：A: the org that won the land, named after the word for it
+WINNER_IS = re.compile(r"(?:" + "|".join(_WORDS["winner"]) + r")(?:为|是|：|:)(?P<org>[^，。；！？]{2,40})")
 WORK_OF = re.compile(r"(?:为|是)(?P<org>[^，。；！？]{2,30}?)(?:" + "|".join(_WORDS["work_of"]) + ")")
 
 
@@ -410,7 +412,7 @@ def subjectless_operators(texts: dict[int, str], all_mentions, orgs: list[Entity
 def operators_in(sentence: str, orgs: list[Entity]) -> list[tuple[str, str]]:
     """(org name, role) of the orgs a sentence names as building or running what it is about:
     由A投资建设 / 由A运营 (developer), A作为实施主体 / A负责实施 / A竞得 (operator),
-    A携手B打造 / A携手B首秀之作 (developer, both), X为A…作品 (developer).
+    A携手B打造 / A携手B首秀之作 (developer, both), X为A…作品 (developer), 竞得人为A (operator).
     Each pattern runs only where its cue word is."""
     slots = []
     if "由" in sentence:
@@ -421,6 +423,7 @@ def operators_in(sentence: str, orgs: list[Entity]) -> list[tuple[str, str]]:
     if PARTNER_CUE.search(sentence):
         slots += [(m.group("org"), "developer") for m in PARTNERS.finditer(sentence)]
     slots += [(m.group("org"), "developer") for m in WORK_OF.finditer(sentence)]
+    slots += [(m.group("org"), "operator") for m in WINNER_IS.finditer(sentence)]
     found = []
     for slot, role in slots:
         for org in orgs:
@@ -429,7 +432,7 @@ def operators_in(sentence: str, orgs: list[Entity]) -> list[tuple[str, str]]:
     return found
 
 
-_BACK_REFERENCE = re.compile(r"该项目|本项目|该基地|该园区")
+_BACK_REFERENCE = re.compile(r"该项目|本项目|该基地|该园区|该地块|该宗地")
 _DEMONSTRATIVE = re.compile(r"该|这座|这个")
 
 

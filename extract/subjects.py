@@ -247,8 +247,14 @@ def topics(text: str, marks: Marks, named: list[Named], cues: Cues) -> list[Name
     ]
     # 广州白云区, 北京市昌平区: the place written right after another is the one meant; so is a
     # project written right after a place (金山 + 廊下镇X项目)
-    return [starts[n.end] if n.end in starts and n.entity.type == "place" and starts[n.end].entity.type in ("place", "project")
-            else n for n in opening]
+    return [_last_of_chain(n, starts) for n in opening]
+
+
+def _last_of_chain(n: Named, starts: dict[int, Named]) -> Named:
+    """萧山区宁围街道XS2024-18号地块: the last of places (and a project) written one right after another."""
+    while n.entity.type == "place" and n.end in starts and starts[n.end].entity.type in ("place", "project"):
+        n = starts[n.end]
+    return n
 
 
 _COMPARED_WITH = re.compile(r"(?:优于|低于|高于|好于|不及|超过|接近)[^，。；0-9]{0,4}$")

@@ -74,6 +74,17 @@ def test_entities_found_with_type(extractor, text, name, type_):
     assert names(extractor(article_of(text))).get(name) == type_
 
 
+@pytest.mark.parametrize("text, parcel, type_", [
+    ("滨海区XS2024-18号地块由某某置业有限公司以28.6亿元竞得。", "XS2024-18号地块", "project"),
+    ("同日，BJ-0203-A地块以底价成交。", "BJ-0203-A地块", "project"),
+    ("滨海区挂牌出让杭政储出[2024]58号地块。", "杭政储出[2024]58号地块", "project"),
+    ("余杭区YH2024-07号商业地块以底价4.2亿元成交。", "YH2024-07号商业地块", "project"),
+    ("以G22-03号地块为东翼，打造产业组团。", "G22-03号地块", "place"),  # where, not what is sold
+])
+def test_entities_a_parcel_named_by_its_code(extractor, text, parcel, type_):
+    assert names(extractor(article_of(text))).get(parcel) == type_
+
+
 def test_entities_a_kind_of_project_counted_after_is_no_project(extractor):
     found = names(extractor(article_of("园区累计引进项目128个，其中国内500强项目4个，外资项目8个。")))
     assert "国内500强项目" not in found

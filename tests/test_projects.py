@@ -175,6 +175,12 @@ def test_projects_a_sentence_opening_on_by_names_who_builds_the_project_before(e
     assert [p.operators for p in apart.projects] == [[]]
 
 
+def test_projects_the_winner_of_a_parcel_named_after_the_word_for_it(extractor):
+    article = extractor(article_of("滨海区YH2024-07号商业地块以底价4.2亿元成交，竞得人为嘉兴滨湖置业有限公司。"))
+    assert [(p.name, p.operators) for p in article.projects] == [
+        ("YH2024-07号商业地块", [("嘉兴滨湖置业有限公司", "operator")])]
+
+
 def test_projects_status_from_an_undated_event_of_a_list(extractor):
     article = extractor(article_of("南湖人民医院二期、南湖中医医院二期开诊，南湖科技产业园主体封顶。"))
     status = {p.name: p.status for p in article.projects}

@@ -312,3 +312,9 @@ def test_subjects_each_item_of_a_list_is_about_the_name_it_opens_with():
         ("1个", "滨海区"), ("2个", "天津市"), ("17个", "上海市")]
     # A list of bare names counted together: the figure is none of them.
     assert subjects(["今年，河北省、上海市2个省市完成改造。"], places) == [("2个", None)]
+
+
+def test_subjects_a_parcel_written_after_its_places_and_referred_to_after():
+    names = {"滨海区": "place", "天津市": "place", "XS2024-18号地块": "project"}
+    texts = ["天津市滨海区XS2024-18号地块由某公司竞得，溢价率12.5%。该地块出让面积约3.1万平方米。"]
+    assert subjects(texts, names) == [("12.5%", "XS2024-18号地块"), ("约3.1万平方米", "XS2024-18号地块")]
