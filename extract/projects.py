@@ -36,7 +36,7 @@ UNDATED_BEFORE = re.compile(r"(?:已|正式|新)?(?P<event>" + _EVENT + r")$")
 UNDER_WAY = re.compile(r"(?:等[^，。；]{0,8}?)?(?:已|正|还)?(?:" + "|".join(_WORDS["under_way"]) + ")")
 UNDER_WAY_AROUND = re.compile(r"加快(?:推进|实施)?$")
 _BY_VERBS = "|".join(_WORDS["operator_by"])
-OPERATOR_BY = re.compile(r"由(?P<org>[^，。；！？]{2,40}?)(?:共同|联合|负责)?(?:" + _BY_VERBS + ")")
+OPERATOR_BY = re.compile(r"由(?P<org>[^，。；！？]{2,40})(?:共同|联合|负责)?(?:" + _BY_VERBS + ")")
 OPERATOR_CUE = re.compile("|".join(_WORDS["operator_after"]))
 PARTNER_CUE = re.compile("|".join(_WORDS["partner"]))
 PARTNERS = re.compile(r"(?P<org>[^，。；！？]{2,30}?(?:" + "|".join(_WORDS["partner"]) + r")[^，。；！？]{2,30}?)(?:共同)?(?:"
@@ -150,6 +150,7 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
     begins_by_seq = {seq: {e: s for s, e in ends.items()} for seq, ends in ends_by_seq.items()}  # end -> start
     anchors = _anchors(all_mentions, texts)
     place_forms = _place_forms(places)
+    place_form_set = {form for _, form in place_forms}
     index = ParagraphIndex(texts, spans_by_seq, forms)
     operators_by_sentence: dict[tuple[int, int], list[tuple[str, str]]] = {}
     introduced = introduced_by_heading(article.paragraphs, all_mentions, published)
@@ -209,7 +210,8 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
         # a project mentioned first by date and event before it (3月30日，X项目正式启动)
         for mention in entity.mentions[:1]:
             text = texts.get(mention.paragraph_seq, "")
-            head = text[max(0, mention.char_start - 12):mention.char_start]
+            head = text[max(0, mention.char_start - 24):mention.char_start]
+            head = _without_trailing_places(head, place_form_set)  # 12月3日，滨海新区|X产业园正式开工
             after = text[mention.char_end:mention.char_end + 8]
             m = re.search(r"(?:(20\d\d)年)?(\d{1,2})月(\d{1,2})日[，,]?$", head)
             e = re.match(r"项目?(?:正式)?(" + _EVENT + ")", after) or re.match(r"(?:正式)?(" + _EVENT + ")", after)
@@ -382,13 +384,14 @@ def _without_leading_place(name: str, places: list[Entity]) -> str:
     return name
 
 
-_SUBJECTLESS_BY = re.compile(r"(?:^|(?<=[。！？；]))\s*由")
+_SUBJECTLESS_BY = re.compile(r"(?:^|(?<=[。！？；]))\s*(?P<reference>该项目|本项目|项目|该园区|园区)?由")
 
 
 def subjectless_operators(texts: dict[int, str], all_mentions, orgs: list[Entity]) -> dict[str, list[tuple[str, str]]]:
-    """Project name -> (org name, role) from a sentence that opens on 由 and names no project
-    (某某产业园…总投资约15亿元。由某某公司开发建设，…): it goes on about the project the
-    sentence before it named last, in the same paragraph."""
+    """Project name -> (org name, role) from a sentence that opens on 由 (or 项目由) and names
+    no project (某某产业园…总投资约15亿元。由某某公司开发建设，…): it goes on about the
+    project named last before it, in the same paragraph, or in the paragraph before when
+    项目由 opens the paragraph."""
     found: dict[str, list[tuple[str, str]]] = {}
     if not orgs:
         return found
@@ -402,8 +405,9 @@ def subjectless_operators(texts: dict[int, str], all_mentions, orgs: list[Entity
             i = bisect_left(keys, (seq, m.start()))
             if i < len(keys) and keys[i] < (seq, end):
                 continue  # the sentence names a project of its own
-            if not i or keys[i - 1][0] != seq:
-                continue  # no project named before it in the paragraph
+            reaches_back = seq - 1 if m["reference"] and not text[:m.start()].strip() else seq
+            if not i or not reaches_back <= keys[i - 1][0] <= seq:
+                continue  # no project named before it in the paragraph (or the one before, for 项目由)
             operators = operators_in(text[m.start():end], orgs)
             found.setdefault(all_mentions[i - 1][3], []).extend(operators)
     return found
@@ -736,6 +740,19 @@ def _place_before(entity: Entity, index: dict[int, ParagraphPlaces], in_sentence
             if i:
                 return paragraph.open_places[i - 1]
     return None
+
+
+def _without_trailing_places(head: str, forms: set[str]) -> str:
+    """`head` with the place names it ends on taken off (…，天津市滨海新区 -> …，)."""
+    longest = max(map(len, forms), default=0)
+    stripped = True
+    while stripped:
+        stripped = False
+        for size in range(min(longest, len(head)), 1, -1):
+            if head[-size:] in forms:
+                head, stripped = head[:-size], True
+                break
+    return head
 
 
 def _place_forms(places: list[Entity]) -> list[tuple[Entity, str]]:

@@ -181,6 +181,18 @@ def test_projects_the_winner_of_a_parcel_named_after_the_word_for_it(extractor):
         ("YH2024-07号商业地块", [("嘉兴滨湖置业有限公司", "operator")])]
 
 
+def test_projects_a_paragraph_opening_on_project_by_names_who_builds_the_project_before(extractor):
+    # (the company's name holds 投资, one of the verbs that end the phrase)
+    article = extractor(article_of("南湖科技产业园正式开工，总投资约35亿元。", "项目由嘉兴南湖投资有限公司投资建设。"))
+    assert [(p.name, p.operators) for p in article.projects] == [("南湖科技产业园", [("嘉兴南湖投资有限公司", "developer")])]
+
+
+def test_projects_a_date_then_the_places_then_the_project_and_its_event(extractor):
+    article = extractor(article_of("12月3日，嘉兴市南湖区南湖科技产业园正式开工。", published="2023-12-05"))
+    (park,) = article.projects
+    assert [(m.event, m.date, m.status) for m in park.milestones] == [("开工", "2023-12-03", "done")]
+
+
 def test_projects_status_from_an_undated_event_of_a_list(extractor):
     article = extractor(article_of("南湖人民医院二期、南湖中医医院二期开诊，南湖科技产业园主体封顶。"))
     status = {p.name: p.status for p in article.projects}

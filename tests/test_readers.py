@@ -280,6 +280,21 @@ def test_readers_json_list_of_objects():
     assert [(a.title, a.source_item, a.text) for a in articles] == [("甲", 0, "第一篇正文。"), ("乙", 1, "第二篇正文。")]
 
 
+def test_readers_json_records_inside_a_crawlers_envelope_with_its_own_field_names():
+    feed = {"code": 0, "msg": "ok", "data": {"total": 2, "list": [
+        {"newsTitle": "甲", "publishTime": 1701590400000, "sourceName": "滨海日报", "newsContent": "<p>第一篇正文。</p>"},
+        {"NEWS_TITLE": "乙", "pub-time": "1701763200", "Content": "第二篇正文。"},
+        {"title": "丙", "ctime": "2023-12-06 10:00:00", "detail": "第三篇正文。"},
+    ]}}
+    articles = read_articles("feed.json", json.dumps(feed, ensure_ascii=False).encode("utf-8"))
+    assert [(a.title, a.published_date, a.text) for a in articles] == [
+        ("甲", "2023-12-03", "第一篇正文。"), ("乙", "2023-12-05", "第二篇正文。"), ("丙", "2023-12-06", "第三篇正文。")]
+    assert articles[0].publication == "滨海日报"
+    # A number that is no time of this century is no date.
+    (odd,) = read_articles("one.json", json.dumps({"title": "丁", "time": 42, "text": "正文。"}).encode("utf-8"))
+    assert odd.published_date is None
+
+
 # --- bad inputs -------------------------------------------------------------
 
 BAD_INPUTS = [
