@@ -215,6 +215,25 @@ def test_readers_whole_html_page_in_gbk():
     assert len(kinds_of(article, "body")) == 4
 
 
+def test_readers_html_info_line_above_the_body_dates_and_sources_the_article():
+    page = (
+        '<html><head><meta charset="utf-8"><title>滨海新区城市更新项目集中开工_滨海新区人民政府</title></head><body>'
+        '<div class="nav">当前位置：<a href="/">首页</a> &gt; 部门动态</div><div class="article">'
+        "<h1>滨海新区城市更新项目集中开工</h1>"
+        '<div class="info">发布时间：2024-03-05 09:30 来源：滨海新区住房和建设局 浏览次数：1024 字号：[大 中 小]</div>'
+        '<div class="TRS_Editor"><p>3月4日，滨海新区第一批城市更新项目集中开工，共涉及项目12个，总投资约86亿元。</p>'
+        "<p>滨海新区住房和建设局相关负责人表示，今年全区计划实施城市更新项目30个以上。</p></div>"
+        '<div class="tools">【打印本页】【关闭窗口】</div></div>'
+        '<div class="footer">主办：滨海新区人民政府办公室 津ICP备05004580号-1</div></body></html>'
+    )
+    (article,) = read_articles("page.html", page.encode("utf-8"))
+    assert (article.title, article.published_date, article.publication) == (
+        "滨海新区城市更新项目集中开工", "2024-03-05", "滨海新区住房和建设局")
+    assert [p.kind for p in article.paragraphs][:4] == ["title", "boilerplate", "body", "body"]
+    assert all(p.kind == "boilerplate" for p in article.paragraphs[4:])  # 【打印本页】 if the page's box holds it
+    assert "ICP" not in article.text
+
+
 def test_readers_html_page_with_http_equiv_charset_and_br_lines():
     page = (
         '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">'

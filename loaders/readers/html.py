@@ -97,15 +97,25 @@ def read_html_page(html: str) -> tuple[list[Block], Metadata]:
     headline = next((h for h in headlines if metadata.title and _same_title(h, metadata.title)), None)
     if headline and not any(b.hint == "title" for b in blocks):
         blocks.insert(0, Block(text=headline, hint="title"))
+    above = lines_above(container)
     if not metadata.title and not any(b.hint == "title" for b in blocks):
         # CMS pages with an empty <title> put the headline and the date line in
         # <div>s just above the body: read them as the title and a chrome line.
-        above = lines_above(container)
         at = next((i for i, b in enumerate(above) if _may_be_headline(b)), None)
         if at is not None:
             metadata.title = above[at].text
             blocks = [Block(text=above[at].text, hint="title"), *above[at + 1:], *blocks]
+            return blocks, metadata
+    # The info line above the body (发布时间：… 来源：… 浏览次数：…) dates and sources the
+    # article where the page's metadata does not: it is kept, as a boilerplate paragraph.
+    info = [b for b in above if PAGE_META.search(b.text) and len(b.text) <= INFO_LINE_MAX]
+    if info and not (metadata.published_date and metadata.publication):
+        at = next((i for i, b in enumerate(blocks) if b.hint != "title"), len(blocks))
+        blocks = [*blocks[:at], *info, *blocks[at:]]
     return blocks, metadata
+
+
+INFO_LINE_MAX = 120  # an info line under a headline, not a paragraph that mentions a source
 
 
 LINES_ABOVE = 4
