@@ -327,9 +327,10 @@ class EntityExtractor:
 
     @staticmethod
     def _retag(tagged: list[Token]) -> list[Token]:
-        """DOMAIN_VERBS read as verbs, COMMON_NOUNS as nouns; a word the dictionary does not know (星煜空天) is a name, not a mark."""
+        """DOMAIN_VERBS read as verbs, COMMON_NOUNS as nouns (城中村, 零部件 the dictionary reads as a
+        place or a number); a word the dictionary does not know (星煜空天) is a name, not a mark."""
         return [
-            token if token[1] not in ("x", "ns") and token[0] not in DOMAIN_VERBS or token[1] == "ns" and token[0] not in COMMON_NOUNS
+            token if token[1] not in ("x", "ns", "mq") and token[0] not in DOMAIN_VERBS or token[1] in ("ns", "mq") and token[0] not in COMMON_NOUNS
             else (token[0], "n") if token[0] in COMMON_NOUNS
             else (token[0], "v") if token[0] in DOMAIN_VERBS else (token[0], "nz") if "\u4e00" <= token[0][0] <= "\u9fff" else token
             for token in tagged
@@ -1043,6 +1044,9 @@ DESCRIPTORS = set(NAME_WORDS["descriptor"])
 QUALITY_WORDS = set(NAME_WORDS["quality_word"])
 
 
+_MEASURE_FIRST = re.compile(r"[0-9０-９.]+(?:个)?(?:小时|分钟|公里|千米|米|天|周|年内|万?平方米|公顷|亩)")
+
+
 def is_specific(name: str, suffix: str, prefix_tokens: list[Token]) -> bool:
     """A generic phrase (老旧小区, 产业园区, 相关负责人, 公园一期) is not an entity."""
     name = _PHASE_SECTION_END.sub("", name)
@@ -1058,12 +1062,17 @@ def is_specific(name: str, suffix: str, prefix_tokens: list[Token]) -> bool:
     if len(suffix) >= 2 and prefix_tokens and all(word in DESCRIPTORS or tag == "ns" for word, tag in prefix_tokens) \
             and any(word in QUALITY_WORDS for word, _ in prefix_tokens):
         return False  # 广州新开业购物中心: a kind of thing in a place, not a name
+    if prefix_tokens and prefix_tokens[0][0] in QUALITY_WORDS and not _NAME_MARK.search(name) \
+            and not any(tag in PROPER_POS or tag == "ns" for _, tag in prefix_tokens):
+        return False  # 高端汽车零部件产业园: a kind of thing described by its standing and trade, not a name
     if any(word == "类" for word, _ in prefix_tokens):
         return False  # 片区类城市更新项目: a category of projects
     if _COUNT.search(_QUOTED.sub("", name)):
         return False  # a count (75项重点项目), not a name
     if _UNIT_COUNTS.fullmatch(name):
         return False  # 一镇六街道: counts of units
+    if _MEASURE_FIRST.match(name):
+        return False  # 1小时通达粤港澳大湾区: a clause that opens on a measure, not a name
     if _SIZE_BEFORE_SUFFIX.search(prefix):
         return False  # 邛崃百亿项目, 10亿元以上项目: a project's size, not its name
     if any(tag in PROPER_POS for _, tag in prefix_tokens) or _NAME_MARK.search(name):
@@ -1341,7 +1350,8 @@ def merge_spans(places: list[Span], named: list[Span]) -> list[Span]:
     for place in places:
         same = by_bounds.get((place.start, place.end))
         if same is not None:
-            same.type, same.place = "place", place.place
+            if same.type != "person":  # 市委书记宁波表示: a title and a verb of speaking make the name a person's
+                same.type, same.place = "place", place.place
             continue
         i = bisect_right(starts, place.start)
         nested = i > 0 and reach[i - 1] >= place.end

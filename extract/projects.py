@@ -504,6 +504,8 @@ def _place_rank(place: Entity) -> int:
     return 1 if code.endswith("00") else 2
 
 
+SITED_REACH = 8  # X项目正式落户|Y: how far after a name its 位于 may come
+_CLAUSE_MARK = re.compile("[，,。；;！？]")
 _SITED_AT = re.compile(r"(?:位于|坐落于|地处|落户|选址于?)$")
 _BARE_SIDE = re.compile(r"\s*(?:而|同时|另外)?在(?:其)?(?:东侧|西侧|南侧|北侧|东边|西边|南边|北边)")
 _RELYING_ON = re.compile(r"依托$")
@@ -621,17 +623,23 @@ def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPl
     - the nearest city or county before it in the paragraph, else the paragraph before's.
     `index` holds each paragraph's places (`index_paragraph`)."""
     mentions = anchors.get(entity.name, entity.mentions)
+    stated = []  # (rank, -order, place): each mention's 位于X; the most specific wins (落户芜湖 | 落户芜湖经开区)
     for mention in mentions:
         paragraph = index.get(mention.paragraph_seq)
         if paragraph is None:
             continue
-        after = texts.get(mention.paragraph_seq, "")[mention.char_end:mention.char_end + 4]
+        after = texts.get(mention.paragraph_seq, "")[mention.char_end:mention.char_end + SITED_REACH]
         i = bisect_left(paragraph.sited, (mention.char_end, ""))
-        while i < len(paragraph.sited) and paragraph.sited[i][0] <= mention.char_end + 4:
+        while i < len(paragraph.sited) and paragraph.sited[i][0] <= mention.char_end + SITED_REACH:
             start, name = paragraph.sited[i]
-            if _SITED_AT.search(after[:start - mention.char_end]):
-                return _most_specific_of_run(paragraph.sited, i, texts.get(mention.paragraph_seq, ""), forms)
+            between = after[:start - mention.char_end]
+            if _SITED_AT.search(between) and not _CLAUSE_MARK.search(between):
+                place = _most_specific_of_run(paragraph.sited, i, texts.get(mention.paragraph_seq, ""), forms)
+                stated.append((_rank_of(place, forms), -len(stated), place))
+                break
             i += 1
+    if stated:
+        return max(stated)[2]
     for mention in mentions:
         paragraph = index.get(mention.paragraph_seq)
         site = paragraph.sited_before.get(mention.char_start) if paragraph is not None else None

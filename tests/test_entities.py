@@ -65,6 +65,12 @@ def test_entities_short_form_rule(short, full, expected):
         ("昌平区城市管理委员会发布通知。", "昌平区城市管理委员会", "org"),
         ("该项目经北京市规划和自然资源委员会审批。", "北京市规划和自然资源委员会", "org"),
         ("产业园经重庆市经信委批复建设。", "重庆市经信委", "org"),
+        # 零部件 is a noun, though the dictionary reads it as a number and a measure word
+        ("比亚迪新能源汽车零部件产业园正式开工。", "比亚迪新能源汽车零部件产业园", "project"),
+        # a title and a verb of speaking make a city's name a person's
+        ("芜湖市委书记宁波表示，将全力做好要素保障。", "宁波", "person"),
+        # 落户 is no part of the zone it settles in
+        ("项目正式落户芜湖经济技术开发区。", "芜湖经济技术开发区", "place"),
         # a registered name holds its trade, verbs included
         ("项目由北京城市建设投资有限公司投资建设。", "北京城市建设投资有限公司", "org"),
         ("产业园由深圳市龙华建设发展有限公司负责实施。", "深圳市龙华建设发展有限公司", "org"),
@@ -94,6 +100,8 @@ def test_entities_a_kind_of_project_counted_after_is_no_project(extractor):
 
 
 @pytest.mark.parametrize("text, generic", [
+    ("老旧厂区转型为高端汽车零部件产业园。", "高端汽车零部件产业园"),  # a kind described by standing and trade
+    ("依托4条高铁线路，可实现1小时通达粤港澳大湾区。", "1小时通达粤港澳大湾区"),  # a clause opening on a measure
     ("昌平区老旧小区改造加快推进。", "老旧小区"),
     ("相关负责人表示，产业园区发展良好。", "相关负责人"),
     ("全市重点项目进展顺利。", "重点项目"),

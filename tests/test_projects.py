@@ -193,6 +193,11 @@ def test_projects_a_date_then_the_places_then_the_project_and_its_event(extracto
     assert [(m.event, m.date, m.status) for m in park.milestones] == [("开工", "2023-12-03", "done")]
 
 
+def test_projects_the_most_specific_place_any_mention_is_sited_at(extractor):
+    article = extractor(article_of("南湖科技产业园落户嘉兴", "南湖科技产业园项目正式落户嘉兴经济技术开发区。"))
+    assert [p.location for p in article.projects] == ["嘉兴经济技术开发区"]
+
+
 def test_projects_status_from_an_undated_event_of_a_list(extractor):
     article = extractor(article_of("南湖人民医院二期、南湖中医医院二期开诊，南湖科技产业园主体封顶。"))
     status = {p.name: p.status for p in article.projects}
