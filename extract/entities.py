@@ -464,8 +464,9 @@ class EntityExtractor:
                 continue
             generic_end = next((g for g in LONG_GENERIC_NAMES if name.endswith(g) and len(name) > len(g)), None) \
                 if name.endswith(LONG_GENERIC_TUPLE) else None
-            if generic_end and not quoted and not _has_proper(tokens[start_index:bisect_left(offsets, end - len(generic_end))], name, places_text, NAME_TAGS):
-                continue  # 超额完成|老旧小区: common words before a generic phrase make no name
+            if generic_end and not quoted and not _has_proper(tokens[start_index:bisect_left(offsets, end - len(generic_end))], name, places_text, NAME_TAGS) \
+                    and not any(s.type == "place" and s.start == start and s.end == end - len(generic_end) for s in spans[-RECENT_SPANS:]):
+                continue  # 超额完成|老旧小区: common words before a generic phrase make no name (a zone named there does: 水井坊片区|城市更新项目)
             if kind == "place" and suffix in PART_SUFFIXES and (head - start_index == 1 and tokens[start_index][0] in places_text
                                                                or (self.suffix_type(name[:-len(suffix)]) or ("", ""))[1] == "place"):
                 continue  # 广州中心区, 新城东区中心区: a part of a place, not a zone of its own

@@ -71,7 +71,10 @@ def test_entities_short_form_rule(short, full, expected):
         ("芜湖市委书记宁波表示，将全力做好要素保障。", "宁波", "person"),
         # 落户 is no part of the zone it settles in
         ("项目正式落户芜湖经济技术开发区。", "芜湖经济技术开发区", "place"),
+        # a zone named before a generic project phrase names the project
+        ("其中，水井坊片区城市更新项目占地约45公顷。", "水井坊片区城市更新项目", "project"),
         # a registered name holds its trade, verbs included
+        ("由成都锦江城市建设投资有限责任公司作为实施主体。", "成都锦江城市建设投资有限责任公司", "org"),
         ("项目由北京城市建设投资有限公司投资建设。", "北京城市建设投资有限公司", "org"),
         ("产业园由深圳市龙华建设发展有限公司负责实施。", "深圳市龙华建设发展有限公司", "org"),
     ],
