@@ -368,7 +368,7 @@ class EntityExtractor:
                 add(span)
         for span in mall_spans(text, tokens, offsets, places_text):
             add(span)
-        if "地" in text:
+        if "地块" in text or "宗地" in text:
             for span in parcel_code_spans(text):
                 add(span)
         last_chars = self._suffix_last_chars

@@ -211,7 +211,8 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
         for mention in entity.mentions[:1]:
             text = texts.get(mention.paragraph_seq, "")
             head = text[max(0, mention.char_start - 24):mention.char_start]
-            head = _without_trailing_places(head, place_form_set)  # 12月3日，滨海新区|X产业园正式开工
+            if "日" in head:
+                head = _without_trailing_places(head, place_form_set)  # 12月3日，滨海新区|X产业园正式开工
             after = text[mention.char_end:mention.char_end + 8]
             m = re.search(r"(?:(20\d\d)年)?(\d{1,2})月(\d{1,2})日[，,]?$", head)
             e = re.match(r"项目?(?:正式)?(" + _EVENT + ")", after) or re.match(r"(?:正式)?(" + _EVENT + ")", after)
@@ -393,7 +394,7 @@ def subjectless_operators(texts: dict[int, str], all_mentions, orgs: list[Entity
     project named last before it, in the same paragraph, or in the paragraph before when
     项目由 opens the paragraph."""
     found: dict[str, list[tuple[str, str]]] = {}
-    if not orgs:
+    if not orgs or not all_mentions or not any(_SUBJECTLESS_BY.search(text) for text in texts.values() if "由" in text):
         return found
     keys = [(seq, start) for seq, start, _, _ in all_mentions]
     for seq, text in texts.items():

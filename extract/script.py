@@ -24,6 +24,8 @@ TRADITIONAL_SHARE = 0.10
 # …and it uses this many different ones: a simplified text that quotes 乾隆
 # and 著作 again and again does not.
 TRADITIONAL_KINDS = 6
+DETECTION_SPAN = 1500
+DETECTION_PARAGRAPHS = 12
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -43,7 +45,9 @@ def _traditional_characters() -> re.Pattern:
 
 
 def is_traditional(text: str) -> bool:
-    """Whether `text` is written in traditional characters."""
+    """Whether `text` is written in traditional characters, judged by its first
+    DETECTION_SPAN characters (an article is written in one script)."""
+    text = text[:DETECTION_SPAN]
     changed = _traditional_characters().findall(text)
     return (
         len(set(changed)) >= TRADITIONAL_KINDS
@@ -75,18 +79,20 @@ class InSimplifiedCharacters:
         self.stages = list(stages)
 
     def __call__(self, article):
+        opening = "".join(p.text for p in article.paragraphs[:DETECTION_PARAGRAPHS])
+        if not is_traditional(opening):
+            for stage in self.stages:
+                article = stage(article)
+            return article
         written = {p.seq: p.text for p in article.paragraphs}
-        traditional = is_traditional("".join(written.values()))
-        if traditional:
-            for paragraph in article.paragraphs:
-                paragraph.text = to_simplified(paragraph.text)
+        for paragraph in article.paragraphs:
+            paragraph.text = to_simplified(paragraph.text)
         simplified = {p.seq: p.text for p in article.paragraphs}
         for stage in self.stages:
             article = stage(article)
-        if traditional:
-            for paragraph in article.paragraphs:
-                paragraph.text = written[paragraph.seq]
-            restore_surfaces(article, written, simplified)
+        for paragraph in article.paragraphs:
+            paragraph.text = written[paragraph.seq]
+        restore_surfaces(article, written, simplified)
         return article
 
 
