@@ -277,7 +277,7 @@ def read_all_names(conn: Connection) -> EntityIndex:
 def stored_entities(article) -> list[Entity]:
     """What the article stores as entities: those it names, then the places
     enclosing them (with no mention)."""
-    return [*article.entities, *getattr(article, "enclosing_places", ())]
+    return [*article.entities, *article.enclosing_places]
 
 
 def article_keys(article) -> set[EntityKey]:
