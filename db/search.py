@@ -24,21 +24,25 @@ def is_postgresql(conn: Connection) -> bool:
 _SEARCHABLE = "kind not in ({})".format(", ".join(f"'{kind}'" for kind in UNSEARCHED_KINDS))
 _QUEUE_DOCUMENT = Prepared(text("insert into search_backlog (document_id) values (:document_id)"), ["document_id"])
 # The paragraphs are read back by SQL: their text need not travel to the database twice.
+# The backlog first (`cross join` fixes the order: without it SQLite scans every
+# paragraph to find the few queued), and a paragraph a changed file kept, id and
+# text, is in the index already.
 _INDEX_BACKLOG = Prepared(
     text(
-        "insert into fts_paragraphs (rowid, text) select p.id, p.text from paragraphs p"
-        " join search_backlog b on b.document_id = p.document_id"
-        f" where p.{_SEARCHABLE} order by p.id"
+        "insert into fts_paragraphs (rowid, text) select p.id, p.text from search_backlog b"
+        " cross join paragraphs p on p.document_id = b.document_id"
+        f" where p.{_SEARCHABLE} and not exists (select 1 from fts_paragraphs f where f.rowid = p.id) order by p.id"
     )
 )
 _CLEAR_BACKLOG = Prepared(text("delete from search_backlog"))
-_UNINDEX_SOURCE_FILE = Prepared(
+_SEARCHABLE_OF_FILE = Prepared(
     text(
-        "delete from fts_paragraphs where rowid in (select p.id from paragraphs p"
-        " join documents d on d.id = p.document_id where d.source_path = :path)"
+        "select p.id, d.source_item, p.text from paragraphs p join documents d on d.id = p.document_id"
+        f" where d.source_path = :path and p.{_SEARCHABLE} order by p.id"
     ),
     ["path"],
 )
+_UNINDEX_PARAGRAPH = Prepared(text("delete from fts_paragraphs where rowid = :id"), ["id"])
 
 # FTS5 writes a segment per transaction and merges them as they pile up:
 # indexing file by file spent a sixth of a load's time there. A load queues
@@ -62,10 +66,21 @@ def index_backlog(conn: Connection) -> None:
         _CLEAR_BACKLOG.execute(conn, ())
 
 
-def unindex_source_file(conn: Connection, path: str) -> None:
-    """Forget the paragraphs of the documents loaded from `path`."""
+def indexed_paragraphs(conn: Connection, path: str) -> dict[tuple[int, str], list[int]]:
+    """(source item, text) -> ids of the searchable paragraphs loaded from `path`,
+    which a changed file may keep with their index rows (SQLite; none on
+    PostgreSQL, whose index follows the table by itself)."""
+    found: dict[tuple[int, str], list[int]] = {}
     if not is_postgresql(conn):
-        _UNINDEX_SOURCE_FILE.execute(conn, (path,))
+        for paragraph_id, source_item, body in _SEARCHABLE_OF_FILE.execute(conn, (path,)):
+            found.setdefault((source_item, body), []).append(paragraph_id)
+    return found
+
+
+def unindex_paragraphs(conn: Connection, paragraph_ids) -> None:
+    """Forget these paragraphs (removed, or changed) in the search index."""
+    if not is_postgresql(conn):
+        _UNINDEX_PARAGRAPH.execute_many(conn, [(paragraph_id,) for paragraph_id in paragraph_ids])
 
 
 # FTS5 merges the index's segments when this many of one size exist (its

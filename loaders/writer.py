@@ -39,6 +39,7 @@ from urbandb.loaders.entity_store import (
     relocate,
     write_entities,
 )
+from urbandb.site.search import UNSEARCHED_KINDS
 
 T = TypeVar("T")
 
@@ -102,6 +103,8 @@ DELETE_SOURCE_FILE = Prepared(delete(source_files).where(source_files.c.path == 
 INSERT_SOURCE_FILE = Prepared(insert(source_files), SOURCE_FILE_COLUMNS)
 INSERT_DOCUMENT = Prepared(insert(documents).returning(documents.c.id), DOCUMENT_COLUMNS)
 INSERT_PARAGRAPHS = Prepared(insert(paragraphs), PARAGRAPH_COLUMNS)
+# (SQLite: a null id is a new one)
+INSERT_PARAGRAPHS_KEEPING_IDS = Prepared(insert(paragraphs), ("id", *PARAGRAPH_COLUMNS))
 PARAGRAPH_IDS = Prepared(
     select(paragraphs.c.seq, paragraphs.c.id).where(paragraphs.c.document_id == bindparam("document_id")),
     ["document_id"],
@@ -198,9 +201,14 @@ def replace_source_file(
     names: StoredNames | None = None,
 ) -> list[int]:
     """Delete what `path` loaded before (unless it is known to be new: not
-    `replacing`) and write `articles` in its place."""
+    `replacing`) and write `articles` in its place. A paragraph whose text is
+    unchanged keeps its id and its row in the search index: an edit costs
+    the index only the paragraphs it touched."""
+    kept: dict[int, dict[int, int]] = {}
     if replacing:
-        delete_source_file(conn, path)
+        indexed = search.indexed_paragraphs(conn, path)
+        kept = kept_paragraphs(articles, indexed)
+        delete_source_file(conn, path, unindexing=[i for ids in indexed.values() for i in ids])
     loaded_at = now()
     INSERT_SOURCE_FILE.execute(conn, (path, content_sha256, size_bytes, len(articles), loaded_at, run_id))
     names = names or NamesInDatabase()
@@ -215,13 +223,32 @@ def replace_source_file(
             run_id,
             extractor_version,
             names,
+            kept.get(article.source_item, {}),
         )
         for article in articles
     ]
 
 
-def delete_source_file(conn: Connection, path: str) -> None:
-    search.unindex_source_file(conn, path)
+def kept_paragraphs(articles: Sequence[Article], indexed: dict[tuple[int, str], list[int]]) -> dict[int, dict[int, int]]:
+    """Source item -> seq -> the id a new paragraph keeps: an indexed paragraph
+    of the same article with the same text (each old id once, in order). The
+    kept ids are taken out of `indexed`: what is left there goes from the index."""
+    unsearched = set(UNSEARCHED_KINDS)
+    kept: dict[int, dict[int, int]] = {}
+    for article in articles:
+        for paragraph in article.paragraphs:
+            ids = indexed.get((article.source_item, paragraph.text))
+            if ids and paragraph.kind not in unsearched:
+                kept.setdefault(article.source_item, {})[paragraph.seq] = ids.pop(0)
+    return kept
+
+
+def delete_source_file(conn: Connection, path: str, unindexing: list[int] | None = None) -> None:
+    """Delete what `path` loaded, and its paragraphs from the search index
+    (only `unindexing`, when the file's new paragraphs keep the others)."""
+    if unindexing is None:
+        unindexing = [i for ids in search.indexed_paragraphs(conn, path).values() for i in ids]
+    search.unindex_paragraphs(conn, unindexing)
     sited = {project_id: None for project_id, in SITED_BY_FILE.execute(conn, (path,))}
     # Documents cascade to paragraphs and every fact found in them, their projects' sites too…
     DELETE_DOCUMENTS.execute(conn, (path,))
@@ -239,6 +266,7 @@ def write_article(
     run_id: int | None,
     extractor_version: str | None,
     names: StoredNames,
+    kept: dict[int, int] | None = None,
 ) -> int:
     body = article.text
     document_id = INSERT_DOCUMENT.scalar(
@@ -262,16 +290,21 @@ def write_article(
             extractor_version,
         ),
     )
-    paragraph_ids = write_paragraphs(conn, document_id, article)
+    paragraph_ids = write_paragraphs(conn, document_id, article, kept or {})
     write_facts(conn, article, document_id, paragraph_ids, names)
     return document_id
 
 
-def write_paragraphs(conn: Connection, document_id: int, article: Article) -> dict[int, int]:
-    """Insert the paragraphs and queue them for the search index; returns seq -> id."""
-    INSERT_PARAGRAPHS.execute_many(
-        conn, [(document_id, p.seq, p.kind, p.section, p.text, p.char_start, p.char_end) for p in article.paragraphs]
-    )
+def write_paragraphs(conn: Connection, document_id: int, article: Article, kept: dict[int, int] | None = None) -> dict[int, int]:
+    """Insert the paragraphs (those in `kept`, seq -> id, under their old ids) and
+    queue them for the search index; returns seq -> id."""
+    rows = [(document_id, p.seq, p.kind, p.section, p.text, p.char_start, p.char_end) for p in article.paragraphs]
+    if kept:
+        # The kept ids first: a new paragraph then takes an id above all of them.
+        keeping = sorted(((kept.get(row[1]), *row) for row in rows), key=lambda row: row[0] is None)
+        INSERT_PARAGRAPHS_KEEPING_IDS.execute_many(conn, keeping)
+    else:
+        INSERT_PARAGRAPHS.execute_many(conn, rows)
     search.queue_document(conn, document_id)
     return dict(PARAGRAPH_IDS.execute(conn, (document_id,)))
 

@@ -186,6 +186,63 @@ def test_pipeline_a_changed_file_leaves_no_backlog_of_its_old_documents(tmp_path
     assert conn.execute("select document_id from search_backlog").fetchall() == [document]
 
 
+def test_pipeline_an_edited_file_keeps_its_unchanged_paragraphs_and_their_search_rows(tmp_path):
+    """A file edited in one paragraph and given a new one is loaded again: the
+    paragraphs whose text did not change keep their ids (and rows in the search
+    index, not tokenized again); the index holds exactly the searchable
+    paragraphs; the old text is not found, the new text is."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    path = folder / "a.txt"
+    first = ["滨海新区海港产业园开工建设，总投资约35亿元。", "园区规划面积5平方公里，一期已经动工。", "海港产业园预计2026年建成投用。"]
+    path.write_text("\n\n".join(first) + "\n", encoding="utf-8")
+    db_file = tmp_path / "u.sqlite"
+    engine = make_engine(migrated_database(db_file))
+    assert load_paths(engine, [str(folder)]).ok
+    conn = sqlite3.connect(db_file)
+    before = dict(conn.execute("select text, id from paragraphs"))
+
+    second = [first[0], "园区规划面积6平方公里，一期已经完工。", first[2], "二期将引进新能源企业。"]
+    path.write_text("\n\n".join(second) + "\n", encoding="utf-8")
+    assert load_paths(engine, [str(folder)]).counts["files_updated"] == 1
+
+    after = dict(conn.execute("select text, id from paragraphs"))
+    assert after[first[0]] == before[first[0]] and after[first[2]] == before[first[2]]
+    assert after[second[1]] not in before.values() and after[second[3]] not in before.values()
+    indexed = {rowid for rowid, in conn.execute("select rowid from fts_paragraphs")}
+    searchable = {i for i, in conn.execute("select id from paragraphs where kind != 'boilerplate'")}
+    assert indexed == searchable and conn.execute("select count(*) from search_backlog").fetchone()[0] == 0
+
+    def found(term: str) -> int:
+        return conn.execute("select count(*) from fts_paragraphs where fts_paragraphs match ?", [f'"{term}"']).fetchone()[0]
+
+    assert (found("5平方公里"), found("6平方公里"), found("新能源企业"), found("海港产业园")) == (0, 1, 1, 2)
+
+
+def test_pipeline_a_paragraph_put_between_two_kept_ones_takes_an_id_of_its_own(tmp_path):
+    """The file edited holds the highest ids (loaded last): a paragraph put
+    between two kept ones must not take the id the second one keeps."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text("滨海新区发布年度计划。\n", encoding="utf-8")
+    last = folder / "b.txt"
+    kept = ["海港产业园开工建设，总投资约35亿元。", "海港产业园预计2026年建成投用。"]
+    last.write_text("\n\n".join(kept) + "\n", encoding="utf-8")
+    db_file = tmp_path / "u.sqlite"
+    engine = make_engine(migrated_database(db_file))
+    assert load_paths(engine, [str(folder / "a.txt")]).ok and load_paths(engine, [str(last)]).ok
+    conn = sqlite3.connect(db_file)
+    before = dict(conn.execute("select text, id from paragraphs"))
+
+    last.write_text("\n\n".join([kept[0], "园区规划面积5平方公里。", kept[1]]) + "\n", encoding="utf-8")
+    assert load_paths(engine, [str(folder)]).counts["files_updated"] == 1
+
+    after = dict(conn.execute("select text, id from paragraphs"))
+    assert [after[k] for k in kept] == [before[k] for k in kept]
+    indexed = {rowid for rowid, in conn.execute("select rowid from fts_paragraphs")}
+    assert indexed == {i for i, in conn.execute("select id from paragraphs where kind != 'boilerplate'")}
+
+
 BAD_FILES = {
     "binary.txt": bytes(range(256)) * 4,
     "empty.md": b"   \n\n",
