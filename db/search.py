@@ -66,8 +66,8 @@ def index_backlog(conn: Connection) -> None:
         _CLEAR_BACKLOG.execute(conn, ())
 
 
-def indexed_paragraphs(conn: Connection, path: str) -> dict[tuple[int, str], list[int]]:
-    """(source item, text) -> ids of the searchable paragraphs loaded from `path`,
+def searchable_paragraphs(conn: Connection, path: str) -> dict[tuple[int, str], list[int]]:
+    """(source item, text) -> ids of the searchable paragraphs loaded from `path`
     which a changed file may keep with their index rows (SQLite; none on
     PostgreSQL, whose index follows the table by itself)."""
     found: dict[tuple[int, str], list[int]] = {}

@@ -206,9 +206,9 @@ def replace_source_file(
     the index only the paragraphs it touched."""
     kept: dict[int, dict[int, int]] = {}
     if replacing:
-        indexed = search.indexed_paragraphs(conn, path)
-        kept = kept_paragraphs(articles, indexed)
-        delete_source_file(conn, path, unindexing=[i for ids in indexed.values() for i in ids])
+        searchable = search.searchable_paragraphs(conn, path)
+        kept = kept_paragraphs(articles, searchable)
+        delete_source_file(conn, path, unindexing=[i for ids in searchable.values() for i in ids])
     loaded_at = now()
     INSERT_SOURCE_FILE.execute(conn, (path, content_sha256, size_bytes, len(articles), loaded_at, run_id))
     names = names or NamesInDatabase()
@@ -229,25 +229,23 @@ def replace_source_file(
     ]
 
 
-def kept_paragraphs(articles: Sequence[Article], indexed: dict[tuple[int, str], list[int]]) -> dict[int, dict[int, int]]:
-    """Source item -> seq -> the id a new paragraph keeps: an indexed paragraph
+def kept_paragraphs(articles: Sequence[Article], searchable: dict[tuple[int, str], list[int]]) -> dict[int, dict[int, int]]:
+    """Source item -> seq -> the id a new paragraph keeps: a searchable paragraph
     of the same article with the same text (each old id once, in order). The
-    kept ids are taken out of `indexed`: what is left there goes from the index."""
+    kept ids are taken out of `searchable`: what is left there goes from the index."""
     unsearched = set(UNSEARCHED_KINDS)
     kept: dict[int, dict[int, int]] = {}
     for article in articles:
         for paragraph in article.paragraphs:
-            ids = indexed.get((article.source_item, paragraph.text))
+            ids = searchable.get((article.source_item, paragraph.text))
             if ids and paragraph.kind not in unsearched:
                 kept.setdefault(article.source_item, {})[paragraph.seq] = ids.pop(0)
     return kept
 
 
-def delete_source_file(conn: Connection, path: str, unindexing: list[int] | None = None) -> None:
-    """Delete what `path` loaded, and its paragraphs from the search index
-    (only `unindexing`, when the file's new paragraphs keep the others)."""
-    if unindexing is None:
-        unindexing = [i for ids in search.indexed_paragraphs(conn, path).values() for i in ids]
+def delete_source_file(conn: Connection, path: str, unindexing: list[int]) -> None:
+    """Delete what `path` loaded, and `unindexing` from the search index (the
+    file's paragraphs but those its new paragraphs keep)."""
     search.unindex_paragraphs(conn, unindexing)
     sited = {project_id: None for project_id, in SITED_BY_FILE.execute(conn, (path,))}
     # Documents cascade to paragraphs and every fact found in them, their projects' sites too…
