@@ -15,7 +15,13 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-venv: $(VENV)/.installed
+# The extraction modules compiled with Cython (urbandb/compiled.py), rebuilt when one changes.
+# Without a C compiler the build fails with a message and they run as plain Python.
+$(VENV)/.compiled: $(VENV)/.installed extract/*.py
+	$(BIN)/python -m urbandb.compile || echo "the extraction modules could not be compiled; they run as plain Python, slower"
+	touch $@
+
+venv: $(VENV)/.installed $(VENV)/.compiled
 
 demo: venv
 	$(BIN)/urbandb --db $(DB) init
@@ -34,4 +40,4 @@ eval: venv
 	$(BIN)/urbandb --db $(DB) eval gold/
 
 clean:
-	rm -rf $(VENV) *.egg-info
+	rm -rf $(VENV) *.egg-info build

@@ -36,6 +36,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from urbandb import compiled  # noqa: E402
 from urbandb.db.engine import database_url, make_engine  # noqa: E402
 from urbandb.db.migrate import upgrade  # noqa: E402
 from urbandb.loaders.pipeline import Pipeline, add_metrics, default_pipeline, load_paths  # noqa: E402
@@ -185,6 +186,8 @@ def main() -> None:
         "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}",
         # Other processes on the machine slow every figure; this says how busy it was.
         "load_average_before_and_after": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+        # Which extraction modules ran compiled (`python -m urbandb.compile`), which as Python.
+        "compiled_modules": compiled.in_use(),
         "pipeline_startup_seconds": round(startup, 2),
         "worker_startup_and_seeds_seconds": worker_startup,
         "seeds": seeds,
@@ -207,6 +210,9 @@ def main() -> None:
         "time_limit_alarm_microseconds_per_file": alarm_cost(),
     }
     print(f"load average before and after: {figures['load_average_before_and_after']} on {os.cpu_count()} cores")
+    in_use = figures["compiled_modules"]
+    print(f"extraction modules compiled: {sum(in_use.values())} of {len(in_use)}"
+          + ("" if all(in_use.values()) else f" (as Python: {', '.join(n for n, c in in_use.items() if not c)})"))
     print(f"pipeline start-up (once per process): {startup:.2f} s; worker start-up and the seeds: {worker_startup:.2f} s")
     print(f"{'corpus':<32}{'files':>7}{'chars':>11}{'first run s':>13}{'no-op s':>9}{'load chars/s':>14}")
     for key in ("seeds", name, parallel, child, f"{name}_without_entities"):
