@@ -18,15 +18,18 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
+from itertools import islice
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Iterable, Iterator
 
 # Files handed out ahead of the one being written, per worker: enough to keep
 # every worker busy while one file is slow, few enough to bound memory.
-AHEAD_PER_WORKER = 4
-# Files sent to a worker before it asks: the one it extracts and one more,
-# small enough to sit in the pipe's buffer.
-QUEUED_PER_WORKER = 2
+AHEAD_PER_WORKER = 12
+# Files sent to a worker before it asks: the one it extracts and those that
+# fit in QUEUED_BYTES behind it, so that the worker has work for the longest
+# pause of this process (indexing the search backlog, a checkpoint: tens of
+# ms) and sending never blocks (the pipe holds about 200 KB).
+QUEUED_PER_WORKER = 8
 QUEUED_BYTES = 64 * 1024
 # A worker reads one short article before it takes files, so that the
 # segmenter's dictionaries and the gazetteer load outside any file's time limit.
@@ -147,12 +150,15 @@ class _Worker:
         self.started = 0.0  # when the oldest file began (as near as this process can tell)
 
     def can_take(self, entry: "_Entry") -> bool:
-        # A second file waits in the pipe so the worker need not wait for this
-        # process between files; only a small one, so that sending never blocks
-        # behind a file that is still being extracted.
+        # Files wait in the pipe so the worker need not wait for this process
+        # between files; only as many bytes as the pipe holds, so that sending
+        # never blocks behind a file that is still being extracted.
         if not self.ready or self.broken:
             return False
-        return not self.entries or (len(self.entries) < QUEUED_PER_WORKER and len(entry.work[1]) <= QUEUED_BYTES)
+        if not self.entries:
+            return True
+        in_pipe = sum(len(queued.work[1]) for queued in islice(self.entries, 1, None))
+        return len(self.entries) < QUEUED_PER_WORKER and in_pipe + len(entry.work[1]) <= QUEUED_BYTES
 
     def give(self, entry: "_Entry") -> bool:
         """Send the file; False when the worker has died since it was last heard from."""

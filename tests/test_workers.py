@@ -153,6 +153,30 @@ def test_a_worker_found_dead_when_handed_a_file_is_replaced_and_the_file_is_not_
         assert len(pool.workers) == 1 and pool.workers[0] is not dead
 
 
+def test_a_worker_is_sent_files_ahead_only_as_many_bytes_as_its_pipe_holds():
+    from collections import deque
+
+    from urbandb.loaders.workers import QUEUED_BYTES, QUEUED_PER_WORKER, WorkerPool, _Entry
+
+    def handed_out(sizes: list[int]) -> list[int]:
+        """The sizes of the files one idle, ready worker is given at once, from files waiting in `sizes` order."""
+        with WorkerPool(echo_length, None, size=1, file_seconds=None) as pool:
+            assert list(pool.in_order([(0, ("0.txt", b"x"))])) == [(0, ("0.txt", 1))]  # started and ready
+            waiting = deque(_Entry(n, (f"{n}.txt", b"x" * size)) for n, size in enumerate(sizes))
+            pool._hand_out(waiting)
+            [worker] = pool.workers
+            given = [len(entry.work[1]) for entry in worker.entries]
+            while worker.entries:  # drained before the pool stops it
+                pool._collect(waiting, block=True)
+            return given
+
+    small, third = 10, QUEUED_BYTES // 3
+    assert handed_out([small] * 20) == [small] * QUEUED_PER_WORKER
+    # The file being extracted is read already; behind it, no more than QUEUED_BYTES wait in the pipe.
+    assert handed_out([QUEUED_BYTES * 2] + [third] * 5) == [QUEUED_BYTES * 2, third, third, third]
+    assert handed_out([small, QUEUED_BYTES + 1, small]) == [small]  # files stay in order: none skips a big one
+
+
 def test_reextract_in_workers_writes_what_one_process_writes_and_a_failure_keeps_old_facts(tmp_path):
     from urbandb.loaders.pipeline import reextract
 
