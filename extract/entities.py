@@ -1217,29 +1217,34 @@ def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundar
     a county the article names, and a town's short form only where a word of the
     paragraph begins (`boundaries`: seq -> offset -> the token there), not inside one (江高 of
     临江高科园), and not where the segmenter reads it as a common word (建设, 凤凰)."""
+    # Each automaton passes once over the article, its paragraphs joined by line breaks (no
+    # form holds one, so a match is one paragraph's): a pass costs more than its text.
+    texts = [text for _, text in paragraphs]
+    joined = "\n".join(texts)
+    starts = list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
     raw: dict[int, list[tuple[int, int, str]]] = {}
-    context: set[str] = set()
-    for seq, text in paragraphs:
+    for (seq, text), found in zip(paragraphs, _by_paragraph(gazetteer.upper_forms.find(joined), starts)):
         cuts = (boundaries or {}).get(seq)
-        raw[seq] = [(s, e, f) for s, e, f in gazetteer.upper_forms.find(text)
+        raw[seq] = [(s, e, f) for s, e, f in found
                     if not (f.endswith("区") and text[e:e + 1] == "域") and f not in COMMON_WORD_PLACES
                     and (not cuts or s in cuts and (e in cuts or e == len(text))
                          or f in gazetteer.names and not (s and text[s - 1] in NUMERAL_CHARS))]
         # (a short form only as a word of its own: not 大同 in 最大同心圆; a full name cut
         # across words only where no numeral runs into it: not 项城市 in 225项城市更新)
-        for _, _, form in raw[seq]:
-            for place in gazetteer.candidates(form):
-                if place.level in ("province", "city"):
-                    context.update(p.name for p in place.chain())
     from collections import Counter
 
     counts = Counter(f for spans in raw.values() for _, _, f in spans)
+    context: set[str] = set()  # the provinces and cities the article names, and those above them
+    for form in counts:
+        context.update(gazetteer.chain_names(form))
+    # a form is the same place wherever the article writes it: chosen once per form
+    chosen = {form: choose_place(gazetteer.candidates(form), context, form, times > 1) for form, times in counts.items()}
     out: dict[int, list[Span]] = {}
     counties: dict[str, Place] = {}
     for seq, text in paragraphs:
         spans = []
         for start, end, form in raw[seq]:
-            place = choose_place(gazetteer.candidates(form), context, form, counts[form] > 1)
+            place = chosen[form]
             if place is None:
                 continue
             if place.level == "county":
@@ -1247,15 +1252,18 @@ def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundar
             spans.append(Span(start, end, form, "place", place=place))
         out[seq] = spans
     for county in counties.values():
-        forms = gazetteer.town_forms(county)
+        towns_found = _by_paragraph(gazetteer.town_forms(county).find(joined), starts)
         # The county's own short form (沙洋 of 沙洋县) is the county where the article names it in
         # full, though a town under it (its seat, 沙洋镇) or another county elsewhere shares it.
         own = set(short_forms(county.name, county.level)) - {county.name}
-        for seq, text in paragraphs:
+        for (seq, text), towns_here in zip(paragraphs, towns_found):
+            own_here = [form for form in own if form in text]
+            if not own_here and not towns_here:
+                continue  # (most paragraphs name neither)
             taken = sorted((s.start, s.end) for s in out[seq])  # disjoint, so their ends are in order too
             taken_starts = [a for a, _ in taken]
             cuts = (boundaries or {}).get(seq)
-            for form in own:
+            for form in own_here:
                 for found in re.finditer(re.escape(form), text):
                     start, end = found.span()
                     k = bisect_left(taken_starts, end)
@@ -1264,9 +1272,7 @@ def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundar
                     out[seq].append(Span(start, end, form, "place", place=county))
                     taken.insert(k, (start, end))
                     taken_starts.insert(k, start)
-            if not forms:
-                continue
-            for start, end, form in forms.find(text):
+            for start, end, form in towns_here:
                 k = bisect_left(taken_starts, end)
                 if k and taken[k - 1][1] > start or form in own:
                     continue  # overlaps a place found already
@@ -1276,6 +1282,16 @@ def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundar
                     continue  # (东山|百货, 岭南|特色: the start of a longer name or phrase)
                 if towns:
                     out[seq].append(Span(start, end, form, "place", place=towns[0]))
+    return out
+
+
+def _by_paragraph(found: list[tuple[int, int, str]], starts: list[int]) -> list[list[tuple[int, int, str]]]:
+    """Matches in paragraphs joined by line breaks (each starting at `starts`), as each
+    paragraph's, in its own offsets."""
+    out: list[list[tuple[int, int, str]]] = [[] for _ in starts]
+    for start, end, form in found:
+        k = bisect_right(starts, start) - 1
+        out[k].append((start - starts[k], end - starts[k], form))
     return out
 
 

@@ -84,6 +84,7 @@ class Gazetteer:
                 self.towns_of.setdefault(place.parent.name + (place.parent.adcode or ""), []).append(place)
         self.upper_forms = FormMatcher(f for f, ps in self.by_form.items() if any(p.level != "town" for p in ps))
         self._town_forms: dict[str, FormMatcher] = {}
+        self._chain_names: dict[str, frozenset[str]] = {}
 
     def town_forms(self, county: Place) -> "FormMatcher":
         """The names and short forms of the towns under `county`, built on first use."""
@@ -91,6 +92,15 @@ class Gazetteer:
         if key not in self._town_forms:
             self._town_forms[key] = FormMatcher(f for t in self.towns_of.get(key, []) for f in (t.name, *t.aliases))
         return self._town_forms[key]
+
+    def chain_names(self, form: str) -> frozenset[str]:
+        """The names of the provinces and cities `form` may name and of the divisions above
+        them; found once per form."""
+        names = self._chain_names.get(form)
+        if names is None:
+            names = self._chain_names[form] = frozenset(
+                p.name for place in self.by_form.get(form, []) if place.level in ("province", "city") for p in place.chain())
+        return names
 
     def candidates(self, form: str, level_filter: tuple[str, ...] | None = None) -> list[Place]:
         return [p for p in self.by_form.get(form, []) if level_filter is None or p.level in level_filter]
