@@ -1234,13 +1234,9 @@ def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundar
     a county the article names, and a town's short form only where a word of the
     paragraph begins (`boundaries`: seq -> offset -> the token there), not inside one (江高 of
     临江高科园), and not where the segmenter reads it as a common word (建设, 凤凰)."""
-    # Each automaton passes once over the article, its paragraphs joined by line breaks (no
-    # form holds one, so a match is one paragraph's): a pass costs more than its text.
-    texts = [text for _, text in paragraphs]
-    joined = "\n".join(texts)
-    starts = list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
+    texts = [text for _, text in paragraphs]  # each automaton passes once over them all
     raw: dict[int, list[tuple[int, int, str]]] = {}
-    for (seq, text), found in zip(paragraphs, _by_paragraph(gazetteer.upper_forms.find(joined), starts)):
+    for (seq, text), found in zip(paragraphs, gazetteer.upper_forms.find_each(texts)):
         cuts = (boundaries or {}).get(seq)
         raw[seq] = [(s, e, f) for s, e, f in found
                     if not (f.endswith("区") and text[e:e + 1] == "域") and f not in COMMON_WORD_PLACES
@@ -1269,7 +1265,7 @@ def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundar
             spans.append(Span(start, end, form, "place", place=place))
         out[seq] = spans
     for county in counties.values():
-        towns_found = _by_paragraph(gazetteer.town_forms(county).find(joined), starts)
+        towns_found = gazetteer.town_forms(county).find_each(texts)
         # The county's own short form (沙洋 of 沙洋县) is the county where the article names it in
         # full, though a town under it (its seat, 沙洋镇) or another county elsewhere shares it.
         own = set(short_forms(county.name, county.level)) - {county.name}
@@ -1299,16 +1295,6 @@ def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundar
                     continue  # (东山|百货, 岭南|特色: the start of a longer name or phrase)
                 if towns:
                     out[seq].append(Span(start, end, form, "place", place=towns[0]))
-    return out
-
-
-def _by_paragraph(found: list[tuple[int, int, str]], starts: list[int]) -> list[list[tuple[int, int, str]]]:
-    """Matches in paragraphs joined by line breaks (each starting at `starts`), as each
-    paragraph's, in its own offsets."""
-    out: list[list[tuple[int, int, str]]] = [[] for _ in starts]
-    for start, end, form in found:
-        k = bisect_right(starts, start) - 1
-        out[k].append((start - starts[k], end - starts[k], form))
     return out
 
 
