@@ -102,6 +102,7 @@ ONE_CHAR_SUFFIX_WORDS = set(NAME_WORDS["one_char_suffix_word"])
 LEADING_FUNCTION_CHARS = "由在与和及将把对从为向于以据让"
 COMMON_NOUNS = set(NAME_WORDS["common_noun"])
 DOMAIN_VERBS = set(NAME_WORDS["domain_verb"])
+_RETAGGED_WORDS = COMMON_NOUNS | DOMAIN_VERBS  # besides marks, the only tokens `_retag` may change
 PERSON_CUES: dict[str, list[str]] = {}
 for _word, _cue in read_table("person_cues.tsv"):
     PERSON_CUES.setdefault(_cue, []).append(_word)
@@ -237,7 +238,9 @@ class EntityExtractor:
         for suffix, kind in sorted(self.suffixes.items(), key=lambda item: -len(item[0])):
             self._suffixes_ending.setdefault(suffix[-1], []).append((suffix, kind))
         self._suffix_last_chars = set(self._suffixes_ending)
-        self._suffix_tuples = {last: tuple(suffix for suffix, _ in found) for last, found in self._suffixes_ending.items()}
+        # the suffix lengths to try by last character, longest first: one dict look-up each
+        self._suffix_lengths = {last: sorted({len(suffix) for suffix, _ in found}, reverse=True) for last, found in self._suffixes_ending.items()}
+        self._suffix_found = {suffix: (suffix, kind) for suffix, kind in self.suffixes.items()}
         self._glued_verbs: dict[str, bool] = {}
         self.known_names = KnownNames(read_table("known_names.tsv"))
         bodies = read_table("government_bodies.tsv")
@@ -273,9 +276,12 @@ class EntityExtractor:
     # --- names from the suffix table and the segmenter ---
 
     def suffix_type(self, text: str) -> tuple[str, str] | None:
-        if not text or text[-1] not in self._suffix_last_chars or not text.endswith(self._suffix_tuples[text[-1]]):
-            return None
-        return next((found for found in self._suffixes_ending[text[-1]] if text.endswith(found[0])), None)
+        lengths = self._suffix_lengths.get(text[-1]) if text else None
+        for length in lengths or ():
+            found = self._suffix_found.get(text[-length:])
+            if found is not None:
+                return found
+        return None
 
     def tag_paragraphs(self, texts: list[str]) -> list[tuple[list[Token], list[int]] | None]:
         """Every paragraph tagged in one call of the segmenter (a call costs more than its
@@ -330,7 +336,8 @@ class EntityExtractor:
         """DOMAIN_VERBS read as verbs, COMMON_NOUNS as nouns (城中村, 零部件 the dictionary reads as a
         place or a number); a word the dictionary does not know (星煜空天) is a name, not a mark."""
         return [
-            token if token[1] not in ("x", "ns", "mq") and token[0] not in DOMAIN_VERBS or token[1] in ("ns", "mq") and token[0] not in COMMON_NOUNS
+            token if token[1] != "x" and token[0] not in _RETAGGED_WORDS  # (most tokens, at one look-up)
+            else token if token[1] not in ("x", "ns", "mq") and token[0] not in DOMAIN_VERBS or token[1] in ("ns", "mq") and token[0] not in COMMON_NOUNS
             else (token[0], "n") if token[0] in COMMON_NOUNS
             else (token[0], "v") if token[0] in DOMAIN_VERBS else (token[0], "nz") if "\u4e00" <= token[0][0] <= "\u9fff" else token
             for token in tagged
@@ -347,7 +354,9 @@ class EntityExtractor:
             if span.type == "org":
                 orgs_ending.setdefault(span.end, []).append(span)
 
-        for i in [i for i, (_, tag) in enumerate(tokens) if tag == "nt"]:
+        last_chars = self._suffix_last_chars
+        may_end_suffix = [i for i, (word, _) in enumerate(tokens) if word[-1] in last_chars]  # most tokens end no suffix
+        for i in [i for i in may_end_suffix if tokens[i][1] == "nt"]:  # (an org's suffix ends the word)
             word = tokens[i][0]
             if len(word) >= 3 and word not in GENERIC_NAMES and (self.suffix_type(word) or ("", ""))[1] == "org":
                 add(Span(offsets[i], offsets[i] + len(word), word, "org"))
@@ -371,8 +380,7 @@ class EntityExtractor:
         if "地块" in text or "宗地" in text:
             for span in parcel_code_spans(text):
                 add(span)
-        last_chars = self._suffix_last_chars
-        for i in [i for i, (word, _) in enumerate(tokens) if word[-1] in last_chars]:  # most tokens end no suffix
+        for i in may_end_suffix:
             word, tag = tokens[i]
             end = offsets[i] + len(word)
             found = self.suffix_type(text[max(0, end - 8):end])
@@ -559,11 +567,11 @@ class EntityExtractor:
                 chars += sum(len(w) for w, _ in tokens[j - 3:j])
                 j -= 3
                 continue  # 天顺风能(苏州)股份有限公司, 深圳北(龙华)商务中心: the seat or district in brackets
-            if project and (k := _section_opening(tokens, j - 1)) is not None:
+            if project and word in (")", "）") and (k := _section_opening(tokens, j - 1)) is not None:
                 chars += sum(len(w) for w, _ in tokens[k:j])
                 j = k
                 continue  # 桂月路（樟阁路-桂花路）拓宽改造工程, 滨江路（南湖段）改造工程: the section in brackets
-            if word in NAME_DASHES and j >= 2 and tokens[j - 2][1] in PROPER_POS | {"n", "nz", "ns", "ng"} and tokens[j - 2][0] not in STOP_WORDS \
+            if word in NAME_DASHES and j >= 2 and tokens[j - 2][1] in _JOINED_NAME_TAGS and tokens[j - 2][0] not in STOP_WORDS \
                     and not (kind is not None and (self.suffix_type(tokens[j - 2][0]) or ("", ""))[1] == kind):
                 chars += len(word)
                 j -= 1
@@ -582,9 +590,9 @@ class EntityExtractor:
                 chars += len(word) + len(tokens[j - 2][0])
                 j -= 2
                 continue  # 威海路500号城市更新项目: a street address names the project
-            if tag == "m" and not re.search(r"[0-9A-Za-z一二三四五六七八九十百]", word):
+            if tag == "m" and not _NUMBER_IN_NAME.search(word):
                 break
-            if tag in ("m", "t") and re.search(r"\d{4}|[年月日底]", word):
+            if tag in ("m", "t") and _DATE_WORD.search(word):
                 break  # a date is not part of a name
             if chars + len(word) > 24:
                 break
@@ -759,6 +767,9 @@ def _section_opening(tokens: list[Token], close: int) -> int | None:
 
 
 _CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,8}")
+_JOINED_NAME_TAGS = PROPER_POS | {"n", "nz", "ns", "ng"}  # a name before a dash that joins two
+_NUMBER_IN_NAME = re.compile(r"[0-9A-Za-z一二三四五六七八九十百]")
+_DATE_WORD = re.compile(r"\d{4}|[年月日底]")
 _PART_NAME_TAGS = {"n", "ns", "nz", "nr", "nt", "j"}
 
 
@@ -1015,6 +1026,8 @@ def _quote_closes_before_suffix(name: str, suffix: str) -> bool:
 
 
 STRIP_POS = {"v", "vd", "d", "p", "c", "t", "r", "u", "uj", "ad", "z", "f"}
+_TIME_WORD = re.compile(r"[年月日底今近期时后前]")
+_DATE_OR_COUNT_WORD = re.compile(r"\d{4}|[年月日底]|^[一二三四五六七八九十两]+$")
 
 
 def _strippable(token: Token, places: dict) -> bool:
@@ -1022,10 +1035,10 @@ def _strippable(token: Token, places: dict) -> bool:
     if word in LEADING_WORDS:
         return True
     if tag == "t":
-        return bool(re.search(r"[年月日底今近期时后前]", word))
+        return bool(_TIME_WORD.search(word))
     if word in STOP_WORDS or tag in STRIP_POS:
         return True
-    return tag == "m" and bool(re.search(r"\d{4}|[年月日底]|^[一二三四五六七八九十两]+$", word))
+    return tag == "m" and bool(_DATE_OR_COUNT_WORD.search(word))
 
 
 def _balance_quotes(name: str, start: int, end: int) -> tuple[str, int, int]:
@@ -1050,7 +1063,8 @@ _MEASURE_FIRST = re.compile(r"[0-9０-９.]+(?:个)?(?:小时|分钟|公里|千�
 
 def is_specific(name: str, suffix: str, prefix_tokens: list[Token]) -> bool:
     """A generic phrase (老旧小区, 产业园区, 相关负责人, 公园一期) is not an entity."""
-    name = _PHASE_SECTION_END.sub("", name)
+    if "期" in name:  # (what the pattern needs: most names have no phase)
+        name = _PHASE_SECTION_END.sub("", name)
     if name in GENERIC_NAMES or len(name) <= len(suffix) or len(name) < 3:
         return False
     prefix = name[: -len(suffix)] if name.endswith(suffix) else name
@@ -1068,13 +1082,13 @@ def is_specific(name: str, suffix: str, prefix_tokens: list[Token]) -> bool:
         return False  # 高端汽车零部件产业园: a kind of thing described by its standing and trade, not a name
     if any(word == "类" for word, _ in prefix_tokens):
         return False  # 片区类城市更新项目: a category of projects
-    if _COUNT.search(_QUOTED.sub("", name)):
+    if _COUNT.search(_QUOTED.sub("", name) if "“" in name else name):
         return False  # a count (75项重点项目), not a name
     if _UNIT_COUNTS.fullmatch(name):
         return False  # 一镇六街道: counts of units
     if _MEASURE_FIRST.match(name):
         return False  # 1小时通达粤港澳大湾区: a clause that opens on a measure, not a name
-    if _SIZE_BEFORE_SUFFIX.search(prefix):
+    if ("万" in prefix or "亿" in prefix) and _SIZE_BEFORE_SUFFIX.search(prefix):
         return False  # 邛崃百亿项目, 10亿元以上项目: a project's size, not its name
     if any(tag in PROPER_POS for _, tag in prefix_tokens) or _NAME_MARK.search(name):
         return True
@@ -1108,6 +1122,9 @@ class _OrgsNamed:
         return min(found, key=lambda pair: pair[0])[1] if found else None
 
 
+_ROLE_HEAD_BREAK = re.compile(r"[，。；：！？,.;:!?\s■●▲（）()“”\"]")  # where the words before a role word begin
+
+
 def person_spans(text: str, tokens: list[Token], offsets: list[int], named: list[Span]) -> list[Span]:
     out = []
     orgs = _OrgsNamed(named)
@@ -1126,7 +1143,7 @@ def person_spans(text: str, tokens: list[Token], offsets: list[int], named: list
             continue
         role, org = None, None
         if role_match:
-            head = re.split(r"[，。；：！？,.;:!?\s■●▲（）()“”\"]", before)[-1]
+            head = _ROLE_HEAD_BREAK.split(before)[-1]
             org_span = orgs.opening(head, before=start)
             if org_span is None:
                 org_span = orgs.ending_at(start - (len(before) - len(before.rstrip(" 　"))) - len(head), head)
@@ -1217,29 +1234,30 @@ def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundar
     a county the article names, and a town's short form only where a word of the
     paragraph begins (`boundaries`: seq -> offset -> the token there), not inside one (江高 of
     临江高科园), and not where the segmenter reads it as a common word (建设, 凤凰)."""
+    texts = [text for _, text in paragraphs]  # each automaton passes once over them all
     raw: dict[int, list[tuple[int, int, str]]] = {}
-    context: set[str] = set()
-    for seq, text in paragraphs:
+    for (seq, text), found in zip(paragraphs, gazetteer.upper_forms.find_each(texts)):
         cuts = (boundaries or {}).get(seq)
-        raw[seq] = [(s, e, f) for s, e, f in gazetteer.upper_forms.find(text)
+        raw[seq] = [(s, e, f) for s, e, f in found
                     if not (f.endswith("区") and text[e:e + 1] == "域") and f not in COMMON_WORD_PLACES
                     and (not cuts or s in cuts and (e in cuts or e == len(text))
                          or f in gazetteer.names and not (s and text[s - 1] in NUMERAL_CHARS))]
         # (a short form only as a word of its own: not 大同 in 最大同心圆; a full name cut
         # across words only where no numeral runs into it: not 项城市 in 225项城市更新)
-        for _, _, form in raw[seq]:
-            for place in gazetteer.candidates(form):
-                if place.level in ("province", "city"):
-                    context.update(p.name for p in place.chain())
     from collections import Counter
 
     counts = Counter(f for spans in raw.values() for _, _, f in spans)
+    context: set[str] = set()  # the provinces and cities the article names, and those above them
+    for form in counts:
+        context.update(gazetteer.chain_names(form))
+    # a form is the same place wherever the article writes it: chosen once per form
+    chosen = {form: choose_place(gazetteer.candidates(form), context, form, times > 1) for form, times in counts.items()}
     out: dict[int, list[Span]] = {}
     counties: dict[str, Place] = {}
     for seq, text in paragraphs:
         spans = []
         for start, end, form in raw[seq]:
-            place = choose_place(gazetteer.candidates(form), context, form, counts[form] > 1)
+            place = chosen[form]
             if place is None:
                 continue
             if place.level == "county":
@@ -1247,15 +1265,18 @@ def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundar
             spans.append(Span(start, end, form, "place", place=place))
         out[seq] = spans
     for county in counties.values():
-        forms = gazetteer.town_forms(county)
+        towns_found = gazetteer.town_forms(county).find_each(texts)
         # The county's own short form (沙洋 of 沙洋县) is the county where the article names it in
         # full, though a town under it (its seat, 沙洋镇) or another county elsewhere shares it.
         own = set(short_forms(county.name, county.level)) - {county.name}
-        for seq, text in paragraphs:
+        for (seq, text), towns_here in zip(paragraphs, towns_found):
+            own_here = [form for form in own if form in text]
+            if not own_here and not towns_here:
+                continue  # (most paragraphs name neither)
             taken = sorted((s.start, s.end) for s in out[seq])  # disjoint, so their ends are in order too
             taken_starts = [a for a, _ in taken]
             cuts = (boundaries or {}).get(seq)
-            for form in own:
+            for form in own_here:
                 for found in re.finditer(re.escape(form), text):
                     start, end = found.span()
                     k = bisect_left(taken_starts, end)
@@ -1264,9 +1285,7 @@ def find_places(gazetteer: Gazetteer, paragraphs: list[tuple[int, str]], boundar
                     out[seq].append(Span(start, end, form, "place", place=county))
                     taken.insert(k, (start, end))
                     taken_starts.insert(k, start)
-            if not forms:
-                continue
-            for start, end, form in forms.find(text):
+            for start, end, form in towns_here:
                 k = bisect_left(taken_starts, end)
                 if k and taken[k - 1][1] > start or form in own:
                     continue  # overlaps a place found already
@@ -1577,10 +1596,11 @@ def _town_aliases(place: Place) -> list[str]:
 def _parent_named_places(entities: list[Entity]) -> None:
     """A named zone without a gazetteer parent takes a place its name starts with or contains."""
     places = [e for e in entities if e.type == "place"]
+    longest_first = sorted(places, key=lambda e: -len(e.name))
     for entity in places:
         if entity.parent or entity.adcode:
             continue
-        for other in sorted(places, key=lambda e: -len(e.name)):
+        for other in longest_first:
             if other is entity:
                 continue
             if any(form in entity.name for form in other.forms()) and len(other.name) < len(entity.name) + 3:

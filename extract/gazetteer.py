@@ -9,8 +9,10 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+from bisect import bisect_right
 from dataclasses import dataclass, field
 import importlib.util
+from itertools import accumulate
 from pathlib import Path
 
 LEVELS = ("province", "city", "county", "town")
@@ -84,6 +86,7 @@ class Gazetteer:
                 self.towns_of.setdefault(place.parent.name + (place.parent.adcode or ""), []).append(place)
         self.upper_forms = FormMatcher(f for f, ps in self.by_form.items() if any(p.level != "town" for p in ps))
         self._town_forms: dict[str, FormMatcher] = {}
+        self._chain_names: dict[str, frozenset[str]] = {}
 
     def town_forms(self, county: Place) -> "FormMatcher":
         """The names and short forms of the towns under `county`, built on first use."""
@@ -91,6 +94,15 @@ class Gazetteer:
         if key not in self._town_forms:
             self._town_forms[key] = FormMatcher(f for t in self.towns_of.get(key, []) for f in (t.name, *t.aliases))
         return self._town_forms[key]
+
+    def chain_names(self, form: str) -> frozenset[str]:
+        """The names of the provinces and cities `form` may name and of the divisions above
+        them; found once per form."""
+        names = self._chain_names.get(form)
+        if names is None:
+            names = self._chain_names[form] = frozenset(
+                p.name for place in self.by_form.get(form, []) if place.level in ("province", "city") for p in place.chain())
+        return names
 
     def candidates(self, form: str, level_filter: tuple[str, ...] | None = None) -> list[Place]:
         return [p for p in self.by_form.get(form, []) if level_filter is None or p.level in level_filter]
@@ -105,6 +117,7 @@ class FormMatcher:
 
         self.forms = set(forms)
         self._patterns = sorted(self.forms)
+        self._one_line = not any("\n" in form for form in self._patterns)
         self._automaton = ahocorasick_rs.AhoCorasick(self._patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest) if self.forms else None
 
     def __contains__(self, form: str) -> bool:
@@ -122,6 +135,19 @@ class FormMatcher:
             return []
         patterns = self._patterns
         return [(start, end, patterns[i]) for i, start, end in self._automaton.find_matches_as_indexes(text)]
+
+    def find_each(self, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+        """`find` for each text (in its own offsets), in one pass over them joined by line
+        breaks (a pass costs more than its text): where no form holds a line break, each
+        occurrence is one text's."""
+        if not self._one_line:
+            return [self.find(text) for text in texts]
+        starts = list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
+        out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+        for start, end, form in self.find("\n".join(texts)):
+            k = bisect_right(starts, start) - 1
+            out[k].append((start - starts[k], end - starts[k], form))
+        return out
 
 
 def load_gazetteer() -> Gazetteer:

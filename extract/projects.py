@@ -16,6 +16,7 @@ PARK_ENDINGS = tuple(_WORDS["park_ending"])
 CATEGORY_RULES: tuple[tuple[str, tuple[str, ...]], ...] = tuple(word_table("project_categories").items())
 EVENTS = {word: kind.split(":", 1)[1] for kind, words in _WORDS.items() if kind.startswith("event:") for word in words}
 _EVENT = "|".join(sorted(EVENTS, key=len, reverse=True))
+_EVENT_RE = re.compile(_EVENT)
 # A heading that dates what the paragraphs after it list: 2022年新入市项目：, 今年计划开业的项目有：
 INTRO_EVENTS = {**EVENTS, **{w: k.split(":", 1)[1] for k, ws in _WORDS.items() if k.startswith("intro:") for w in ws}}
 LIST_INTRO = re.compile(r"(?P<y>20\d\d)年[^：:。]*?(?P<event>" + "|".join(sorted(INTRO_EVENTS, key=len, reverse=True))
@@ -47,11 +48,14 @@ WINNER_IS = re.compile(r"(?:" + "|".join(_WORDS["winner"]) + r")(?:为|是|：|:
 WORK_OF = re.compile(r"(?:为|是)(?P<org>[^，。；！？]{2,30}?)(?:" + "|".join(_WORDS["work_of"]) + ")")
 
 
+_YEAR = re.compile(r"(20\d\d)年")
+
+
 def reference_year(article) -> str | None:
     """Without a publication date, the year the text mentions most stands for "now"."""
     from collections import Counter
 
-    years = Counter(re.findall(r"(20\d\d)年", " ".join(p.text for p in article.paragraphs)))
+    years = Counter(_YEAR.findall(" ".join(p.text for p in article.paragraphs)))
     return years.most_common(1)[0][0] if years else None
 
 
@@ -63,13 +67,23 @@ def categorize(name: str) -> str:
     head = _NAME_TAIL.sub("", name)
     if head.endswith(PARK_ENDINGS):
         return "industrial_park"  # 汉城文化产业园: a park first, of whatever trade
-    for category, words in CATEGORY_RULES:
-        if any(w in name if len(w) > 1 else head.endswith(w) for w in words):
+    for category, inside, ending in _CATEGORY_CUES:
+        if inside is not None and inside.search(name) or head.endswith(ending):
             return category
     return "other"
 
 
 _NAME_TAIL = re.compile(r"(?:[（(]?[一二三四五六七八九十\d]+期[）)]?|项目|工程)+$")
+
+
+def _category_cues(words: tuple[str, ...]) -> tuple[re.Pattern | None, tuple[str, ...]]:
+    """A category's words as `categorize` reads them: the longer ones anywhere in the name
+    (one regex), the one-character ones at the end of its head."""
+    inside = [w for w in words if len(w) > 1]
+    return re.compile("|".join(map(re.escape, inside))) if inside else None, tuple(w for w in words if len(w) <= 1)
+
+
+_CATEGORY_CUES = tuple((category, *_category_cues(words)) for category, words in CATEGORY_RULES)
 
 
 # A、B、C等20个先进制造业园区: the kind of thing a list of names is, after its 等 (the numeral optional)
@@ -109,10 +123,13 @@ def date_of(match: re.Match, published: str | None) -> str | None:
     return date
 
 
+_CLAUSE_BREAK = re.compile(r"[，,：:]")
+
+
 def milestone_status(sentence_before: str, date: str, published: str | None) -> str:
     """The nearer of 已 and a planning word (预计, 计划, 将 …) in the event's clause decides;
     else a planning word earlier in the sentence; else the date against publication."""
-    clause = re.split(r"[，,：:]", sentence_before)[-1]
+    clause = _CLAUSE_BREAK.split(sentence_before)[-1]
     done_at = clause.rfind("已")
     planned_at = max(clause.rfind(w) for w in PLANNED)
     if done_at >= 0 or planned_at >= 0:
@@ -128,6 +145,12 @@ def milestone_status(sentence_before: str, date: str, published: str | None) -> 
     return "done"
 
 
+_COOPERATES_WITH = re.compile(r"与(.{2,20}?)(?:全面|深度|战略)?合作")
+_DAY_BEFORE = re.compile(r"(?:(20\d\d)年)?(\d{1,2})月(\d{1,2})日[，,]?$")
+_PROJECT_EVENT_AFTER = re.compile(r"项目?(?:正式)?(" + _EVENT + ")")
+_EVENT_AFTER = re.compile(r"(?:正式)?(" + _EVENT + ")")
+
+
 def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Project]:
     by_name = {e.name: e for e in entities}
     forms = {f: e for e in entities for f in e.forms()}
@@ -137,8 +160,9 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
     dominant = _dominant_place(places)
     place_heads = {f[:2] for p in places for f in p.forms()}
     # named zones and parks, by first mention: what a project may be named after
+    categories = {e.name: categorize(e.name) for e in entities if e.type == "project"}
     areas = sorted(((e.mentions[0].paragraph_seq, e.mentions[0].char_start), e.name) for e in entities if e.mentions and (
-        e.type == "place" and e.adcode is None or e.type == "project" and categorize(e.name) == "industrial_park"))
+        e.type == "place" and e.adcode is None or e.type == "project" and categories[e.name] == "industrial_park"))
     published = article.published_date or reference_year(article)
     projects: list[Project] = []
     all_mentions = sorted((m.paragraph_seq, m.char_start, m.char_end, e.name) for e in entities if e.type == "project" for m in e.mentions)
@@ -151,6 +175,9 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
     anchors = _anchors(all_mentions, texts)
     place_forms = _place_forms(places)
     place_form_set = {form for _, form in place_forms}
+    leading_forms = tuple(form for place in places for form in place.forms() if len(form) >= 2)
+    org_forms = [f for f, e in forms.items() if e.type == "org"]
+    org_form_tuples = [(org, tuple(org.forms())) for org in orgs]
     index = ParagraphIndex(texts, spans_by_seq, forms)
     operators_by_sentence: dict[tuple[int, int], list[tuple[str, str]]] = {}
     introduced = introduced_by_heading(article.paragraphs, all_mentions, published)
@@ -158,14 +185,14 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
     for entity in entities:
         if entity.type != "project":
             continue
-        project = Project(name=entity.name, category=categorize(entity.name))
+        project = Project(name=entity.name, category=categories[entity.name])
         if project.category == "other":
             project.category = category_of_list(entity, texts)
-        project.location = _location(entity, places, index, forms, texts, anchors, areas, place_heads, place_forms)
-        bare_name = _without_leading_place(entity.name, places)
+        project.location = _location(entity, places, index, forms, texts, anchors, areas, place_heads, place_forms, org_forms)
+        bare_name = _without_leading_place(entity.name, leading_forms)
         former_site = entity.name.endswith(_FORMER_SITE)  # 天津第一机床总厂旧址: the works are gone
-        for org in [] if former_site else orgs:
-            if any(entity.name.startswith(f) for f in org.forms()) or _brand_starts(bare_name, org):
+        for org, own_forms in [] if former_site else org_form_tuples:
+            if entity.name.startswith(own_forms) or _brand_starts(bare_name, org):
                 project.operators.append((org.name, "operator"))
         seen_events: set = set()
         for mention in anchors.get(entity.name, []):
@@ -178,7 +205,7 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
             for org_name, role in operators_by_sentence[key]:
                 if not any(o == org_name for o, _ in project.operators):
                     project.operators.append((org_name, role))
-            for m in re.finditer(r"与(.{2,20}?)(?:全面|深度|战略)?合作", text[sentence_start:mention.char_start]):
+            for m in _COOPERATES_WITH.finditer(text[sentence_start:mention.char_start]):
                 for org in orgs:
                     if any(f in m.group(1) for f in org.forms()) and not any(o == org.name for o, _ in project.operators):
                         project.operators.append((org.name, "operator"))
@@ -214,8 +241,8 @@ def describe_projects(article, entities: list[Entity], spans_by_seq) -> list[Pro
             if "日" in head:
                 head = _without_trailing_places(head, place_form_set)  # 12月3日，滨海新区|X产业园正式开工
             after = text[mention.char_end:mention.char_end + 8]
-            m = re.search(r"(?:(20\d\d)年)?(\d{1,2})月(\d{1,2})日[，,]?$", head)
-            e = re.match(r"项目?(?:正式)?(" + _EVENT + ")", after) or re.match(r"(?:正式)?(" + _EVENT + ")", after)
+            m = _DAY_BEFORE.search(head)
+            e = _PROJECT_EVENT_AFTER.match(after) or _EVENT_AFTER.match(after)
             if m and e and published:
                 date = f"{m.group(1) or published[:4]}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
                 event = EVENTS[e.group(1)] if e.group(1) in EVENTS else "开工"
@@ -289,7 +316,7 @@ def milestones_after(
         status = milestone_status(text[sentence_start:start + m.start("event")], date or "", published)
         found.append((EVENTS[m.group("event")], date, status))
         # 建成开园, 竣工投产: a second event right after the first
-        nxt = re.match(_EVENT, tail[m.end():m.end() + 4])
+        nxt = _EVENT_RE.match(tail[m.end():m.end() + 4])
         if nxt:
             found.append((EVENTS[nxt.group()], date, status))
     return found
@@ -306,7 +333,7 @@ def dated_earlier(text: str, sentence_start: int, start: int, end: int, publishe
     if event is None:
         return []
     dates = [m for m in _A_DATE.finditer(text, sentence_start, start) if m.group("y") or m.group("rel")]
-    if not dates or re.search(_EVENT, text[dates[-1].end():start]):
+    if not dates or _EVENT_RE.search(text[dates[-1].end():start]):
         return []
     date = date_of(dates[-1], published)
     if date is None:
@@ -326,6 +353,7 @@ def milestones_before(head: str, published: str | None) -> list[tuple[str, str, 
 
 
 _LISTED = re.compile(r"[、和及与]")
+_BUILDING_AFTER = re.compile(r"[^，。；]{0,12}?建设")
 
 
 def undated_event(
@@ -343,7 +371,7 @@ def undated_event(
         start = starts[start - 1]
     clause_start = max(sentence_start, *(text.rfind(c, sentence_start, start) + 1 for c in "，,；;：:"))
     if UNDER_WAY.match(text, end) or (UNDER_WAY_AROUND.search(text, clause_start, start)
-                                      and re.compile(r"[^，。；]{0,12}?建设").match(text, end)):
+                                      and _BUILDING_AFTER.match(text, end)):
         return "开工", "done"
     m = UNDATED_AFTER.match(text, end) or UNDATED_BEFORE.search(text, clause_start, start)
     if m is None:
@@ -376,11 +404,12 @@ def _brand_starts(bare_name: str, org: Entity) -> bool:
     return brand != org.name and bare_name.startswith(brand) and len(bare_name) > len(brand)
 
 
-def _without_leading_place(name: str, places: list[Entity]) -> str:
-    """A project's name without the place it starts with (广州 of 广州凯德广场)."""
-    for place in places:
-        for form in place.forms():
-            if len(form) >= 2 and name.startswith(form) and len(name) > len(form):
+def _without_leading_place(name: str, leading_forms: tuple[str, ...]) -> str:
+    """A project's name without the place it starts with (广州 of 广州凯德广场); `leading_forms`:
+    the forms of two characters or more of the article's places, place by place."""
+    if name.startswith(leading_forms):  # (one C call passes over most names)
+        for form in leading_forms:
+            if name.startswith(form) and len(name) > len(form):
                 return name[len(form):]
     return name
 
@@ -610,7 +639,8 @@ def index_paragraph(text: str, spans, forms) -> ParagraphPlaces:
 
 
 def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPlaces], forms, texts, anchors,
-              areas=(), place_heads: set[str] = frozenset(), place_forms: list[tuple[Entity, str]] | None = None) -> str | None:
+              areas=(), place_heads: set[str] = frozenset(), place_forms: list[tuple[Entity, str]] | None = None,
+              org_forms: list[str] | None = None) -> str | None:
     """Where a project is, by the first rule that answers:
     - the place right after 位于 (坐落于, 地处) following a mention of it or a reference, or
       the place or park between 位于 and 的 right before a mention (位于X的Y);
@@ -622,7 +652,8 @@ def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPl
     - with a city in its name, the nearest county, town or zone before it in the paragraph
       (or the paragraph before), else that city;
     - the nearest city or county before it in the paragraph, else the paragraph before's.
-    `index` holds each paragraph's places (`index_paragraph`)."""
+    `index` holds each paragraph's places (`index_paragraph`); `place_forms` and `org_forms`, when
+    given, are the article's, found once for all its projects."""
     mentions = anchors.get(entity.name, entity.mentions)
     stated = []  # (rank, -order, place): each mention's 位于X; the most specific wins (落户芜湖 | 落户芜湖经开区)
     for mention in mentions:
@@ -646,7 +677,7 @@ def _location(entity: Entity, places: list[Entity], index: dict[int, ParagraphPl
         site = paragraph.sited_before.get(mention.char_start) if paragraph is not None else None
         if site is not None and site != entity.name:
             return site
-    orgs_inside = [f for f, e in forms.items() if e.type == "org" and f in entity.name]
+    orgs_inside = [f for f in (org_forms if org_forms is not None else (f for f, e in forms.items() if e.type == "org")) if f in entity.name]
     inside = []
     for place, form in place_forms if place_forms is not None else _place_forms(places):
         if form in entity.name and form != entity.name and not any(form in o for o in orgs_inside) and _reliable_form(place, form):

@@ -82,6 +82,13 @@ def _alternatives(words) -> str:
     return "|".join(map(re.escape, words))
 
 
+def _starts_with(words) -> str:
+    """A lookahead for the first characters of `words`: put before an alternation of named
+    groups (which the regex engine cannot skip ahead by), a search passes over other
+    positions at once."""
+    return "(?=[" + "".join(sorted({re.escape(w[0]) for w in words})) + "])"
+
+
 @lru_cache(maxsize=1)
 def load_cues() -> Cues:
     table = word_table("subject_cues")
@@ -92,9 +99,10 @@ def load_cues() -> Cues:
         lead=re.compile(rf"(?:{_alternatives(table['lead'])}|[0-9０-９]+[年月日号]|[\s“”、])*"
                         rf"(?:(?:{_alternatives(table['described'])})[^，,。；;：:！？]{{1,20}}?的)?"),
         reference=re.compile(
-            f"(?P<project>{_alternatives(table['reference_project'])})|(?P<place>{_alternatives(table['reference_place'])})"
+            _starts_with(table["reference_project"] + table["reference_place"] + table["reference_org"] + table["reference_any"])
+            + f"(?:(?P<project>{_alternatives(table['reference_project'])})|(?P<place>{_alternatives(table['reference_place'])})"
             f"|(?P<org>{_alternatives(table['reference_org'])})"
-            f"|(?P<any>{_alternatives(table['reference_any'])})"
+            f"|(?P<any>{_alternatives(table['reference_any'])}))"
         ),
         whole={word: kind.split("_", 1)[1] for kind in table if kind.startswith("whole_") for word in table[kind]},
         into_name=re.compile(r"(?:的)?"),  # at most INTO_NAME_MAX characters
@@ -185,12 +193,13 @@ def with_references(named: dict[int, list[Named]], texts: dict[int, str], cues: 
     for seq in sorted(texts):
         text = texts[seq]
         own = named.get(seq, [])
-        if not cues.reference.search(text):
+        references = list(cues.reference.finditer(text))
+        if not references:
             out[seq] = own
             continue
         recent = [n for s in range(seq - 2, seq) for n in named.get(s, [])]
         added = []
-        for m in cues.reference.finditer(text):
+        for m in references:
             at = bisect_right(own, m.start(), key=_start) - 1
             if at >= 0 and own[at].end > m.start():
                 continue  # 项目 inside a name (a paragraph's outermost mentions do not overlap)
@@ -290,6 +299,8 @@ def respectively(text: str, marks: Marks, start: int, named: list[Named], figure
         i = bisect_left(marks.clause, start)
         clause_end = marks.clause[i] if i < len(marks.clause) else len(text)
         in_clause = figure_spans[bisect_left(figure_spans, clause_start, key=_first):bisect_left(figure_spans, clause_end, key=_first)]
+        if len(in_clause) < 2:
+            return None  # (most figures: the only one in their clause, no run)
         run = _joined_run(text, in_clause, start)
         if len(run) < 2:
             return None
@@ -505,6 +516,8 @@ def fallbacks(
 
 def assign_subjects(article):
     """Set `subject` (canonical name) and `subject_type` of every metric of the article."""
+    if not article.metrics:
+        return article  # nothing to assign
     cues = load_cues()
     entities = getattr(article, "entities", None) or []
     texts = {p.seq: p.text for p in article.paragraphs}
@@ -513,7 +526,10 @@ def assign_subjects(article):
     topical = {seq: topics(texts.get(seq, ""), marks[seq], ns, cues) for seq, ns in named.items()}
     datelines = dateline_ends(texts)
     default = article_topic(entities, datelines=datelines)
-    wholes = {level: article_topic(entities, level, datelines) or default for level in set(cues.whole.values())}
+    # (a whole's place is asked for only where the text writes the whole: 全市, 全区 …)
+    written = "\n".join(texts.values())
+    wholes = {level: article_topic(entities, level, datelines) or default
+              for level in {level for word, level in cues.whole.items() if word in written}}
     figures: dict[int, list[tuple[int, int]]] = {}
     for m in article.metrics:
         figures.setdefault(m.paragraph_seq, []).append((m.char_start, m.char_end))
@@ -526,11 +542,10 @@ def assign_subjects(article):
     for metric in article.metrics:
         text = texts.get(metric.paragraph_seq, "")
         paragraph_marks = marks.get(metric.paragraph_seq) or Marks(text)
+        sentence = (metric.paragraph_seq, paragraph_marks.sentence_start(metric.char_start))
         entity, decided = choose_subject(text, paragraph_marks, metric.char_start, named.get(metric.paragraph_seq, []),
                                          topical.get(metric.paragraph_seq, []), cues, wholes,
-                                         figures.get(metric.paragraph_seq, []), metric.char_end,
-                                         before_in_sentence.get((metric.paragraph_seq, paragraph_marks.sentence_start(metric.char_start))))
-        sentence = (metric.paragraph_seq, paragraph_marks.sentence_start(metric.char_start))
+                                         figures.get(metric.paragraph_seq, []), metric.char_end, before_in_sentence.get(sentence))
         if decided:
             sentence_subject = (sentence, entity)
             if entity is None:

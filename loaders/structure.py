@@ -211,7 +211,8 @@ def structure(
 
 
 def clean_block(block: Block) -> Block:
-    return replace(block, text=SPACES.sub(" ", block.text).strip())
+    text = SPACES.sub(" ", block.text).strip()
+    return block if text == block.text else replace(block, text=text)  # (a block is frozen: most are clean already)
 
 
 def join_page_breaks(blocks: list[Block], cuts_word: WordSplitTest = cuts_a_word, titled: bool = True) -> list[Block]:

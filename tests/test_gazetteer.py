@@ -69,3 +69,15 @@ def test_form_matcher_pickles_by_its_forms():
     matcher = FormMatcher(["昌平区", "回龙观"])
     copy = pickle.loads(pickle.dumps(matcher))
     assert copy.find("昌平区回龙观") == matcher.find("昌平区回龙观") == [(0, 3, "昌平区"), (3, 6, "回龙观")]
+
+
+def test_form_matcher_finds_in_each_text_what_it_finds_in_that_text_alone():
+    matcher = FormMatcher(["昌平", "昌平区", "回龙观", "平区"])
+    # forms at the ends of texts, an empty text, a text ending where the next one's form begins
+    texts = ["北京昌平", "区回龙观", "", "回龙观", "昌平区", "无"]
+    found = matcher.find_each(texts)
+    assert found == [matcher.find(text) for text in texts]
+    assert found == [[(2, 4, "昌平")], [(1, 4, "回龙观")], [], [(0, 3, "回龙观")], [(0, 3, "昌平区")], []]
+    assert matcher.find_each([]) == [] and FormMatcher([]).find_each(["昌平区"]) == [[]]
+    across = FormMatcher(["平\n区"])  # a form holding a line break: each text searched on its own
+    assert across.find_each(["昌平", "区"]) == [[], []] and across.find_each(["平\n区"]) == [[(0, 3, "平\n区")]]
