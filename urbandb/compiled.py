@@ -2,10 +2,10 @@
 from the very source on disk.
 
 Extraction is branchy Python over tokens and spans; compiled as it is (no
-types added, the same source), it needs about a fifth less CPU. The build
-is optional: without a C compiler, or for a module edited since its build,
-the module is imported from its `.py` as usual, with the same results, only
-slower.
+types added, the same source), it needs a sixth to a fifth less CPU. The
+build is optional: without a C compiler, or for a module edited since its
+build, the module is imported from its `.py` as usual, with the same
+results, only slower.
 
 A build is kept in `build/compiled/` (beside the package folders; the
 `URBANDB_COMPILED_DIR` environment variable moves it), one file per module
