@@ -71,6 +71,15 @@ def test_a_build_is_used_only_for_the_source_it_was_built_from(small_package, tm
     assert build((name,), directory, jobs=1) == []  # up to date: nothing to do
 
 
+def test_status_names_each_module_and_how_it_runs(capsys):
+    from urbandb.compile import main
+
+    assert main(["--status"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == list(compiled.MODULES)
+    assert all(line.endswith((": compiled", ": pure Python")) for line in lines)
+
+
 def test_pure_python_is_one_variable_away(monkeypatch):
     monkeypatch.setenv(compiled.PURE_PYTHON_VARIABLE, "1")
     assert compiled.install() is None
