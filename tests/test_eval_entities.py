@@ -86,6 +86,9 @@ def test_eval_entities_report_per_document():
     assert report.documents["a.txt"].overall.f1 == 1.0 and report.documents["b.txt"].overall.f1 == 0.0
     assert report.overall.tp == 1 and report.overall.fn == 1
     assert "b.txt" in format_entity_report(report)
+    # No project in the gold and none found: nothing to score, not a score of 0.
+    [row] = [line for line in format_entity_report(report).splitlines() if line.startswith("b.txt")]
+    assert row.split()[1:] == ["0.000", "-", "0", "-", "-", "-", "-"]
 
 
 @pytest.fixture(scope="module")

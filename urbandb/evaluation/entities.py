@@ -261,8 +261,9 @@ def format_entity_report(report: EntityReport) -> str:
         lines.append(f"{'document':<32} {'ent F1':>6} {'proj F1':>7} {'matched':>7} {'loc':>6} {'cat':>6} {'ms F1':>6} {'op F1':>6}")
         for name, d in report.documents.items():
             lines.append(
-                f"{name:<32} {d.overall.f1:6.3f} {d.projects.f1:7.3f} {d.matched_projects:7d} {d.location_accuracy:6.3f} "
-                f"{d.category_accuracy:6.3f} {_f1_or_dash(d.milestones):>6} {_f1_or_dash(d.operators):>6}"
+                f"{name:<32} {d.overall.f1:6.3f} {_f1_or_dash(d.projects):>7} {d.matched_projects:7d} "
+                f"{_share_or_dash(d.location_accuracy, d.matched_projects):>6} {_share_or_dash(d.category_accuracy, d.matched_projects):>6} "
+                f"{_f1_or_dash(d.milestones):>6} {_f1_or_dash(d.operators):>6}"
             )
         for name, d in report.documents.items():
             if d.location_misses:
@@ -274,3 +275,8 @@ def format_entity_report(report: EntityReport) -> str:
 def _f1_or_dash(counts: Counts) -> str:
     """F1, or '-' when there is nothing to count (no gold and nothing found)."""
     return f"{counts.f1:.3f}" if counts.tp + counts.fp + counts.fn else "-"
+
+
+def _share_or_dash(share: float, matched: int) -> str:
+    """A share of the matched projects, or '-' when none matched."""
+    return f"{share:.3f}" if matched else "-"
