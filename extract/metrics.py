@@ -126,7 +126,9 @@ CHANGE_TO_RE = re.compile(
 
 # --- years, and names that open a label ---
 
-YEAR_RE = re.compile(r"(?<![0-9])(?P<year>[12][0-9]{3})年(?P<after>以来|起|来|至今|开始|之前|前|代)?")
+# The look back (no digit before the year) comes after the year's first digit, so
+# that the search skips ahead to the 1s and 2s instead of looking back everywhere.
+YEAR_RE = re.compile(r"(?P<year>[12](?<![0-9][12])[0-9]{3})年(?P<after>以来|起|来|至今|开始|之前|前|代)?")
 SUBJECT_SUFFIXES = (
     "新城东区", "科学城", "产业园区", "产业园", "园区", "国重基地", "基地", "研究院", "中心", "项目", "街道", "小区",
     "社区", "新城", "地区", "集团", "公司", "医院", "走廊", "区", "市", "县", "镇", "省", "村", "园", "谷",
@@ -623,15 +625,17 @@ def _other_forms(text: str) -> list[_Candidate]:
             except (NotANumber, ZeroDivisionError):
                 continue
             forms.append(_Candidate(m.start(), m.end(), Quantity(m.group(0), value, None, value, "ratio", "ratio", chinese_numeral=True)))
-    if "容积率" in text or "比" in text:
-        for m in RATIO_RE.finditer(text):
-            value = float(to_half_width(m["n"]))
-            qualifier = RATIO_QUALIFIERS.get(m["pre"] or "", "exact")
-            low, high = qualify(qualifier, value)
-            start = m.start("pre") if m["pre"] else m.start("n")
-            forms.append(_Candidate(start, m.end(), Quantity(text[start : m.end()], value, None, value, "ratio", "ratio", qualifier, low, high)))
+    ratio_keyed = "容积率" in text
+    if ratio_keyed or "比" in text:  # each pattern only where the words it needs are
+        if ratio_keyed or "比值" in text or "比率" in text:
+            for m in RATIO_RE.finditer(text):
+                value = float(to_half_width(m["n"]))
+                qualifier = RATIO_QUALIFIERS.get(m["pre"] or "", "exact")
+                low, high = qualify(qualifier, value)
+                start = m.start("pre") if m["pre"] else m.start("n")
+                forms.append(_Candidate(start, m.end(), Quantity(text[start : m.end()], value, None, value, "ratio", "ratio", qualifier, low, high)))
         named = (m for m in NAMED_RATIO_RE.finditer(text) if not m["key"].endswith(NOT_RATIO_KEYS))
-        for m in (*named, *RATIO_BEFORE_KEY_RE.finditer(text)):  # 开关店比1.04, 3.5的高容积率: the number alone
+        for m in (*named, *(RATIO_BEFORE_KEY_RE.finditer(text) if ratio_keyed else ())):  # 开关店比1.04, 3.5的高容积率: the number alone
             value = float(to_half_width(m["n"]))
             forms.append(_Candidate(m.start("n"), m.end("n"), Quantity(m["n"], value, None, value, "ratio", "ratio")))
     return forms
