@@ -351,6 +351,13 @@ class _Covering:
         return i >= 0 and self.reach[i] >= end
 
 
+def _blocked_covering(text: str) -> _Covering | tuple:
+    """The blocked spans of `text` to ask, or () when there are none (most paragraphs):
+    false at once, with no covering built."""
+    spans = _blocked_spans(text)
+    return _Covering(spans) if spans else ()
+
+
 def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
     """Whether [start, end) overlaps one of `taken`: disjoint spans in start order, so
     only the last one starting before `end` can (its end is the furthest of those)."""
@@ -407,13 +414,13 @@ def _candidates(text: str) -> list[_Candidate]:
         cand, last_end = _candidate_at(text, run_start, start, last_end, found[-1] if found else None)
         if cand is not None:
             if blocked is None:
-                blocked = _Covering(_blocked_spans(text))
+                blocked = _blocked_covering(text)
             if not (blocked and blocked.covers(cand.start, cand.end)):
                 found.append(cand)
     extras = _other_forms(text)
     if extras:
         if blocked is None:
-            blocked = _Covering(_blocked_spans(text))
+            blocked = _blocked_covering(text)
         taken = [(c.start, c.end) for c in found]
         for extra in extras:
             if not _overlaps(taken, extra.start, extra.end) and not (blocked and blocked.covers(extra.start, extra.end)):

@@ -276,10 +276,12 @@ _TAIL = (
     rf"(?P<post>{_AFTER})?"
 )
 # A range may repeat the unit on its first bound (5%—10%, 20层至30层): `u1` must equal `unit`.
+# Its separator comes within a unit's length: looked for first, most numbers skip the range.
+_UNIT_REACH = max(map(len, UNIT_WORDS))
 QUANTITY_PATTERN = (
     rf"(?P<pre>{_BEFORE})?"
     rf"(?P<n1>{_NUMBER})(?P<m1>{_MULT})?"
-    rf"(?:(?P<u1>{_UNIT})?(?P<sep>{_SEP})(?P<n2>{_NUMBER}))?" + _TAIL
+    rf"(?:(?=.{{0,{_UNIT_REACH}}}{_SEP})(?P<u1>{_UNIT})?(?P<sep>{_SEP})(?P<n2>{_NUMBER}))?" + _TAIL
 )
 QUANTITY_RE = re.compile(QUANTITY_PATTERN)
 # The same without a range, for when a range reading fails (5个—10%).
