@@ -39,7 +39,7 @@ from urbandb.extract.quantity import (
     to_half_width,
 )
 from urbandb.extract.records import Metric
-from urbandb.extract.wordlists import LEVEL_AFTER_RE, LIST_JOINTS, SENTENCE_REACH, word_table
+from urbandb.extract.wordlists import LEVEL_AFTER_RE, LIST_JOINTS, SENTENCE_REACH, alternation, word_table
 
 # Bump whenever a rule changes: `urbandb reextract` recomputes older documents.
 EXTRACTOR_VERSION = "1.1"
@@ -84,7 +84,7 @@ INSIDE_DIMENSIONS = {"duration", "length"}
 # --- labels ---
 
 # Word lists of data/label_cues.tsv, each as one alternation (longest word first).
-_LABEL_CUES = {kind: "|".join(map(re.escape, words)) for kind, words in word_table("label_cues").items()}
+_LABEL_CUES = {kind: alternation(words) for kind, words in word_table("label_cues").items()}
 
 CLAUSE_BREAK_RE = re.compile(r"[，,。；;：:！？!?\s（）()【】\[\]—]")
 SENTENCE_BREAK_CHARS = "。！？!?；;\n"
@@ -103,8 +103,11 @@ _WORD_ENDING_IN_YUE = re.compile("[节制签预公契条邀合]约$")
 ELAPSED_BEFORE_RE = re.compile(f"(?:{_LABEL_CUES['elapsed']})$")
 # Verbs of listing that are not part of what is measured: 安排教育32项 -> 教育.
 LEADING_VERB_RE = re.compile(r"^(?:安排|实施|推出|提供|包括|拥有|集聚|聚集|吸引|涉及|涵盖)")
-# Where a label written after the number stops (14个全国重点实验室拟签约…).
-AFTER_STOP_RE = re.compile(r"[，,。；;：:！？!?\s、（）()【】\[\]—…0-9０-９]|" + _LABEL_CUES["after_stop"])
+# Where a label written after the number stops (14个全国重点实验室拟签约…): a character
+# or a word. Searched apart, each pattern skips ahead to its first characters; as one
+# alternation, every word would be tried at every character.
+AFTER_STOP_CHAR_RE = re.compile(r"[，,。；;：:！？!?\s、（）()【】\[\]—…0-9０-９]")
+AFTER_STOP_WORD_RE = re.compile(_LABEL_CUES["after_stop"])
 DURATION_AFTER_STOP_RE = re.compile(r"[，,。；;：:！？!?\s、（）()【】\[\]…0-9０-９]")
 CONJUNCTION_START_RE = re.compile(r"^(?:及|和|与|以及|并|或|、)")
 # Before-labels that already name a measure (面积, 规模 …) beat the noun after the unit.
@@ -805,8 +808,8 @@ def _after_label(text: str, end: int, dimension: str, limit: int | None = None) 
     if dimension == "duration":
         # 三年来, 两年后: the span looks back or ahead, what follows is not what it measures.
         rest = SPAN_DIRECTION_RE.sub("", rest)
-    stop = (DURATION_AFTER_STOP_RE if dimension == "duration" else AFTER_STOP_RE).search(rest)
-    label = rest[: stop.start()] if stop else rest
+    stop = _after_stop(rest, dimension)
+    label = rest[:stop] if stop is not None else rest
     if stop is None and limit is not None and end + len(rest) >= limit:
         # 2个小区和中华街道17个小区: words run into the next figure; the next item starts at the joint
         joint = max(label.rfind(j) for j in LIST_JOINTS)
@@ -814,6 +817,18 @@ def _after_label(text: str, end: int, dimension: str, limit: int | None = None) 
     if not CJK_RE.search(label) or label.startswith(MILESTONE_WORDS):
         return ""
     return _balance_quotes(label)[:LABEL_MAX]
+
+
+def _after_stop(rest: str, dimension: str) -> int | None:
+    """Where the words after a number stop being its label, None when they run on."""
+    if dimension == "duration":
+        stop = DURATION_AFTER_STOP_RE.search(rest)
+        return stop.start() if stop else None
+    char = AFTER_STOP_CHAR_RE.search(rest)
+    word = AFTER_STOP_WORD_RE.search(rest)
+    if word is None:
+        return char.start() if char else None
+    return min(char.start(), word.start()) if char else word.start()
 
 
 NOUN_UNITS = {"城": "城市"}  # measure words that are the noun counted, written short

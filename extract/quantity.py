@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from urbandb.extract.wordlists import alternation
+
 # --- characters ---
 
 FULL_WIDTH = str.maketrans(
@@ -241,24 +243,8 @@ QUALIFIERS_AFTER = {
 _ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3}(?![0-9０-９]))*(?:[.．][0-9０-９]+)?"
 _CHINESE = r"[零〇○一二两三四五六七八九十百千万亿]+"
 _NUMBER = rf"(?:{_ARABIC}|{_CHINESE})"
-
-
-def _alternation(words) -> str:
-    """`words` as one regex alternation that matches as `w1|w2|…` does, its words
-    grouped by their first character (平(?:方公里|…|米|方)|亩|…): the engine tries the
-    branches one by one, and words that start differently cannot both match where
-    one does, so only the order within a group matters, and it is kept."""
-    groups: dict[str, list[str]] = {}
-    for word in words:
-        groups.setdefault(word[0], []).append(word[1:])
-    return "|".join(
-        re.escape(first + rests[0]) if len(rests) == 1 else re.escape(first) + "(?:" + "|".join(map(re.escape, rests)) + ")"
-        for first, rests in groups.items()
-    )
-
-
-_MULT = _alternation(MULTIPLIERS)
-_UNIT = _alternation(UNIT_WORDS)
+_MULT = alternation(MULTIPLIERS)
+_UNIT = alternation(UNIT_WORDS)
 # Rates: 万元/亩, 元/平方米.
 _RATE = r"(?:/|每)(?:平方米|平米|㎡|亩|人|年|月|吨|公顷|平方公里)"
 _SEP = r"[—–\-~～至到]"
