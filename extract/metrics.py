@@ -39,7 +39,7 @@ from urbandb.extract.quantity import (
     to_half_width,
 )
 from urbandb.extract.records import Metric
-from urbandb.extract.wordlists import LEVEL_AFTER_RE, LIST_JOINTS, SENTENCE_REACH, word_table
+from urbandb.extract.wordlists import LEVEL_AFTER_RE, LIST_JOINTS, SENTENCE_REACH, alternation, word_table
 
 # Bump whenever a rule changes: `urbandb reextract` recomputes older documents.
 EXTRACTOR_VERSION = "1.1"
@@ -84,7 +84,7 @@ INSIDE_DIMENSIONS = {"duration", "length"}
 # --- labels ---
 
 # Word lists of data/label_cues.tsv, each as one alternation (longest word first).
-_LABEL_CUES = {kind: "|".join(map(re.escape, words)) for kind, words in word_table("label_cues").items()}
+_LABEL_CUES = {kind: alternation(words) for kind, words in word_table("label_cues").items()}
 
 CLAUSE_BREAK_RE = re.compile(r"[，,。；;：:！？!?\s（）()【】\[\]—]")
 SENTENCE_BREAK_CHARS = "。！？!?；;\n"
@@ -103,8 +103,11 @@ _WORD_ENDING_IN_YUE = re.compile("[节制签预公契条邀合]约$")
 ELAPSED_BEFORE_RE = re.compile(f"(?:{_LABEL_CUES['elapsed']})$")
 # Verbs of listing that are not part of what is measured: 安排教育32项 -> 教育.
 LEADING_VERB_RE = re.compile(r"^(?:安排|实施|推出|提供|包括|拥有|集聚|聚集|吸引|涉及|涵盖)")
-# Where a label written after the number stops (14个全国重点实验室拟签约…).
-AFTER_STOP_RE = re.compile(r"[，,。；;：:！？!?\s、（）()【】\[\]—…0-9０-９]|" + _LABEL_CUES["after_stop"])
+# Where a label written after the number stops (14个全国重点实验室拟签约…): a character
+# or a word. Searched apart, each pattern skips ahead to its first characters; as one
+# alternation, every word would be tried at every character.
+AFTER_STOP_CHAR_RE = re.compile(r"[，,。；;：:！？!?\s、（）()【】\[\]—…0-9０-９]")
+AFTER_STOP_WORD_RE = re.compile(_LABEL_CUES["after_stop"])
 DURATION_AFTER_STOP_RE = re.compile(r"[，,。；;：:！？!?\s、（）()【】\[\]…0-9０-９]")
 CONJUNCTION_START_RE = re.compile(r"^(?:及|和|与|以及|并|或|、)")
 # Before-labels that already name a measure (面积, 规模 …) beat the noun after the unit.
@@ -126,7 +129,9 @@ CHANGE_TO_RE = re.compile(
 
 # --- years, and names that open a label ---
 
-YEAR_RE = re.compile(r"(?<![0-9])(?P<year>[12][0-9]{3})年(?P<after>以来|起|来|至今|开始|之前|前|代)?")
+# The look back (no digit before the year) comes after the year's first digit, so
+# that the search skips ahead to the 1s and 2s instead of looking back everywhere.
+YEAR_RE = re.compile(r"(?P<year>[12](?<![0-9][12])[0-9]{3})年(?P<after>以来|起|来|至今|开始|之前|前|代)?")
 SUBJECT_SUFFIXES = (
     "新城东区", "科学城", "产业园区", "产业园", "园区", "国重基地", "基地", "研究院", "中心", "项目", "街道", "小区",
     "社区", "新城", "地区", "集团", "公司", "医院", "走廊", "区", "市", "县", "镇", "省", "村", "园", "谷",
@@ -349,6 +354,13 @@ class _Covering:
         return i >= 0 and self.reach[i] >= end
 
 
+def _blocked_covering(text: str) -> _Covering | tuple:
+    """The blocked spans of `text` to ask, or () when there are none (most paragraphs):
+    false at once, with no covering built."""
+    spans = _blocked_spans(text)
+    return _Covering(spans) if spans else ()
+
+
 def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
     """Whether [start, end) overlaps one of `taken`: disjoint spans in start order, so
     only the last one starting before `end` can (its end is the furthest of those)."""
@@ -405,13 +417,13 @@ def _candidates(text: str) -> list[_Candidate]:
         cand, last_end = _candidate_at(text, run_start, start, last_end, found[-1] if found else None)
         if cand is not None:
             if blocked is None:
-                blocked = _Covering(_blocked_spans(text))
+                blocked = _blocked_covering(text)
             if not (blocked and blocked.covers(cand.start, cand.end)):
                 found.append(cand)
     extras = _other_forms(text)
     if extras:
         if blocked is None:
-            blocked = _Covering(_blocked_spans(text))
+            blocked = _blocked_covering(text)
         taken = [(c.start, c.end) for c in found]
         for extra in extras:
             if not _overlaps(taken, extra.start, extra.end) and not (blocked and blocked.covers(extra.start, extra.end)):
@@ -623,15 +635,17 @@ def _other_forms(text: str) -> list[_Candidate]:
             except (NotANumber, ZeroDivisionError):
                 continue
             forms.append(_Candidate(m.start(), m.end(), Quantity(m.group(0), value, None, value, "ratio", "ratio", chinese_numeral=True)))
-    if "容积率" in text or "比" in text:
-        for m in RATIO_RE.finditer(text):
-            value = float(to_half_width(m["n"]))
-            qualifier = RATIO_QUALIFIERS.get(m["pre"] or "", "exact")
-            low, high = qualify(qualifier, value)
-            start = m.start("pre") if m["pre"] else m.start("n")
-            forms.append(_Candidate(start, m.end(), Quantity(text[start : m.end()], value, None, value, "ratio", "ratio", qualifier, low, high)))
+    ratio_keyed = "容积率" in text
+    if ratio_keyed or "比" in text:  # each pattern only where the words it needs are
+        if ratio_keyed or "比值" in text or "比率" in text:
+            for m in RATIO_RE.finditer(text):
+                value = float(to_half_width(m["n"]))
+                qualifier = RATIO_QUALIFIERS.get(m["pre"] or "", "exact")
+                low, high = qualify(qualifier, value)
+                start = m.start("pre") if m["pre"] else m.start("n")
+                forms.append(_Candidate(start, m.end(), Quantity(text[start : m.end()], value, None, value, "ratio", "ratio", qualifier, low, high)))
         named = (m for m in NAMED_RATIO_RE.finditer(text) if not m["key"].endswith(NOT_RATIO_KEYS))
-        for m in (*named, *RATIO_BEFORE_KEY_RE.finditer(text)):  # 开关店比1.04, 3.5的高容积率: the number alone
+        for m in (*named, *(RATIO_BEFORE_KEY_RE.finditer(text) if ratio_keyed else ())):  # 开关店比1.04, 3.5的高容积率: the number alone
             value = float(to_half_width(m["n"]))
             forms.append(_Candidate(m.start("n"), m.end("n"), Quantity(m["n"], value, None, value, "ratio", "ratio")))
     return forms
@@ -794,8 +808,8 @@ def _after_label(text: str, end: int, dimension: str, limit: int | None = None) 
     if dimension == "duration":
         # 三年来, 两年后: the span looks back or ahead, what follows is not what it measures.
         rest = SPAN_DIRECTION_RE.sub("", rest)
-    stop = (DURATION_AFTER_STOP_RE if dimension == "duration" else AFTER_STOP_RE).search(rest)
-    label = rest[: stop.start()] if stop else rest
+    stop = _after_stop(rest, dimension)
+    label = rest[:stop] if stop is not None else rest
     if stop is None and limit is not None and end + len(rest) >= limit:
         # 2个小区和中华街道17个小区: words run into the next figure; the next item starts at the joint
         joint = max(label.rfind(j) for j in LIST_JOINTS)
@@ -803,6 +817,18 @@ def _after_label(text: str, end: int, dimension: str, limit: int | None = None) 
     if not CJK_RE.search(label) or label.startswith(MILESTONE_WORDS):
         return ""
     return _balance_quotes(label)[:LABEL_MAX]
+
+
+def _after_stop(rest: str, dimension: str) -> int | None:
+    """Where the words after a number stop being its label, None when they run on."""
+    if dimension == "duration":
+        stop = DURATION_AFTER_STOP_RE.search(rest)
+        return stop.start() if stop else None
+    char = AFTER_STOP_CHAR_RE.search(rest)
+    word = AFTER_STOP_WORD_RE.search(rest)
+    if word is None:
+        return char.start() if char else None
+    return min(char.start(), word.start()) if char else word.start()
 
 
 NOUN_UNITS = {"城": "城市"}  # measure words that are the noun counted, written short

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from urbandb.extract.wordlists import alternation
+
 # --- characters ---
 
 FULL_WIDTH = str.maketrans(
@@ -241,8 +243,8 @@ QUALIFIERS_AFTER = {
 _ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3}(?![0-9０-９]))*(?:[.．][0-9０-９]+)?"
 _CHINESE = r"[零〇○一二两三四五六七八九十百千万亿]+"
 _NUMBER = rf"(?:{_ARABIC}|{_CHINESE})"
-_MULT = "|".join(MULTIPLIERS)
-_UNIT = "|".join(re.escape(u) for u in UNIT_WORDS)
+_MULT = alternation(MULTIPLIERS)
+_UNIT = alternation(UNIT_WORDS)
 # Rates: 万元/亩, 元/平方米.
 _RATE = r"(?:/|每)(?:平方米|平米|㎡|亩|人|年|月|吨|公顷|平方公里)"
 _SEP = r"[—–\-~～至到]"
@@ -260,10 +262,12 @@ _TAIL = (
     rf"(?P<post>{_AFTER})?"
 )
 # A range may repeat the unit on its first bound (5%—10%, 20层至30层): `u1` must equal `unit`.
+# Its separator comes within a unit's length: looked for first, most numbers skip the range.
+_UNIT_REACH = max(map(len, UNIT_WORDS))
 QUANTITY_PATTERN = (
     rf"(?P<pre>{_BEFORE})?"
     rf"(?P<n1>{_NUMBER})(?P<m1>{_MULT})?"
-    rf"(?:(?P<u1>{_UNIT})?(?P<sep>{_SEP})(?P<n2>{_NUMBER}))?" + _TAIL
+    rf"(?:(?=.{{0,{_UNIT_REACH}}}{_SEP})(?P<u1>{_UNIT})?(?P<sep>{_SEP})(?P<n2>{_NUMBER}))?" + _TAIL
 )
 QUANTITY_RE = re.compile(QUANTITY_PATTERN)
 # The same without a range, for when a range reading fails (5个—10%).

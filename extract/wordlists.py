@@ -20,6 +20,20 @@ def word_table(name: str) -> dict[str, tuple[str, ...]]:
     return {kind: tuple(sorted(words, key=len, reverse=True)) for kind, words in table.items()}
 
 
+def alternation(words) -> str:
+    """`words` as one regex alternation that matches as `w1|w2|…` does, its words
+    grouped by their first character (平(?:方公里|…|米|方)|亩|…): the engine tries the
+    branches one by one, and words that start differently cannot both match where
+    one does, so only the order within a group matters, and it is kept."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(word[1:])
+    return "|".join(
+        re.escape(first + rests[0]) if len(rests) == 1 else re.escape(first) + "(?:" + "|".join(map(re.escape, rests)) + ")"
+        for first, rests in groups.items()
+    )
+
+
 # Words more than one stage reads the same way.
 LIST_JOINTS = ("、", "和", "及", "与", "或")  # what joins the items of a list (A、B, A和B)
 # After a figure, what makes it a level compared with (低于24城(开关店比整体)水平), not what a

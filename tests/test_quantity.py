@@ -21,6 +21,7 @@ from urbandb.extract.quantity import (
     to_half_width,
     unit_of,
 )
+from urbandb.extract.wordlists import alternation
 
 
 @pytest.mark.parametrize(
@@ -323,3 +324,15 @@ def test_quantity_unit_of_raises_for_an_unknown_unit_every_time():
 def test_quantity_range_of_chinese_numerals_with_a_multiplier(surface, low, high):
     quantity = parse_quantity(surface)
     assert (quantity.qualifier, quantity.value_min, quantity.value_max) == ("range", low, high)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(st.text(alphabet="平方米公里.", min_size=1, max_size=3), min_size=1, max_size=8, unique=True),
+    text=st.text(alphabet="平方米公里.", max_size=12),
+)
+def test_alternation_grouped_by_first_character_matches_as_the_plain_one(words, text):
+    plain, grouped = "|".join(map(re.escape, words)), alternation(words)
+    for template in ("(?:{})", "(?:{})里", "(?:{})$"):  # alone, with what must follow, anchored
+        a, b = re.compile(template.format(plain)), re.compile(template.format(grouped))
+        assert [m.span() for m in a.finditer(text)] == [m.span() for m in b.finditer(text)]
