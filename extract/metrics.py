@@ -42,7 +42,7 @@ from urbandb.extract.records import Metric
 from urbandb.extract.wordlists import LEVEL_AFTER_RE, LIST_JOINTS, SENTENCE_REACH, alternation, word_table
 
 # Bump whenever a rule changes: `urbandb reextract` recomputes older documents.
-EXTRACTOR_VERSION = "1.1"
+EXTRACTOR_VERSION = "1.2"
 
 SKIPPED_KINDS = frozenset({"boilerplate"})
 # Page chrome and notices a reader may have left in the body: never metrics.
@@ -463,7 +463,7 @@ def _may_be_bare_amount(text: str, run_start: int) -> bool:
     if MULTIPLIER_CHAR_RE.search(run.group(0)):
         return True
     nxt = text[run.end() : run.end() + 2]
-    return nxt[:1] in ("余", "多", ".", "．", "万", "亿", "千", "百")
+    return nxt[:1] in ("余", "多", ".", "．", "万", "亿", "千", "百") or nxt == "个亿" or nxt == "个多" and text[run.end() + 2:run.end() + 3] == "亿"
 
 
 def _accept(text: str, m: re.Match) -> _Candidate | None:

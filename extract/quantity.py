@@ -256,9 +256,12 @@ _BEFORE = (
 )
 _AFTER = "左右|上下|以上|以下|以内|之内|内"
 
+# 个 before 亿 counts nothing: 7个亿, 3个多亿 say 7亿, 3亿多 (a bare amount, BARE_AMOUNT_RE);
+# before 亿元 or 亿级 it counts what has that size (3个亿元以上项目, 5个亿级产业集群).
+_COLLOQUIAL_YI = r"多?亿(?![元级])"
 _TAIL = (
     rf"(?P<fuzz1>余|多)?(?P<m2>{_MULT})?(?P<fuzz2>余|多)?"
-    rf"(?P<unit>{_UNIT})(?P<rate>{_RATE})?"
+    rf"(?P<unit>{_UNIT})(?!(?<=个){_COLLOQUIAL_YI})(?P<rate>{_RATE})?"
     rf"(?P<post>{_AFTER})?"
 )
 # A range may repeat the unit on its first bound (5%—10%, 20层至30层): `u1` must equal `unit`.
@@ -276,9 +279,9 @@ SINGLE_QUANTITY_RE = re.compile(rf"(?P<pre>{_BEFORE})?(?P<n1>{_NUMBER})(?P<m1>{_
 FRACTION_RE = re.compile(r"(?<![0-9０-９/.])(?P<a>[0-9０-９]{1,3})[/／](?P<b>[0-9０-９]{1,3})(?![0-9０-９/.])")
 CHINESE_FRACTION_RE = re.compile(rf"(?P<b>{_CHINESE})分之(?P<a>{_CHINESE}|{_ARABIC})")
 PERCENT_WORD_RE = re.compile(rf"(?P<pre>{_BEFORE})?百分之(?P<a>{_CHINESE}|{_ARABIC})")
-# An amount with a multiplier but no unit word (常住人口81.4万, 超1500亿资金, 千万级游客).
+# An amount with a multiplier but no unit word (常住人口81.4万, 超1500亿资金, 千万级游客, 投资7个亿).
 BARE_AMOUNT_RE = re.compile(
-    rf"(?P<pre>{_BEFORE})?(?P<n1>{_ARABIC})?(?P<fuzz1>余|多)?(?P<m>{_MULT})(?P<fuzz2>余|多)?(?P<level>级别|级)?"
+    rf"(?P<pre>{_BEFORE})?(?P<n1>{_ARABIC})?(?:个(?={_COLLOQUIAL_YI}))?(?P<fuzz1>余|多)?(?P<m>{_MULT})(?P<fuzz2>余|多)?(?P<level>级别|级)?"
 )
 
 

@@ -183,6 +183,20 @@ def test_metrics_ratio_without_unit_word_has_no_unit():
     assert (m.unit, m.unit_normalized) == (None, "ratio")
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("某集团投资7个亿兴建新厂", [("7个亿", 7e8, "CNY", "exact")]),
+        ("二期工程追加投资3个多亿", [("3个多亿", 3e8, "CNY", "more_than")]),
+        # 个 counts what has that size: projects of 亿元 scale, clusters of 亿 scale.
+        ("全年引进3个亿元以上项目", [("3个", 3, "个", "exact"), ("亿元以上", 1e8, "CNY", "more_than")]),
+        ("建成5个亿级产业集群", [("5个", 5, "个", "exact"), ("亿级", 1e8, "CNY", "at_least")]),
+    ],
+)
+def test_metrics_a_count_of_yi_is_colloquial_for_the_amount(text, expected):
+    assert [(m.surface, m.value_normalized, m.unit_normalized, m.qualifier) for m in found(text)] == expected
+
+
 def test_metrics_bare_amount_takes_the_measure_of_the_amount_before_it():
     metrics = found("全市常住人口达2189.3万人，比上年增加5万")
     assert [(m.surface, m.dimension) for m in metrics] == [("2189.3万人", "population"), ("5万", "population")]
