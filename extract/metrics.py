@@ -93,8 +93,9 @@ SENTENCE_BREAK_RE = re.compile(f"[{SENTENCE_BREAK_CHARS}]")
 LEADING_TIME_RE = re.compile(
     r"^(?:截至|截止|到|至|在|从|自|由|于)?(?:"
     r"[12][0-9]{3}年(?:[0-9]{1,2}月(?:[0-9]{1,2}日)?)?(?:年底|年末|年初|底|末|初|全年|上半年|下半年|前三季度|以来|起|来)?"
+    r"|[0-9]{1,2}月份?(?:[0-9]{1,2}日)?(?:底|末|初|上旬|中旬|下旬|以来|起)?"
     r"|目前|当前|如今|现在|今年|去年|明年|前年|今后|近年来|近年|近期|日前|年内|年底|年初|此前|未来|届时"
-    r")(?:的)?"
+    r")(?:之前|以前|前)?(?:的)?"
 )
 LEADING_FILLER_RE = re.compile(f"^(?:{_LABEL_CUES['leading_filler']})")
 TRAILING_FILLER_RE = re.compile(f"(?:{_LABEL_CUES['trailing_filler']})$")
